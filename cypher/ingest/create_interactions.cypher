@@ -1,0 +1,12 @@
+// New interactions only (the caller filtered known ids), linked to the team members in them.
+// Contacts are kept as a property: their ties carry the aggregate, and this keeps one
+// relationship per interaction and member instead of one per participant.
+UNWIND $rows AS row
+CREATE (i:Interaction {
+  id: row.id, kind: row.kind, occurred_at: row.occurred_at, subject: row.subject,
+  source: row.source, participants: row.participants, roles: row.roles
+})
+WITH i, row
+UNWIND row.members AS member
+MATCH (m:TeamMember {email: member.email})
+CREATE (m)-[:TOOK_PART {role: member.role}]->(i)

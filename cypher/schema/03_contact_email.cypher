@@ -1,0 +1,1 @@
+CREATE CONSTRAINT contact_email IF NOT EXISTS FOR (c:Contact) REQUIRE c.email IS UNIQUE

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT account_domain IF NOT EXISTS FOR (a:Account) REQUIRE a.domain IS UNIQUE

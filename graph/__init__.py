@@ -1,0 +1,1 @@
+"""Neo4j access (one repository layer over one driver) and NetworkX routines."""

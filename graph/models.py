@@ -1,0 +1,35 @@
+"""Read models the repository returns: raw aggregates, not yet scored."""
+
+from pydantic import BaseModel, ConfigDict
+
+from tiegraph.domain import PersonRef, TieStats
+
+
+class MemberTie(BaseModel):
+    """One team member's tie to a contact, as stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member: PersonRef
+    stats: TieStats
+
+
+class ContactTies(BaseModel):
+    """A contact with every team member's tie to them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    contact: PersonRef
+    ties: tuple[MemberTie, ...]
+
+
+class AccountSnapshot(BaseModel):
+    """An account with its contacts and their ties."""
+
+    model_config = ConfigDict(frozen=True)
+
+    domain: str
+    name: str | None = None
+    tier: str | None = None
+    annual_value: float | None = None
+    contacts: tuple[ContactTies, ...] = ()

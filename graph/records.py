@@ -1,0 +1,53 @@
+"""Where Neo4j values become domain models: nothing above graph/ sees a neo4j type."""
+
+from datetime import datetime
+from typing import Any
+
+from neo4j.time import DateTime
+
+from graph.models import AccountSnapshot, ContactTies, MemberTie
+from tiegraph.domain import PersonRef, TieStats
+
+
+def to_datetime(value: Any) -> datetime | None:
+    """A Python datetime from a Neo4j DateTime (or None)."""
+    if value is None:
+        return None
+    if isinstance(value, DateTime):
+        return value.to_native()
+    if isinstance(value, datetime):
+        return value
+    raise TypeError(f"expected a DateTime, got {type(value).__name__}")
+
+
+def to_tie_stats(props: dict[str, Any]) -> TieStats:
+    """A tie's stored aggregate, from its relationship properties."""
+    fields = {k: v for k, v in props.items() if k in TieStats.model_fields}
+    for key in ("first_at", "last_at", "last_two_way_at"):
+        fields[key] = to_datetime(fields.get(key))
+    return TieStats.model_validate(fields)
+
+
+def to_person(props: dict[str, Any]) -> PersonRef:
+    """A person reference from a node's properties."""
+    return PersonRef(email=props["email"], name=props.get("name"), team=props.get("team"))
+
+
+def to_contact_ties(row: dict[str, Any]) -> ContactTies:
+    """A contact and its ties, from a `{contact, ties: [{member, tie}]}` map."""
+    ties = tuple(
+        MemberTie(member=to_person(t["member"]), stats=to_tie_stats(t["tie"])) for t in row["ties"]
+    )
+    return ContactTies(contact=to_person(row["contact"]), ties=ties)
+
+
+def to_account(row: dict[str, Any]) -> AccountSnapshot:
+    """An account snapshot from a `{account, contacts}` row."""
+    props = row["account"]
+    return AccountSnapshot(
+        domain=props["domain"],
+        name=props.get("name"),
+        tier=props.get("tier"),
+        annual_value=props.get("annual_value"),
+        contacts=tuple(to_contact_ties(c) for c in row["contacts"]),
+    )

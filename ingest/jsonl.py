@@ -1,0 +1,85 @@
+"""JSON Lines interactions: one JSON object per line, in the shape of `InteractionInput`.
+
+{"id": "m-1", "kind": "email", "occurredAt": "2026-03-01T09:30:00Z",
+ "from": "ann@firm.com", "to": ["joe@acme.com"], "cc": [], "subject": "Hello"}
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ingest.results import ParsedItem, ParseIssue
+from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
+from tiegraph.identity import normalise_address
+
+
+class InteractionLine(BaseModel):
+    """The wire shape of one interaction (JSON Lines and the GraphQL mutation)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    external_id: str = Field(alias="id", min_length=1, max_length=998)
+    kind: InteractionKind
+    occurred_at: datetime = Field(alias="occurredAt")
+    sender: str = Field(alias="from", min_length=3)
+    to: list[str] = Field(default_factory=list)
+    cc: list[str] = Field(default_factory=list)
+    subject: str | None = None
+    in_reply_to: str | None = Field(default=None, alias="inReplyTo")
+
+
+def _participant(raw: str, role: ParticipantRole, field: str) -> Participant:
+    address = normalise_address(raw)
+    if address is None:
+        raise ValueError(f"{field}: {raw!r} is not an email address")
+    return Participant(email=address, role=role)
+
+
+def to_record(line: InteractionLine, source: str = "jsonl") -> InteractionRecord:
+    """The record for a validated line. ValueError names the field of a bad address."""
+    people = [_participant(line.sender, ParticipantRole.FROM, "from")]
+    people += [_participant(a, ParticipantRole.TO, f"to[{i}]") for i, a in enumerate(line.to)]
+    people += [_participant(a, ParticipantRole.CC, f"cc[{i}]") for i, a in enumerate(line.cc)]
+    unique = list({p.email: p for p in reversed(people)}.values())[::-1]
+    return InteractionRecord(
+        external_id=line.external_id,
+        kind=line.kind,
+        occurred_at=line.occurred_at,
+        subject=line.subject,
+        participants=tuple(unique),
+        source=source,
+        in_reply_to=line.in_reply_to,
+    )
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line naming each bad field, e.g. `occurredAt: Input should be a valid datetime`."""
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(p) for p in item["loc"]) or "line"
+        parts.append(f"{field}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def parse_line(text: str, location: str, source: str = "jsonl") -> ParsedItem:
+    """One line of JSON Lines as a record, or a ParseIssue naming the bad field."""
+    try:
+        data: Any = json.loads(text)
+        line = InteractionLine.model_validate(data)
+        return to_record(line, source)
+    except json.JSONDecodeError as exc:
+        return ParseIssue(location, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    except ValidationError as exc:
+        return ParseIssue(location, describe_validation_error(exc))
+    except ValueError as exc:
+        return ParseIssue(location, str(exc))
+
+
+def parse_jsonl(lines: Iterable[str], name: str) -> Iterator[ParsedItem]:
+    """Stream a JSON Lines file; blank lines are ignored, every other line yields one item."""
+    for number, text in enumerate(lines, start=1):
+        if text.strip():
+            yield parse_line(text, f"{name}:{number}")

@@ -1,0 +1,1 @@
+"""Pure scoring: tie strength, decay and labels. No I/O, no database imports."""

@@ -1,0 +1,28 @@
+"""Exponential decay stored as an order-independent sum.
+
+Each interaction of weight ``w`` at time ``t`` adds ``w * 2 ** ((t - EPOCH) / h)`` to a tie's
+``decayed_weight``. Reading it at time ``T`` multiplies by ``2 ** (-(T - EPOCH) / h)``, which
+gives ``sum(w * 2 ** (-(T - t) / h))``: the classic decayed sum, readable in O(1) from the tie and
+unaffected by the order in which interactions arrive (a late, old email simply adds its share).
+"""
+
+import math
+from datetime import UTC, datetime
+
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+DEFAULT_HALF_LIFE_DAYS = 90.0
+_SECONDS_PER_DAY = 86_400.0
+
+
+def _days_since_epoch(when: datetime) -> float:
+    return (when - EPOCH).total_seconds() / _SECONDS_PER_DAY
+
+
+def to_epoch_weight(weight: float, at: datetime, half_life_days: float) -> float:
+    """The contribution of one interaction to a tie's stored ``decayed_weight``."""
+    return weight * math.pow(2.0, _days_since_epoch(at) / half_life_days)
+
+
+def decayed_weight_at(stored: float, when: datetime, half_life_days: float) -> float:
+    """The decayed sum as it stands at ``when``, from the stored epoch-referenced value."""
+    return stored * math.pow(2.0, -_days_since_epoch(when) / half_life_days)

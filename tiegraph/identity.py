@@ -1,0 +1,47 @@
+"""Who is who: address normalisation and the TeamMember/Contact/Account split."""
+
+from email.utils import parseaddr
+
+from tiegraph.domain import PersonKind
+
+# Free-mail and ISP domains: people there are contacts with no account. Kept short and
+# conservative; a domain missing here only means one spurious single-person "account".
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+        "yahoo.com", "yahoo.co.uk", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com",
+        "proton.me", "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com",
+        "zoho.com", "yandex.com", "yandex.ru", "fastmail.com", "hey.com", "qq.com", "163.com",
+        "orange.fr", "free.fr", "laposte.net", "libero.it", "t-online.de", "comcast.net",
+    }
+)  # fmt: skip
+
+
+def normalise_address(raw: str) -> str | None:
+    """The bare, lower-cased address in `raw` (which may carry a display name), or None."""
+    _, address = parseaddr(raw.strip())
+    address = address.strip().strip("<>").lower()
+    local, at, domain = address.rpartition("@")
+    if not at or not local or "." not in domain or " " in address:
+        return None
+    return address
+
+
+def domain_of(address: str) -> str:
+    """The domain part of a normalised address."""
+    return address.rpartition("@")[2]
+
+
+def person_kind(address: str, firm_domains: frozenset[str]) -> PersonKind:
+    """TeamMember for an address on one of the firm's domains (or a subdomain), else Contact."""
+    domain = domain_of(address)
+    for firm in firm_domains:
+        if domain == firm or domain.endswith("." + firm):
+            return PersonKind.TEAM_MEMBER
+    return PersonKind.CONTACT
+
+
+def account_domain(address: str) -> str | None:
+    """The account a contact's address points at, or None for free-mail addresses."""
+    domain = domain_of(address)
+    return None if domain in FREE_MAIL_DOMAINS else domain

@@ -1,0 +1,60 @@
+"""The one settings object. Every value comes from a `TIEGRAPH_*` environment variable."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="TIEGRAPH_", extra="ignore")
+
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+    neo4j_heap: str = "2g"
+    neo4j_pagecache: str = "512m"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    data_dir: Path = Path(".tiegraph")
+    firm_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    ingest_batch_size: int = Field(default=5000, ge=1, le=100_000)
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    @field_validator("firm_domains", mode="before")
+    @classmethod
+    def _split_domains(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def neo4j_is_local(self) -> bool:
+        """True when the URI names a plain Bolt server on this machine: one `tiegraph db` runs."""
+        parts = urlsplit(self.neo4j_uri)
+        return parts.scheme == "bolt" and (parts.hostname or "") in LOOPBACK_HOSTS
+
+    @property
+    def neo4j_port(self) -> int:
+        """The Bolt port named in the URI (7687 when none is given)."""
+        return urlsplit(self.neo4j_uri).port or 7687
+
+    @property
+    def neo4j_auth(self) -> tuple[str, str] | None:
+        """Basic auth for the driver, or None for a server without authentication."""
+        password = self.neo4j_password.get_secret_value()
+        return (self.neo4j_user, password) if password else None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Pure, streaming parsers from source files (mail, calendars, CRM and reference CSVs)."""

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.ties import fold_ties
+from ingest.ties import epoch_millis, fold_ties
 from tiegraph.domain import InteractionRecord, PersonKind, TieType
 from tiegraph.identity import account_domain, person_kind
 
@@ -42,7 +42,7 @@ def _interaction_row(record: InteractionRecord, kinds: dict[str, PersonKind]) ->
     return {
         "id": record.external_id,
         "kind": record.kind.value,
-        "occurred_at": record.occurred_at,
+        "occurred_ms": epoch_millis(record.occurred_at),
         "subject": record.subject,
         "source": record.source,
         "participants": [p.email for p in record.participants],

@@ -5,15 +5,16 @@
 """
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ingest.results import ParsedItem, ParseIssue
 from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
-from tiegraph.identity import normalise_address
+from tiegraph.errors import BadInput
+from tiegraph.identity import display_name, normalise_address
 
 
 class InteractionLine(BaseModel):
@@ -30,12 +31,20 @@ class InteractionLine(BaseModel):
     subject: str | None = None
     in_reply_to: str | None = Field(default=None, alias="inReplyTo")
 
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        # Checked here too so the error names the wire field, `occurredAt`.
+        if value.tzinfo is None:
+            raise ValueError("needs a time zone (for example 2026-03-01T09:30:00Z)")
+        return value
+
 
 def _participant(raw: str, role: ParticipantRole, field: str) -> Participant:
     address = normalise_address(raw)
     if address is None:
         raise ValueError(f"{field}: {raw!r} is not an email address")
-    return Participant(email=address, role=role)
+    return Participant(email=address, role=role, name=display_name(raw))
 
 
 def to_record(line: InteractionLine, source: str = "jsonl") -> InteractionRecord:
@@ -64,18 +73,23 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def parse_line(text: str, location: str, source: str = "jsonl") -> ParsedItem:
-    """One line of JSON Lines as a record, or a ParseIssue naming the bad field."""
+def parse_line_data(data: Any, location: str, source: str = "jsonl") -> ParsedItem:
+    """One decoded interaction object as a record, or a ParseIssue naming the bad field."""
     try:
-        data: Any = json.loads(text)
-        line = InteractionLine.model_validate(data)
-        return to_record(line, source)
-    except json.JSONDecodeError as exc:
-        return ParseIssue(location, f"not valid JSON ({exc.msg} at column {exc.colno})")
+        return to_record(InteractionLine.model_validate(data), source)
     except ValidationError as exc:
         return ParseIssue(location, describe_validation_error(exc))
     except ValueError as exc:
         return ParseIssue(location, str(exc))
+
+
+def parse_line(text: str, location: str, source: str = "jsonl") -> ParsedItem:
+    """One line of JSON Lines as a record, or a ParseIssue naming the bad field."""
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return ParseIssue(location, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    return parse_line_data(data, location, source)
 
 
 def parse_jsonl(lines: Iterable[str], name: str) -> Iterator[ParsedItem]:
@@ -83,3 +97,14 @@ def parse_jsonl(lines: Iterable[str], name: str) -> Iterator[ParsedItem]:
     for number, text in enumerate(lines, start=1):
         if text.strip():
             yield parse_line(text, f"{name}:{number}")
+
+
+def records_from_wire(rows: Sequence[Mapping[str, object]], field: str) -> list[InteractionRecord]:
+    """Validate every row before any is written; BadInput names the first bad `field[i].name`."""
+    records = []
+    for index, row in enumerate(rows):
+        item = parse_line_data(row, f"{field}[{index}]")
+        if not isinstance(item, InteractionRecord):
+            raise BadInput(str(item), location=None)
+        records.append(item)
+    return records

@@ -27,6 +27,12 @@ def normalise_address(raw: str) -> str | None:
     return address
 
 
+def display_name(raw: str) -> str | None:
+    """The display name in `"Ann Lee" <ann@firm.com>`, or None when there is none."""
+    name, _ = parseaddr(raw.strip())
+    return name.strip() or None
+
+
 def domain_of(address: str) -> str:
     """The domain part of a normalised address."""
     return address.rpartition("@")[2]

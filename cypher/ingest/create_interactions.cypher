@@ -3,7 +3,7 @@
 // relationship per interaction and member instead of one per participant.
 UNWIND $rows AS row
 CREATE (i:Interaction {
-  id: row.id, kind: row.kind, occurred_at: row.occurred_at, subject: row.subject,
+  id: row.id, kind: row.kind, occurred_at: datetime({epochMillis: row.occurred_ms}), subject: row.subject,
   source: row.source, participants: row.participants, roles: row.roles
 })
 WITH i, row

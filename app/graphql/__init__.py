@@ -1,0 +1,1 @@
+"""The GraphQL schema: types in `types/`, resolvers in `schema.py`."""

@@ -1,0 +1,52 @@
+"""The GraphQL schema. Each resolver translates arguments, calls one function, wraps the result."""
+
+import strawberry
+from strawberry.types import Info
+
+from app.errors import ErrorCodes
+from app.graphql.context import Context
+from app.graphql.types.ingest import IngestResult, InteractionInput
+from app.graphql.types.ties import Account, TeamTie
+from graph import insights
+from ingest.jsonl import records_from_wire
+from ingest.pipeline import Ingestor
+from tiegraph.errors import BadInput
+
+MAX_INTERACTIONS_PER_CALL = 10_000
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Team members who know this contact, strongest tie first.")
+    async def who_knows(self, info: Info[Context, None], email: str) -> list[TeamTie]:
+        ties = await insights.who_knows(info.context.repo, email)
+        return [TeamTie.from_domain(t) for t in ties]
+
+    @strawberry.field(description="An account (by email domain) with its contacts and ties.")
+    async def account(self, info: Info[Context, None], domain: str) -> Account:
+        return Account.from_domain(await insights.account_view(info.context.repo, domain))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Ingest interactions; all are validated before any is written, and "
+        "re-sending an id changes nothing."
+    )
+    async def ingest_interactions(
+        self, info: Info[Context, None], interactions: list[InteractionInput]
+    ) -> IngestResult:
+        if len(interactions) > MAX_INTERACTIONS_PER_CALL:
+            raise BadInput(
+                f"at most {MAX_INTERACTIONS_PER_CALL} per call; use POST /ingest for files",
+                location="interactions",
+            )
+        records = records_from_wire([i.to_wire() for i in interactions], "interactions")
+        settings = info.context.settings
+        ingestor = Ingestor(
+            info.context.repo, frozenset(settings.firm_domains), settings.ingest_batch_size
+        )
+        return IngestResult.from_domain(await ingestor.run(records))
+
+
+schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ErrorCodes])

@@ -1,0 +1,1 @@
+"""GraphQL types, each built from a domain model by `from_domain()`."""

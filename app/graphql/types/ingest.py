@@ -1,0 +1,42 @@
+"""Interactions sent through the API, and what ingesting them did."""
+
+from datetime import datetime
+from typing import Self
+
+import strawberry
+
+from ingest.pipeline import IngestReport
+from tiegraph import domain
+
+strawberry.enum(domain.InteractionKind, description="What kind of event an interaction is.")
+
+
+@strawberry.input(description="One interaction, as in a JSON Lines file.")
+class InteractionInput:
+    id: str = strawberry.field(description="A stable external id; re-sending it changes nothing.")
+    kind: domain.InteractionKind
+    occurred_at: datetime = strawberry.field(description="With a time zone.")
+    sender: str = strawberry.field(name="from")
+    to: list[str] = strawberry.field(default_factory=list)
+    cc: list[str] = strawberry.field(default_factory=list)
+    subject: str | None = None
+    in_reply_to: str | None = None
+
+    def to_wire(self) -> dict[str, object]:
+        """The JSON Lines shape, so the API and files share one validator."""
+        return {
+            "id": self.id, "kind": self.kind.value, "occurredAt": self.occurred_at,
+            "from": self.sender, "to": self.to, "cc": self.cc, "subject": self.subject,
+            "inReplyTo": self.in_reply_to,
+        }  # fmt: skip
+
+
+@strawberry.type(description="What an ingestion did.")
+class IngestResult:
+    received: int
+    ingested: int
+    duplicates: int
+
+    @classmethod
+    def from_domain(cls, report: IngestReport) -> Self:
+        return cls(received=report.read, ingested=report.ingested, duplicates=report.duplicates)

@@ -1,0 +1,39 @@
+"""One driver for the whole session, the schema applied once, the graph emptied per test."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from neo4j import AsyncDriver
+
+from graph.driver import apply_schema, create_driver
+from graph.repository import GraphRepository
+from ingest.pipeline import Ingestor
+from tiegraph.settings import Settings
+
+
+@pytest.fixture(scope="session")
+async def driver(settings: Settings) -> AsyncIterator[AsyncDriver]:
+    """The session's driver, with the schema in place."""
+    driver = create_driver(settings)
+    await driver.verify_connectivity()
+    await apply_schema(driver, settings.neo4j_database)
+    yield driver
+    await driver.close()
+
+
+@pytest.fixture(autouse=True)
+async def empty_graph(driver: AsyncDriver, settings: Settings) -> None:
+    """Every test starts from an empty graph (the schema stays)."""
+    await driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.neo4j_database)
+
+
+@pytest.fixture
+def repo(driver: AsyncDriver, settings: Settings) -> GraphRepository:
+    """The repository over the session's driver."""
+    return GraphRepository(driver, settings.neo4j_database)
+
+
+@pytest.fixture
+def ingestor(repo: GraphRepository, settings: Settings) -> Ingestor:
+    """An ingestor with the test settings (firm domain `firm.test`, batches of 50)."""
+    return Ingestor(repo, frozenset(settings.firm_domains), settings.ingest_batch_size)

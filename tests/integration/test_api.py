@@ -1,0 +1,107 @@
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from app.main import create_app
+from tiegraph.settings import Settings
+
+NOW = datetime.now(UTC)
+
+
+def interaction(
+    ident: str, sender: str, to: list[str], kind: str, days_ago: float
+) -> dict[str, Any]:
+    at = (NOW - timedelta(days=days_ago)).isoformat()
+    return {"id": ident, "kind": kind.upper(), "occurredAt": at, "from": sender, "to": to}
+
+
+INGEST = """
+mutation Ingest($items: [InteractionInput!]!) {
+  ingestInteractions(interactions: $items) { received ingested duplicates }
+}"""
+WHO_KNOWS = """
+query WhoKnows($email: String!) {
+  whoKnows(email: $email) {
+    member { email name } strength { score label colour } lastInteractionAt interactionCount
+  }
+}"""
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://tiegraph") as client:
+            yield client
+
+
+async def gql(api: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = await api.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_who_knows_ranks_team_members_strongest_first(api: httpx.AsyncClient) -> None:
+    joe = "joe@acme.com"
+    items = [interaction(f"w{i}", "ann@firm.test", [joe], "meeting", 7 * i) for i in range(30)]
+    items += [interaction(f"c{i}", "cy@firm.test", [joe], "email", 20 + i) for i in range(3)]
+    items += [interaction("b0", "bo@firm.test", [joe], "email", 300)]
+    items += [interaction("r0", joe, ["cy@firm.test"], "email", 2)]
+    body = await gql(api, INGEST, items=items)
+    assert body["data"]["ingestInteractions"] == {"received": 35, "ingested": 35, "duplicates": 0}
+
+    rows = (await gql(api, WHO_KNOWS, email="  Joe@ACME.com "))["data"]["whoKnows"]
+    assert [r["member"]["email"] for r in rows] == ["ann@firm.test", "cy@firm.test", "bo@firm.test"]
+    scores = [r["strength"]["score"] for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > scores[1] > scores[2]
+    assert rows[0]["strength"]["label"] == "STRONG"
+    assert rows[2]["strength"]["label"] == "MINIMAL"
+    assert [r["interactionCount"] for r in rows] == [30, 4, 1]
+
+
+async def test_account_lists_contacts_and_who_knows_them(api: httpx.AsyncClient) -> None:
+    items = [
+        interaction("a1", "ann@firm.test", ["joe@acme.com", "sue@acme.com"], "meeting", 3),
+        interaction("a2", "bob@firm.test", ["sue@acme.com"], "email", 10),
+    ]
+    await gql(api, INGEST, items=items)
+    query = """query { account(domain: "ACME.com") { domain contacts {
+        contact { email } knownBy { member { email } strength { label } } } } }"""
+    account = (await gql(api, query))["data"]["account"]
+    assert account["domain"] == "acme.com"
+    known = {c["contact"]["email"]: [k["member"]["email"] for k in c["knownBy"]]
+             for c in account["contacts"]}  # fmt: skip
+    assert known == {"joe@acme.com": ["ann@firm.test"],
+                     "sue@acme.com": ["ann@firm.test", "bob@firm.test"]}  # fmt: skip
+
+
+async def test_errors_carry_stable_codes(api: httpx.AsyncClient) -> None:
+    missing = await gql(api, WHO_KNOWS, email="nobody@acme.com")
+    assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    bad = await gql(api, WHO_KNOWS, email="not-an-address")
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+    assert "not an email address" in bad["errors"][0]["message"]
+    invalid = await gql(api, "query { whoKnows { member { email } } }")
+    assert invalid["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+
+
+async def test_a_bad_interaction_rejects_the_whole_call(api: httpx.AsyncClient) -> None:
+    good = interaction("g1", "ann@firm.test", ["joe@acme.com"], "email", 1)
+    bad = {**interaction("g2", "ann@firm.test", ["joe@acme.com"], "email", 1), "cc": ["nope"]}
+    body = await gql(api, INGEST, items=[good, bad])
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_INPUT"
+    assert error["message"] == "interactions[1]: cc[0]: 'nope' is not an email address"
+    again = await gql(api, WHO_KNOWS, email="joe@acme.com")
+    assert again["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_healthz(api: httpx.AsyncClient) -> None:
+    response = await api.get("/healthz")
+    assert response.json() == {"status": "ok"}

@@ -1,0 +1,94 @@
+import json
+from pathlib import Path
+
+import pytest
+from neo4j import AsyncDriver
+from neo4j.exceptions import ConstraintError
+
+from ingest.pipeline import Ingestor
+from ingest.sources import iter_path
+from tests.integration.graphstate import graph_state
+
+LINES = [
+    {"id": "m1", "kind": "email", "occurredAt": "2026-10-01T09:00:00Z",
+     "from": "Ann Lee <ann@firm.test>", "to": ["Joe Doe <joe@acme.com>"], "subject": "Hi"},
+    {"id": "m2", "kind": "email", "occurredAt": "2026-10-01T11:00:00Z",
+     "from": "joe@acme.com", "to": ["ann@firm.test"], "cc": ["sue@acme.com"]},
+    {"id": "m3", "kind": "meeting", "occurredAt": "2026-10-08T15:00:00Z",
+     "from": "ann@firm.test", "to": ["joe@acme.com", "bob@firm.test"]},
+    {"id": "m4", "kind": "email", "occurredAt": "2026-10-09T08:00:00Z",
+     "from": "bob@firm.test", "to": ["max@gmail.com"]},
+]  # fmt: skip
+
+
+def write_jsonl(path: Path, rows: list[dict[str, object]], extra: list[str] = ()) -> Path:  # type: ignore[assignment]
+    path.write_text("\n".join([json.dumps(r) for r in rows] + list(extra)) + "\n")
+    return path
+
+
+async def test_reingesting_a_file_changes_nothing(
+    tmp_path: Path, ingestor: Ingestor, driver: AsyncDriver, settings: object
+) -> None:
+    source = write_jsonl(tmp_path / "mail.jsonl", LINES)
+    first = await ingestor.run(iter_path(source))
+    assert (first.read, first.ingested, first.duplicates) == (4, 4, 0)
+    before = await graph_state(driver)
+
+    second = await Ingestor(ingestor._repo, frozenset({"firm.test"}), 50).run(iter_path(source))
+    assert (second.read, second.ingested, second.duplicates) == (4, 0, 4)
+    assert await graph_state(driver) == before
+
+
+async def test_ingest_builds_people_accounts_and_ties(
+    tmp_path: Path, ingestor: Ingestor, driver: AsyncDriver
+) -> None:
+    await ingestor.run(iter_path(write_jsonl(tmp_path / "mail.jsonl", LINES)))
+    result = await driver.execute_query(
+        "MATCH (m:TeamMember {email: 'ann@firm.test'})-[t:KNOWS]->(c:Contact {email: 'joe@acme.com'})"
+        "-[:WORKS_AT]->(a:Account) RETURN m.name AS name, t, a.domain AS domain"
+    )
+    (row,) = result.records
+    tie = row["t"]
+    assert row["name"] == "Ann Lee"
+    assert row["domain"] == "acme.com"
+    assert (tie["email_count"], tie["meeting_count"]) == (2, 1)
+    assert (tie["a_initiated"], tie["b_initiated"]) == (2, 1)
+    assert tie["last_two_way_at"].iso_format().startswith("2026-10-08T15:00:00")
+    free_mail = await driver.execute_query(
+        "MATCH (c:Contact {email: 'max@gmail.com'}) RETURN count { (c)-[:WORKS_AT]->() } AS n"
+    )
+    assert free_mail.records[0]["n"] == 0
+    colleagues = await driver.execute_query(
+        "MATCH (:TeamMember {email: 'ann@firm.test'})-[w:WORKS_WITH]->(:TeamMember "
+        "{email: 'bob@firm.test'}) RETURN w.meeting_count AS n"
+    )
+    assert colleagues.records[0]["n"] == 1
+
+
+async def test_a_bad_line_is_reported_with_its_number_and_the_rest_is_ingested(
+    tmp_path: Path, ingestor: Ingestor, driver: AsyncDriver
+) -> None:
+    bad = '{"id": "m9", "kind": "email", "occurredAt": "yesterday", "from": "ann@firm.test"}'
+    source = write_jsonl(tmp_path / "mail.jsonl", LINES[:2], extra=[bad, json.dumps(LINES[2])])
+    report = await ingestor.run(iter_path(source))
+    assert report.ingested == 3
+    (error,) = report.errors
+    assert str(error).startswith("mail.jsonl:3: occurredAt: Input should be a valid datetime")
+    ids = await driver.execute_query("MATCH (i:Interaction) RETURN i.id AS id ORDER BY id")
+    assert [r["id"] for r in ids.records] == ["m1", "m2", "m3"]
+
+
+async def test_a_batch_the_database_rejects_leaves_nothing_half_written(
+    tmp_path: Path, ingestor: Ingestor, driver: AsyncDriver
+) -> None:
+    # A Contact node made outside tiegraph (no :Person label) makes the batch's MERGE of that
+    # person break the Contact.email constraint, half-way through the transaction.
+    await driver.execute_query("CREATE (:Contact {email: 'joe@acme.com'})")
+    source = write_jsonl(tmp_path / "mail.jsonl", LINES)
+    with pytest.raises(ConstraintError):
+        await ingestor.run(iter_path(source))
+    counts = await driver.execute_query(
+        "RETURN count { (:Interaction) } AS interactions, count { ()-[]->() } AS rels, "
+        "count { (:TeamMember) } AS members"
+    )
+    assert counts.records[0].data() == {"interactions": 0, "rels": 0, "members": 0}

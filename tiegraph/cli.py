@@ -1,0 +1,164 @@
+"""The `tiegraph` command: local services, the API, the worker and ingestion."""
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from tiegraph.errors import TiegraphError
+from tiegraph.services import (
+    neo4j_process,
+    port_open,
+    redis_is_local,
+    redis_port,
+    redis_process,
+)
+from tiegraph.settings import Settings, get_settings
+
+console = Console(stderr=True)
+
+
+def _db(action: str, settings: Settings) -> int:
+    if not settings.neo4j_is_local:
+        console.print(f"TIEGRAPH_NEO4J_URI is {settings.neo4j_uri}: not a local bolt:// server, "
+                      "so tiegraph does not manage it.")  # fmt: skip
+        return 2
+    process = neo4j_process(settings, console.print)
+    if action == "start":
+        pid = process.start()
+        console.print(
+            f"Neo4j is up at {settings.neo4j_uri} (pid {pid}, files in {process.workdir})"
+        )
+    elif action == "stop":
+        stopped = process.stop()
+        console.print("Neo4j stopped." if stopped else "Neo4j was not running.")
+    else:
+        running = process.pid()
+        state = f"running (pid {running})" if running else "not running"
+        console.print(f"Neo4j {state}; {settings.neo4j_uri} answers: "
+                      f"{port_open('127.0.0.1', settings.neo4j_port)}")  # fmt: skip
+        return 0 if running else 3
+    return 0
+
+
+def _redis(action: str, settings: Settings) -> int:
+    if not redis_is_local(settings):
+        console.print("TIEGRAPH_REDIS_URL is not local; tiegraph does not manage it.")
+        return 2
+    process = redis_process(settings)
+    if action == "start":
+        if port_open("127.0.0.1", redis_port(settings)) and process.pid() is None:
+            console.print(f"A Redis already answers at {settings.redis_url}; using it.")
+            return 0
+        console.print(f"Redis is up at {settings.redis_url} (pid {process.start()})")
+    elif action == "stop":
+        console.print("Redis stopped." if process.stop() else "Redis was not running.")
+    else:
+        running = process.pid()
+        console.print(f"Redis running (pid {running})" if running else "Redis not running")
+        return 0 if running else 3
+    return 0
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> int:
+    import uvicorn
+
+    from app.main import create_app
+
+    uvicorn.run(
+        create_app(settings), host=host or settings.api_host, port=port or settings.api_port
+    )
+    return 0
+
+
+def _worker(settings: Settings) -> int:
+    from ingest.worker import create_worker
+
+    create_worker(settings).run()
+    return 0
+
+
+def _ingest(settings: Settings, paths: list[Path], queue: bool) -> int:
+    from tiegraph.commands import enqueue_ingest, ingest_files
+
+    if queue:
+        job_id = asyncio.run(enqueue_ingest(settings, paths))
+        console.print(f"Queued as job {job_id}; `tiegraph worker` runs it.")
+        return 0
+    report = asyncio.run(ingest_files(settings, paths, console))
+    return 1 if report.error_count else 0
+
+
+def _up(settings: Settings, demo: bool) -> int:
+    from tiegraph.commands import bring_up
+
+    return bring_up(settings, demo, console)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tiegraph", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    db = commands.add_parser("db", help="manage the local Neo4j (TIEGRAPH_NEO4J_URI, _DATA_DIR)")
+    db.add_argument("action", choices=["start", "stop", "status"])
+    redis = commands.add_parser("redis", help="manage the local Redis (TIEGRAPH_REDIS_URL)")
+    redis.add_argument("action", choices=["start", "stop", "status"])
+    commands.add_parser("schema", help="create missing constraints and indexes")
+    serve = commands.add_parser("serve", help="run the API (GraphQL at /graphql)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    commands.add_parser("worker", help="run the arq worker that executes ingestion jobs")
+    ingest = commands.add_parser("ingest", help="ingest files (JSON Lines)")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument("--queue", action="store_true", help="send to the worker instead")
+    commands.add_parser("demo", help="load the built-in demo firm")
+    up = commands.add_parser("up", help="start everything (make run): db, redis, worker, API")
+    up.add_argument("--demo", action="store_true", help="load the demo firm first")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `tiegraph` console script."""
+    args = _parser().parse_args(argv)
+    if getattr(args, "demo", False) or args.command == "demo":
+        from ingest.demo import DEMO_FIRM_DOMAIN
+
+        os.environ.setdefault("TIEGRAPH_FIRM_DOMAINS", DEMO_FIRM_DOMAIN)
+    settings = get_settings()
+    try:
+        return _dispatch(args, settings)
+    except TiegraphError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from tiegraph.commands import apply_schema_now, load_demo
+
+    match args.command:
+        case "db":
+            return _db(args.action, settings)
+        case "redis":
+            return _redis(args.action, settings)
+        case "schema":
+            return asyncio.run(apply_schema_now(settings, console))
+        case "serve":
+            return _serve(settings, args.host, args.port)
+        case "worker":
+            return _worker(settings)
+        case "ingest":
+            return _ingest(settings, args.paths, args.queue)
+        case "demo":
+            return asyncio.run(load_demo(settings, console))
+        case "up":
+            return _up(settings, args.demo)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

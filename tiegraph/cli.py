@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -64,6 +65,10 @@ def _redis(action: str, settings: Settings) -> int:
     return 0
 
 
+def _log_to_stderr() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     import uvicorn
 
@@ -78,6 +83,7 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
 def _worker(settings: Settings) -> int:
     from ingest.worker import create_worker
 
+    _log_to_stderr()
     create_worker(settings).run()
     return 0
 

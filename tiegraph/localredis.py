@@ -12,9 +12,11 @@ def local_redis(home: Path, port: int) -> ManagedProcess:
     workdir = home.resolve()
     data = workdir / "redis"
     data.mkdir(parents=True, exist_ok=True)
-    # Append-only, so queued jobs survive a restart of Redis itself.
+    # Append-only, so queued jobs survive a restart of Redis itself; the process title is kept
+    # so `ManagedProcess` can recognise the server by its command line.
     argv = (binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
-            "--appendonly", "yes", "--save", "", "--daemonize", "no")  # fmt: skip
+            "--appendonly", "yes", "--save", "", "--daemonize", "no",
+            "--set-proc-title", "no")  # fmt: skip
     return ManagedProcess(
         name="redis",
         argv=argv,

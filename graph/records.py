@@ -1,12 +1,22 @@
 """Where Neo4j values become domain models: nothing above graph/ sees a neo4j type."""
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from neo4j.time import DateTime
 
 from graph.models import AccountSnapshot, ContactTies, MemberTie
-from tiegraph.domain import PersonRef, TieStats
+from ingest.parsers.reference import AccountRow, AliasRow, ContactRow, ReferenceRow, RosterRow
+from tiegraph.domain import (
+    InteractionKind,
+    InteractionRecord,
+    Participant,
+    ParticipantRole,
+    PersonRef,
+    TieStats,
+)
+from tiegraph.identity import person_kind
 
 
 def to_datetime(value: Any) -> datetime | None:
@@ -51,3 +61,49 @@ def to_account(row: dict[str, Any]) -> AccountSnapshot:
         annual_value=props.get("annual_value"),
         contacts=tuple(to_contact_ties(c) for c in row["contacts"]),
     )
+
+
+def to_interaction(row: dict[str, Any]) -> InteractionRecord:
+    """A stored interaction as a record, from a `stored_interactions` row."""
+    participants = tuple(
+        Participant(email=email, role=ParticipantRole(role))
+        for email, role in zip(row["participants"], row["roles"], strict=True)
+    )
+    return InteractionRecord(
+        external_id=row["id"],
+        kind=InteractionKind(row["kind"]),
+        occurred_at=datetime.fromtimestamp(row["occurred_ms"] / 1000, tz=UTC),
+        subject=row["subject"],
+        participants=participants,
+        source=row["source"],
+        is_admin=row["is_admin"],
+    )
+
+
+_REFERENCE_QUERIES = {
+    RosterRow: "ingest/upsert_roster",
+    AccountRow: "ingest/upsert_accounts",
+    ContactRow: "ingest/upsert_contacts",
+    AliasRow: "ingest/upsert_aliases",
+}
+
+
+def _reference_row(row: ReferenceRow, firm_domains: frozenset[str]) -> dict[str, Any]:
+    data = row.model_dump(mode="json")
+    if isinstance(row, RosterRow | ContactRow):
+        data["seniority"] = row.seniority.value
+    if isinstance(row, AliasRow):
+        data["label"] = person_kind(row.email, firm_domains).value
+    return data
+
+
+def reference_params(
+    rows: Sequence[ReferenceRow], firm_domains: frozenset[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Reference rows grouped by the query that writes them, as query parameters."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(_REFERENCE_QUERIES[type(row)], []).append(
+            _reference_row(row, firm_domains)
+        )
+    return grouped

@@ -7,8 +7,10 @@ from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
 
 import cypher
 from graph.models import AccountSnapshot, ContactTies
-from graph.records import to_account, to_contact_ties
-from ingest.batch import PreparedBatch
+from graph.records import reference_params, to_account, to_contact_ties, to_interaction
+from ingest.batch import PreparedBatch, Row
+from ingest.parsers.reference import ReferenceRow
+from tiegraph.domain import InteractionRecord
 
 
 class GraphRepository:
@@ -27,10 +29,23 @@ class GraphRepository:
         )
         return [record.data() for record in result.records]
 
-    async def existing_interaction_ids(self, ids: Sequence[str]) -> set[str]:
-        """The subset of `ids` already stored as interactions."""
-        rows = await self._read("ingest/existing_interactions", ids=list(ids))
-        return {row["id"] for row in rows}
+    async def stored_interactions(self, ids: Sequence[str]) -> dict[str, InteractionRecord]:
+        """Those of `ids` already stored, as records (participants without display names)."""
+        rows = await self._read("ingest/stored_interactions", ids=list(ids))
+        return {row["id"]: to_interaction(row) for row in rows}
+
+    async def aliases(self) -> dict[str, str]:
+        """Every known alias address and the address of the person it belongs to."""
+        rows = await self._read("ingest/all_aliases")
+        return {row["alias"]: row["email"] for row in rows}
+
+    async def write_reference(
+        self, rows: Sequence[ReferenceRow], firm_domains: frozenset[str]
+    ) -> None:
+        """Write roster, account, contact and alias rows in one transaction."""
+        grouped = reference_params(rows, firm_domains)
+        async with self._driver.session(database=self._database) as session:
+            await session.execute_write(_write_reference, grouped)
 
     async def write_batch(self, batch: PreparedBatch) -> None:
         """Write one prepared batch in one transaction: all of it, or (on any error) none."""
@@ -54,6 +69,11 @@ async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> None:
     await result.consume()
 
 
+async def _write_reference(tx: AsyncManagedTransaction, grouped: dict[str, list[Row]]) -> None:
+    for name, rows in grouped.items():
+        await _run(tx, name, rows=rows)
+
+
 async def _write_batch(tx: AsyncManagedTransaction, batch: PreparedBatch) -> None:
     if batch.team_members:
         await _run(tx, "ingest/merge_team_members", rows=batch.team_members)
@@ -61,5 +81,7 @@ async def _write_batch(tx: AsyncManagedTransaction, batch: PreparedBatch) -> Non
         await _run(tx, "ingest/merge_contacts", rows=batch.contacts)
     if batch.interactions:
         await _run(tx, "ingest/create_interactions", rows=batch.interactions)
+    if batch.extended_interactions:
+        await _run(tx, "ingest/extend_interactions", rows=batch.extended_interactions)
     for tie_type, rows in batch.ties.items():
         await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)

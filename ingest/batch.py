@@ -3,11 +3,19 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.ties import epoch_millis, fold_ties
-from tiegraph.domain import InteractionRecord, PersonKind, TieType
+from ingest.ties import epoch_millis, fold_ties, tie_keys
+from tiegraph.domain import IngestPolicy, InteractionRecord, PersonKind, TieType
 from tiegraph.identity import account_domain, person_kind
 
 Row = dict[str, object]
+
+
+@dataclass(frozen=True)
+class GrownInteraction:
+    """A stored interaction and the same one with the participants of a new copy added."""
+
+    stored: InteractionRecord
+    merged: InteractionRecord
 
 
 @dataclass
@@ -17,6 +25,7 @@ class PreparedBatch:
     team_members: list[Row] = field(default_factory=list)
     contacts: list[Row] = field(default_factory=list)
     interactions: list[Row] = field(default_factory=list)
+    extended_interactions: list[Row] = field(default_factory=list)
     ties: dict[TieType, list[Row]] = field(default_factory=dict)
 
 
@@ -33,29 +42,50 @@ def _people(
     return kinds, names
 
 
-def _interaction_row(record: InteractionRecord, kinds: dict[str, PersonKind]) -> Row:
-    members = [
+def _member_rows(record: InteractionRecord, kinds: dict[str, PersonKind]) -> list[Row]:
+    return [
         {"email": p.email, "role": p.role.value}
         for p in record.participants
         if kinds[p.email] is PersonKind.TEAM_MEMBER
     ]
+
+
+def _interaction_row(record: InteractionRecord, kinds: dict[str, PersonKind]) -> Row:
     return {
         "id": record.external_id,
         "kind": record.kind.value,
         "occurred_ms": epoch_millis(record.occurred_at),
         "subject": record.subject,
         "source": record.source,
+        "is_admin": record.is_admin,
+        "in_reply_to": record.in_reply_to,
         "participants": [p.email for p in record.participants],
         "roles": [p.role.value for p in record.participants],
-        "members": members,
+        "members": _member_rows(record, kinds),
+    }
+
+
+def _extension_row(record: InteractionRecord, kinds: dict[str, PersonKind]) -> Row:
+    return {
+        "id": record.external_id,
+        "participants": [p.email for p in record.participants],
+        "roles": [p.role.value for p in record.participants],
+        "members": _member_rows(record, kinds),
     }
 
 
 def prepare_batch(
-    records: Sequence[InteractionRecord], firm_domains: frozenset[str]
+    fresh: Sequence[InteractionRecord],
+    policy: IngestPolicy,
+    grown: Sequence[GrownInteraction] = (),
 ) -> PreparedBatch:
-    """Rows for people, accounts, interactions and tie deltas of `records` (all new)."""
-    kinds, names = _people(records, firm_domains)
+    """Rows for people, accounts, interactions and tie deltas.
+
+    `fresh` are interactions not stored yet; `grown` are stored ones seen again with more
+    participants, which only add the ties their newcomers bring.
+    """
+    merged = [g.merged for g in grown]
+    kinds, names = _people([*fresh, *merged], policy.firm_domain_set)
     batch = PreparedBatch()
     for email, kind in sorted(kinds.items()):
         if kind is PersonKind.TEAM_MEMBER:
@@ -64,7 +94,9 @@ def prepare_batch(
             batch.contacts.append(
                 {"email": email, "name": names[email], "account": account_domain(email)}
             )
-    batch.interactions = [_interaction_row(r, kinds) for r in records]
-    folded = fold_ties(records, kinds)
+    batch.interactions = [_interaction_row(r, kinds) for r in fresh]
+    batch.extended_interactions = [_extension_row(r, kinds) for r in merged]
+    counted = {g.merged.external_id: tie_keys(g.stored, kinds) for g in grown}
+    folded = fold_ties([*fresh, *merged], kinds, policy, counted)
     batch.ties = {t: [d.as_row() for d in deltas] for t, deltas in folded.items() if deltas}
     return batch

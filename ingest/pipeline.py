@@ -6,19 +6,29 @@ Shared by the CLI, the arq worker and the GraphQL mutation.
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from neo4j.exceptions import ConstraintError
 
 from graph.repository import GraphRepository
-from ingest.batch import prepare_batch
+from ingest.batch import GrownInteraction, prepare_batch
+from ingest.parsers.noise import AUTOMATED_SENDER, is_automated_address
+from ingest.parsers.reference import AliasRow, ReferenceRow, RosterRow
 from ingest.results import ParsedItem, ParseIssue, Skipped
-from tiegraph.domain import InteractionRecord
+from tiegraph.domain import IngestPolicy, InteractionRecord, PersonKind
+from tiegraph.identity import canonical_address, person_kind
+from tiegraph.settings import Settings
 
 # Kept in the report; the count of errors beyond it is still exact.
 MAX_REPORTED_ERRORS = 200
 # A concurrent job may create some of our ids between our check and our write; the unique
 # constraint then rolls our batch back whole, and a fresh check sorts it out.
 WRITE_ATTEMPTS = 3
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+NO_COUNTERPART = "no-counterpart"
+
+PipelineItem = ParsedItem | ReferenceRow
 
 
 @dataclass
@@ -28,6 +38,7 @@ class IngestReport:
     read: int = 0
     ingested: int = 0
     duplicates: int = 0
+    reference_rows: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     error_count: int = 0
     errors: list[ParseIssue] = field(default_factory=list)
@@ -39,21 +50,19 @@ class IngestReport:
             self.errors.append(issue)
 
 
+def union_participants(first: InteractionRecord, other: InteractionRecord) -> InteractionRecord:
+    """`first` with the participants only `other` has (first role wins)."""
+    known = {p.email for p in first.participants}
+    extra = tuple(p for p in other.participants if p.email not in known)
+    return first.model_copy(update={"participants": first.participants + extra}) if extra else first
+
+
 def merge_copies(records: Sequence[InteractionRecord]) -> list[InteractionRecord]:
-    """One record per external id; copies of a message seen in several mailboxes pool their
-    participants (first role wins)."""
+    """One record per external id; copies seen in several mailboxes pool their participants."""
     merged: dict[str, InteractionRecord] = {}
     for record in records:
         first = merged.get(record.external_id)
-        if first is None:
-            merged[record.external_id] = record
-            continue
-        known = {p.email for p in first.participants}
-        extra = tuple(p for p in record.participants if p.email not in known)
-        if extra:
-            merged[record.external_id] = first.model_copy(
-                update={"participants": first.participants + extra}
-            )
+        merged[record.external_id] = record if first is None else union_participants(first, record)
     return list(merged.values())
 
 
@@ -63,48 +72,128 @@ class Ingestor:
     def __init__(
         self,
         repo: GraphRepository,
-        firm_domains: frozenset[str],
+        policy: IngestPolicy,
         batch_size: int,
-        on_progress: Callable[[IngestReport], None] | None = None,
+        on_progress: Callable[[IngestReport], object] | None = None,
     ) -> None:
         self._repo = repo
-        self._firm_domains = firm_domains
+        self._policy = policy
         self._batch_size = batch_size
         self._on_progress = on_progress
+        self._aliases: dict[str, str] | None = None
+        self._records: list[InteractionRecord] = []
+        self._references: list[ReferenceRow] = []
         self.report = IngestReport()
 
-    async def run(self, items: Iterable[ParsedItem]) -> IngestReport:
+    @classmethod
+    def for_settings(
+        cls,
+        repo: GraphRepository,
+        settings: Settings,
+        on_progress: Callable[[IngestReport], object] | None = None,
+    ) -> "Ingestor":
+        """An ingestor with the policy and batch size of `settings`."""
+        return cls(repo, settings.ingest_policy, settings.ingest_batch_size, on_progress)
+
+    async def run(self, items: Iterable[PipelineItem]) -> IngestReport:
         """Consume every item; returns the report (also kept on `self.report`)."""
-        pending: list[InteractionRecord] = []
+        if self._aliases is None:
+            self._aliases = await self._repo.aliases()
         for item in items:
             self.report.read += 1
-            if isinstance(item, ParseIssue):
-                self.report.add_error(item)
-            elif isinstance(item, Skipped):
-                self.report.skipped[item.reason] += 1
-            else:
-                pending.append(item)
-                if len(pending) >= self._batch_size:
-                    await self._flush(pending)
-                    pending = []
-        if pending:
-            await self._flush(pending)
+            self._take(item)
+            if len(self._records) >= self._batch_size:
+                await self._flush()
+            elif len(self._references) >= self._batch_size:
+                await self._flush_references()
+        await self._flush()
         return self.report
 
-    async def _flush(self, records: list[InteractionRecord]) -> None:
-        unique = merge_copies(records)
-        self.report.duplicates += len(records) - len(unique)
+    def _take(self, item: PipelineItem) -> None:
+        if isinstance(item, ParseIssue):
+            self.report.add_error(item)
+        elif isinstance(item, Skipped):
+            self.report.skipped[item.reason] += 1
+        elif isinstance(item, InteractionRecord):
+            self._take_record(item)
+        elif isinstance(item, RosterRow) and self._off_firm(item.email):
+            self.report.add_error(ParseIssue(f"roster {item.email}", "email: not on a firm "
+                                             "domain (TIEGRAPH_FIRM_DOMAINS)"))  # fmt: skip
+        else:
+            self._references.append(item)
+
+    def _off_firm(self, email: str) -> bool:
+        return person_kind(email, self._policy.firm_domain_set) is not PersonKind.TEAM_MEMBER
+
+    def _take_record(self, record: InteractionRecord) -> None:
+        location = f"{record.source}:{record.external_id}"
+        if not EARLIEST <= record.occurred_at <= datetime.now(UTC) + FUTURE_SLACK:
+            self.report.add_error(ParseIssue(location, "occurredAt: before 1990 or in the future"))
+            return
+        resolved = self._resolve(record)
+        initiator = resolved.initiator
+        if initiator is not None and is_automated_address(initiator.email):
+            self.report.skipped[AUTOMATED_SENDER] += 1
+        elif len(resolved.participants) < 2:
+            self.report.skipped[NO_COUNTERPART] += 1
+        else:
+            self._records.append(resolved)
+
+    def _resolve(self, record: InteractionRecord) -> InteractionRecord:
+        """Canonical addresses, duplicates folded (first role wins), role mailboxes dropped."""
+        aliases = self._aliases or {}
+        people = {}
+        for p in record.participants:
+            email = canonical_address(p.email, self._policy.firm_domains, aliases)
+            if email not in people and (p.initiated or not is_automated_address(email)):
+                people[email] = p.model_copy(update={"email": email})
+        return record.model_copy(update={"participants": tuple(people.values())})
+
+    async def _flush_references(self) -> None:
+        rows, self._references = self._references, []
+        if rows:
+            await self._repo.write_reference(rows, self._policy.firm_domain_set)
+            self.report.reference_rows += len(rows)
+            self._learn_aliases(rows)
+            self._progress()
+
+    def _learn_aliases(self, rows: Sequence[ReferenceRow]) -> None:
+        for row in rows:
+            if isinstance(row, AliasRow) and self._aliases is not None:
+                self._aliases[row.alias] = row.email
+
+    async def _flush(self) -> None:
+        await self._flush_references()
+        pending, self._records = self._records, []
+        records = merge_copies(pending)
+        if not records:
+            return
         for attempt in range(1, WRITE_ATTEMPTS + 1):
-            existing = await self._repo.existing_interaction_ids([r.external_id for r in unique])
-            fresh = [r for r in unique if r.external_id not in existing]
             try:
-                if fresh:
-                    await self._repo.write_batch(prepare_batch(fresh, self._firm_domains))
+                fresh, grown = await self._split_known(records)
+                if fresh or grown:
+                    await self._repo.write_batch(prepare_batch(fresh, self._policy, grown))
                 break
             except ConstraintError:
                 if attempt == WRITE_ATTEMPTS:
                     raise
-        self.report.duplicates += len(existing)
         self.report.ingested += len(fresh)
+        self.report.duplicates += len(pending) - len(fresh)
+        self._progress()
+
+    async def _split_known(
+        self, records: list[InteractionRecord]
+    ) -> tuple[list[InteractionRecord], list[GrownInteraction]]:
+        stored = await self._repo.stored_interactions([r.external_id for r in records])
+        fresh = [r for r in records if r.external_id not in stored]
+        grown = []
+        for record in records:
+            if (old := stored.get(record.external_id)) is not None:
+                merged = union_participants(old, record)
+                if merged is not old:
+                    grown.append(GrownInteraction(stored=old, merged=merged))
+        return fresh, grown
+
+    def _progress(self) -> None:
         if self._on_progress is not None:
             self._on_progress(self.report)

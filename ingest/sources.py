@@ -1,10 +1,40 @@
-"""From a path on disk to a stream of parsed items, whatever the source format."""
+"""From a path on disk to a stream of items, whatever the source: the format is read from the
+content (`ingest.parsers.detect`), not from the file name."""
 
+import csv
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ingest.jsonl import parse_line
+from ingest.parsers.calendar import iter_ics
+from ingest.parsers.crm import PRESETS, ColumnMapping, header_matches, iter_crm_csv, load_mapping
+from ingest.parsers.detect import detect_source
+from ingest.parsers.email import iter_eml, iter_maildir, iter_mbox, iter_zip
+from ingest.parsers.reference import detect_csv_kind, iter_reference_csv
+from ingest.pipeline import PipelineItem
 from ingest.results import ParsedItem, ParseIssue
+
+# Recurring meetings are expanded from this far back up to now: future occurrences have not
+# happened, and older ones no longer move a score.
+CALENDAR_HISTORY = timedelta(days=3 * 365)
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """How to read files whose format leaves a choice: CRM columns and CSV column names."""
+
+    crm_mapping: ColumnMapping | None = None
+    column_renames: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_files(cls, crm_mapping: Path | None, columns: Path | None) -> "SourceOptions":
+        """Options from a CRM mapping file and a `{"their column": "our column"}` file."""
+        renames = json.loads(columns.read_text(encoding="utf-8")) if columns else {}
+        return cls(crm_mapping=load_mapping(crm_mapping) if crm_mapping else None,
+                   column_renames=renames)  # fmt: skip
 
 
 def iter_jsonl_file(path: Path) -> Iterator[ParsedItem]:
@@ -21,9 +51,55 @@ def iter_jsonl_file(path: Path) -> Iterator[ParsedItem]:
                 yield parse_line(text, location)
 
 
-def iter_path(path: Path) -> Iterator[ParsedItem]:
-    """Every item in the file at `path`; a missing file is one located error."""
+def _csv_header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _crm_mapping(header: list[str], options: SourceOptions) -> ColumnMapping | None:
+    if options.crm_mapping is not None:
+        return options.crm_mapping
+    return next((m for m in PRESETS.values() if header_matches(header, m)), None)
+
+
+def iter_csv(path: Path, options: SourceOptions) -> Iterator[PipelineItem]:
+    """A CSV by its header: roster, accounts, contacts, aliases, or CRM activities."""
+    header = _csv_header(path)
+    kind = detect_csv_kind(header, options.column_renames)
+    mapping = _crm_mapping(header, options)
+    if mapping is not None and (options.crm_mapping is not None or kind == "crm"):
+        yield from iter_crm_csv(path, mapping)
+    elif kind in ("roster", "accounts", "contacts", "aliases"):
+        yield from iter_reference_csv(path, kind, options.column_renames)
+    else:
+        known = "roster, accounts, contacts, aliases or a CRM preset; see the README"
+        yield ParseIssue(path.name, f"header: {','.join(header)[:200]!r} is none of: {known}")
+
+
+def iter_path(path: Path, options: SourceOptions | None = None) -> Iterator[PipelineItem]:
+    """Every item in the file or maildir at `path`. Problems are located items, not raises."""
+    options = options or SourceOptions()
     if not path.exists():
-        yield ParseIssue(str(path), "no such file")
+        yield ParseIssue(str(path), "no such file or directory")
         return
-    yield from iter_jsonl_file(path)
+    try:
+        kind = detect_source(path)
+    except (ValueError, OSError) as exc:
+        yield ParseIssue(path.name, str(exc))
+        return
+    match kind:
+        case "jsonl":
+            yield from iter_jsonl_file(path)
+        case "mbox":
+            yield from iter_mbox(path)
+        case "eml":
+            yield from iter_eml(path)
+        case "maildir":
+            yield from iter_maildir(path)
+        case "zip":
+            yield from iter_zip(path)
+        case "ics":
+            now = datetime.now(UTC)
+            yield from iter_ics(path, now - CALENDAR_HISTORY, now)
+        case _:
+            yield from iter_csv(path, options)

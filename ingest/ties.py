@@ -4,7 +4,7 @@ Real mail repeats the same pairs many times, and the server's per-relationship w
 ceiling, so a batch writes one row per tie, not one per interaction.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
@@ -12,6 +12,7 @@ from itertools import combinations
 from scoring.decay import DEFAULT_HALF_LIFE_DAYS, to_epoch_weight
 from scoring.strength import channel_weight
 from tiegraph.domain import (
+    IngestPolicy,
     InteractionKind,
     InteractionRecord,
     MeetingResponse,
@@ -39,8 +40,10 @@ class TieDelta:
     last_two_way_at: datetime | None = None
     decayed_weight: float = 0.0
 
-    def add(self, record: InteractionRecord, initiator: str | None, two_way: bool) -> None:
-        """Account for one interaction between a and b."""
+    def add(
+        self, record: InteractionRecord, initiator: str | None, two_way: bool, share: float
+    ) -> None:
+        """Account for one interaction between a and b; `share` scales its weight (0-1)."""
         at = record.occurred_at
         self.counts[record.kind] = self.counts.get(record.kind, 0) + 1
         self.a_initiated += initiator == self.a
@@ -49,7 +52,7 @@ class TieDelta:
         self.last_at = at if self.last_at is None else max(self.last_at, at)
         if two_way and (self.last_two_way_at is None or at > self.last_two_way_at):
             self.last_two_way_at = at
-        weight = channel_weight(record.kind)
+        weight = channel_weight(record.kind) * share
         self.decayed_weight += to_epoch_weight(weight, at, DEFAULT_HALF_LIFE_DAYS)
 
     def as_row(self) -> dict[str, object]:
@@ -122,21 +125,53 @@ def _is_two_way(
     return initiator == b if tie_type is TieType.KNOWS else initiator in (a, b)
 
 
+def weight_share(record: InteractionRecord, policy: IngestPolicy) -> float:
+    """How much of its channel weight an interaction gives each tie: 1, or less for bulk.
+
+    An email to more than `policy.bulk_recipients` people gives each tie bulk/n of a weight,
+    so a 150-person announcement counts a tenth of a one-to-one note (with bulk = 15).
+    """
+    if record.kind is not InteractionKind.EMAIL:
+        return 1.0
+    recipients = len(record.participants) - 1
+    return min(1.0, policy.bulk_recipients / recipients) if recipients > 0 else 1.0
+
+
+TieKey = tuple[TieType, str, str]
+
+
+def tie_keys(record: InteractionRecord, kinds: dict[str, PersonKind]) -> set[TieKey]:
+    """Every tie one interaction touches."""
+    keys = {_tie_key(x.email, y.email, kinds) for x, y in _pairs(record)}
+    return {k for k in keys if k is not None}
+
+
 def fold_ties(
-    records: Iterable[InteractionRecord], kinds: dict[str, PersonKind]
+    records: Iterable[InteractionRecord],
+    kinds: dict[str, PersonKind],
+    policy: IngestPolicy,
+    counted: Mapping[str, set[TieKey]] | None = None,
 ) -> dict[TieType, list[TieDelta]]:
-    """Per-tie deltas for a batch of new interactions, grouped by relationship type."""
-    deltas: dict[tuple[TieType, str, str], TieDelta] = {}
+    """Per-tie deltas for a batch of interactions, grouped by relationship type.
+
+    Admin touchpoints (invoices, receipts) build no tie. `counted` names, per interaction id,
+    the ties an earlier copy of the same message already counted (a message seen in a second
+    mailbox only adds the ties its new participants bring).
+    """
+    deltas: dict[TieKey, TieDelta] = {}
     for record in records:
+        if record.is_admin:
+            continue
         initiator = record.initiator.email if record.initiator else None
-        seen: set[tuple[TieType, str, str]] = set()
+        share = weight_share(record, policy)
+        seen = set(counted.get(record.external_id, ())) if counted else set()
         for x, y in _pairs(record):
             key = _tie_key(x.email, y.email, kinds)
             if key is None or key in seen:
                 continue
             seen.add(key)
             delta = deltas.setdefault(key, TieDelta(a=key[1], b=key[2]))
-            delta.add(record, initiator, _is_two_way(record, key, initiator))
+            delta.add(record, initiator, _is_two_way(record, key, initiator), share)
     grouped: dict[TieType, list[TieDelta]] = {t: [] for t in TieType}
     for (tie_type, _, _), delta in deltas.items():
         grouped[tie_type].append(delta)

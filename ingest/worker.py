@@ -37,7 +37,7 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 async def ingest_paths(ctx: dict[str, Any], paths: list[str]) -> dict[str, Any]:
     """Ingest files already on the worker's disk; returns the report."""
     settings: Settings = ctx["settings"]
-    ingestor = Ingestor(ctx["repo"], frozenset(settings.firm_domains), settings.ingest_batch_size)
+    ingestor = Ingestor.for_settings(ctx["repo"], settings)
     for path in paths:
         await ingestor.run(iter_path(Path(path)))
     return report_as_dict(ingestor.report)

@@ -68,8 +68,7 @@ async def _ingest_items(
                 text = f"read {report.read:,} · ingested {report.ingested:,}"
                 progress.update(task, description=f"{text} · errors {report.error_count:,}")
 
-            ingestor = Ingestor(repo, frozenset(settings.firm_domains),
-                                settings.ingest_batch_size, show)  # fmt: skip
+            ingestor = Ingestor.for_settings(repo, settings, show)
             if demo:
                 await ingestor.run(demo_records())
             for path in paths:

@@ -95,6 +95,21 @@ class InteractionRecord(BaseModel):
         return next((p for p in self.participants if p.initiated), None)
 
 
+class IngestPolicy(BaseModel):
+    """The rules ingestion applies, from settings: who is ours, and what counts as bulk."""
+
+    model_config = ConfigDict(frozen=True)
+
+    firm_domains: tuple[str, ...] = ()
+    # Emails to more people than this tie more weakly, in proportion (see ingest/ties.py).
+    bulk_recipients: int = 15
+
+    @property
+    def firm_domain_set(self) -> frozenset[str]:
+        """The firm's domains as a set, for membership tests."""
+        return frozenset(self.firm_domains)
+
+
 class TieStats(BaseModel):
     """The aggregate stored on a tie: everything scoring needs, readable in O(1)."""
 

@@ -1,5 +1,6 @@
 """Who is who: address normalisation and the TeamMember/Contact/Account split."""
 
+from collections.abc import Mapping
 from email.utils import parseaddr
 
 from tiegraph.domain import PersonKind
@@ -45,6 +46,26 @@ def person_kind(address: str, firm_domains: frozenset[str]) -> PersonKind:
         if domain == firm or domain.endswith("." + firm):
             return PersonKind.TEAM_MEMBER
     return PersonKind.CONTACT
+
+
+def canonical_address(
+    address: str, firm_domains: tuple[str, ...], aliases: Mapping[str, str]
+) -> str:
+    """The one address tiegraph keeps for the person behind `address`.
+
+    In order: an explicit alias (from an alias file) wins; a `+tag` is dropped from the local
+    part (ann+crm@acme.com is ann@acme.com); and an address on any firm domain or subdomain
+    is moved to the first firm domain (ann@eu.firm.com is ann@firm.com). Nothing else is
+    guessed: two contacts who share a name stay two people.
+    """
+    if address in aliases:
+        return aliases[address]
+    local, _, domain = address.rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if firm_domains and person_kind(address, frozenset(firm_domains)) is PersonKind.TEAM_MEMBER:
+        domain = firm_domains[0]
+    resolved = f"{local}@{domain}"
+    return aliases.get(resolved, resolved)
 
 
 def account_domain(address: str) -> str | None:

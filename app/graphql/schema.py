@@ -42,10 +42,7 @@ class Mutation:
                 location="interactions",
             )
         records = records_from_wire([i.to_wire() for i in interactions], "interactions")
-        settings = info.context.settings
-        ingestor = Ingestor(
-            info.context.repo, frozenset(settings.firm_domains), settings.ingest_batch_size
-        )
+        ingestor = Ingestor.for_settings(info.context.repo, info.context.settings)
         return IngestResult.from_domain(await ingestor.run(records))
 
 

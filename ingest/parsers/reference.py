@@ -6,6 +6,7 @@ spaces and dashes read as underscores, so "Left On" is `left_on`):
 * roster: `email,name,title,team,left_on` (email, name and team required)
 * accounts: `domain,name,tier,annual_value,owner_email` (domain and name required)
 * contacts: `email,name,title,account_domain` (email and account_domain required)
+* aliases: `alias,email` (both required): `alias` is another address of the person `email`
 
 Other columns are ignored; an optional rename mapping maps a file's own column names to
 these. Empty cells are None. Emails are normalised like every other address; domains are
@@ -184,13 +185,26 @@ class ContactRow(_Row):
         return seniority_from_title(self.title)
 
 
-ReferenceRow = RosterRow | AccountRow | ContactRow
+class AliasRow(_Row):
+    """Another address of a known person: `alias,email` (email is the one to keep)."""
+
+    alias: str
+    email: str
+
+    @field_validator("alias", "email")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return _normalised_email(value)
+
+
+ReferenceRow = RosterRow | AccountRow | ContactRow | AliasRow
 
 # kind: (model, required columns, optional columns), checked in this order.
 REFERENCE_KINDS: dict[str, tuple[type[ReferenceRow], tuple[str, ...], tuple[str, ...]]] = {
     "roster": (RosterRow, ("email", "name", "team"), ("title", "left_on")),
     "contacts": (ContactRow, ("email", "account_domain"), ("name", "title")),
     "accounts": (AccountRow, ("domain", "name"), ("tier", "annual_value", "owner_email")),
+    "aliases": (AliasRow, ("alias", "email"), ()),
 }
 
 

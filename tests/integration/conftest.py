@@ -36,4 +36,4 @@ def repo(driver: AsyncDriver, settings: Settings) -> GraphRepository:
 @pytest.fixture
 def ingestor(repo: GraphRepository, settings: Settings) -> Ingestor:
     """An ingestor with the test settings (firm domain `firm.test`, batches of 50)."""
-    return Ingestor(repo, frozenset(settings.firm_domains), settings.ingest_batch_size)
+    return Ingestor.for_settings(repo, settings)

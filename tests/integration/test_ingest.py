@@ -5,9 +5,11 @@ import pytest
 from neo4j import AsyncDriver
 from neo4j.exceptions import ConstraintError
 
+from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
 from tests.integration.graphstate import graph_state
+from tiegraph.settings import Settings
 
 LINES = [
     {"id": "m1", "kind": "email", "occurredAt": "2026-10-01T09:00:00Z",
@@ -27,14 +29,14 @@ def write_jsonl(path: Path, rows: list[dict[str, object]], extra: list[str] = ()
 
 
 async def test_reingesting_a_file_changes_nothing(
-    tmp_path: Path, ingestor: Ingestor, driver: AsyncDriver, settings: object
+    tmp_path: Path, ingestor: Ingestor, driver: AsyncDriver, repo: GraphRepository, settings: Settings
 ) -> None:
     source = write_jsonl(tmp_path / "mail.jsonl", LINES)
     first = await ingestor.run(iter_path(source))
     assert (first.read, first.ingested, first.duplicates) == (4, 4, 0)
     before = await graph_state(driver)
 
-    second = await Ingestor(ingestor._repo, frozenset({"firm.test"}), 50).run(iter_path(source))
+    second = await Ingestor.for_settings(repo, settings).run(iter_path(source))
     assert (second.read, second.ingested, second.duplicates) == (4, 0, 4)
     assert await graph_state(driver) == before
 

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 from ingest.batch import prepare_batch
 from ingest.ties import epoch_millis, fold_ties
 from tiegraph.domain import (
+    IngestPolicy,
     InteractionKind,
     InteractionRecord,
     MeetingResponse,
@@ -12,7 +13,7 @@ from tiegraph.domain import (
     TieType,
 )
 
-FIRM = frozenset({"firm.test"})
+POLICY = IngestPolicy(firm_domains=("firm.test",))
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -37,7 +38,7 @@ def test_repeated_pairs_fold_into_one_delta_with_counts_and_bounds() -> None:
     first = email("1", "ann@firm.test", ["joe@acme.com"], at=T0)
     reply = email("2", "joe@acme.com", ["ann@firm.test"], at=T0 + timedelta(hours=2))
     later = email("3", "ann@firm.test", ["joe@acme.com"], at=T0 + timedelta(days=3))
-    folded = fold_ties([first, reply, later], kinds_of(first, reply))
+    folded = fold_ties([first, reply, later], kinds_of(first, reply), POLICY)
     (tie,) = folded[TieType.KNOWS]
     assert (tie.a, tie.b) == ("ann@firm.test", "joe@acme.com")
     assert tie.counts == {InteractionKind.EMAIL: 3}
@@ -50,7 +51,7 @@ def test_repeated_pairs_fold_into_one_delta_with_counts_and_bounds() -> None:
 
 def test_cc_ties_colleagues_and_contacts_among_themselves() -> None:
     record = email("1", "ann@firm.test", ["joe@acme.com"], cc=["bob@firm.test", "eve@acme.com"])
-    folded = fold_ties([record], kinds_of(record))
+    folded = fold_ties([record], kinds_of(record), POLICY)
     knows = {(t.a, t.b) for t in folded[TieType.KNOWS]}
     assert knows == {
         ("ann@firm.test", "joe@acme.com"),
@@ -77,7 +78,7 @@ def test_declined_attendees_are_not_tied_by_the_meeting() -> None:
                         response=MeetingResponse.DECLINED),
         ),
     )  # fmt: skip
-    folded = fold_ties([meeting], kinds_of(meeting))
+    folded = fold_ties([meeting], kinds_of(meeting), POLICY)
     assert [(t.a, t.b) for t in folded[TieType.KNOWS]] == [("ann@firm.test", "joe@acme.com")]
     assert folded[TieType.KNOWS][0].last_two_way_at == T0
 
@@ -85,14 +86,14 @@ def test_declined_attendees_are_not_tied_by_the_meeting() -> None:
 def test_large_announcements_tie_only_the_sender() -> None:
     crowd = [f"p{i}@acme.com" for i in range(30)]
     record = email("1", "ann@firm.test", crowd)
-    folded = fold_ties([record], kinds_of(record))
+    folded = fold_ties([record], kinds_of(record), POLICY)
     assert len(folded[TieType.KNOWS]) == 30
     assert folded[TieType.ASSOCIATED_WITH] == []
 
 
 def test_prepare_batch_splits_people_and_accounts() -> None:
     record = email("1", "Ann@firm.test", ["joe@acme.com", "max@gmail.com"])
-    batch = prepare_batch([record], FIRM)
+    batch = prepare_batch([record], POLICY)
     assert batch.team_members == [{"email": "Ann@firm.test", "name": None}]
     assert {c["email"]: c["account"] for c in batch.contacts} == {
         "joe@acme.com": "acme.com",

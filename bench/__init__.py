@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench.ingest`. Outputs go to `bench/out/` (not in git)."""

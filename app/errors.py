@@ -3,6 +3,8 @@
 import logging
 from collections.abc import Iterator
 
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from graphql.error import GraphQLError
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from strawberry.extensions import SchemaExtension
@@ -12,6 +14,22 @@ from tiegraph.errors import TiegraphError, Unavailable
 log = logging.getLogger(__name__)
 
 HTTP_STATUS = {"BAD_INPUT": 400, "NOT_FOUND": 404, "UNAVAILABLE": 503, "INTERNAL": 500}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """REST errors as `{"error": {"code", "message"}}` with the status their code maps to."""
+
+    async def domain_error(_: Request, exc: Exception) -> JSONResponse:
+        domain = as_domain_error(exc)
+        code = domain.code if domain else "INTERNAL"
+        message = str(domain) if domain else "Unexpected error."
+        if domain is None:
+            log.error("unexpected error", exc_info=exc)
+        body = {"error": {"code": code, "message": message}}
+        return JSONResponse(body, status_code=HTTP_STATUS.get(code, 500))
+
+    for kind in (TiegraphError, ServiceUnavailable, SessionExpired):
+        app.add_exception_handler(kind, domain_error)
 
 
 def as_domain_error(exc: BaseException | None) -> TiegraphError | None:

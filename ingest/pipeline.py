@@ -3,8 +3,9 @@
 Shared by the CLI, the arq worker and the GraphQL mutation.
 """
 
+import inspect
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -50,6 +51,10 @@ class IngestReport:
             self.errors.append(issue)
 
 
+# Called after each batch with the running report; may be a coroutine function.
+ProgressCallback = Callable[["IngestReport"], Awaitable[None] | None]
+
+
 def union_participants(first: InteractionRecord, other: InteractionRecord) -> InteractionRecord:
     """`first` with the participants only `other` has (first role wins)."""
     known = {p.email for p in first.participants}
@@ -74,7 +79,7 @@ class Ingestor:
         repo: GraphRepository,
         policy: IngestPolicy,
         batch_size: int,
-        on_progress: Callable[[IngestReport], object] | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> None:
         self._repo = repo
         self._policy = policy
@@ -90,7 +95,7 @@ class Ingestor:
         cls,
         repo: GraphRepository,
         settings: Settings,
-        on_progress: Callable[[IngestReport], object] | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> "Ingestor":
         """An ingestor with the policy and batch size of `settings`."""
         return cls(repo, settings.ingest_policy, settings.ingest_batch_size, on_progress)
@@ -155,7 +160,7 @@ class Ingestor:
             await self._repo.write_reference(rows, self._policy.firm_domain_set)
             self.report.reference_rows += len(rows)
             self._learn_aliases(rows)
-            self._progress()
+            await self._progress()
 
     def _learn_aliases(self, rows: Sequence[ReferenceRow]) -> None:
         for row in rows:
@@ -179,7 +184,7 @@ class Ingestor:
                     raise
         self.report.ingested += len(fresh)
         self.report.duplicates += len(pending) - len(fresh)
-        self._progress()
+        await self._progress()
 
     async def _split_known(
         self, records: list[InteractionRecord]
@@ -194,6 +199,8 @@ class Ingestor:
                     grown.append(GrownInteraction(stored=old, merged=merged))
         return fresh, grown
 
-    def _progress(self) -> None:
+    async def _progress(self) -> None:
         if self._on_progress is not None:
-            self._on_progress(self.report)
+            outcome = self._on_progress(self.report)
+            if inspect.isawaitable(outcome):
+                await outcome

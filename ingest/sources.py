@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ingest.jsonl import parse_line
 from ingest.parsers.calendar import iter_ics
-from ingest.parsers.crm import PRESETS, ColumnMapping, header_matches, iter_crm_csv, load_mapping
+from ingest.parsers.crm import PRESETS, ColumnMapping, header_overlap, iter_crm_csv, load_mapping
 from ingest.parsers.detect import detect_source
 from ingest.parsers.email import iter_eml, iter_maildir, iter_mbox, iter_zip
 from ingest.parsers.reference import detect_csv_kind, iter_reference_csv
@@ -56,10 +56,16 @@ def _csv_header(path: Path) -> list[str]:
         return next(csv.reader(handle), [])
 
 
+# A header with this many of a preset's required columns is taken for that CRM's export, so a
+# missing column is reported by name instead of the file being "unknown".
+PRESET_QUORUM = 3
+
+
 def _crm_mapping(header: list[str], options: SourceOptions) -> ColumnMapping | None:
     if options.crm_mapping is not None:
         return options.crm_mapping
-    return next((m for m in PRESETS.values() if header_matches(header, m)), None)
+    best = max(PRESETS.values(), key=lambda m: header_overlap(header, m))
+    return best if header_overlap(header, best) >= PRESET_QUORUM else None
 
 
 def iter_csv(path: Path, options: SourceOptions) -> Iterator[PipelineItem]:
@@ -67,7 +73,7 @@ def iter_csv(path: Path, options: SourceOptions) -> Iterator[PipelineItem]:
     header = _csv_header(path)
     kind = detect_csv_kind(header, options.column_renames)
     mapping = _crm_mapping(header, options)
-    if mapping is not None and (options.crm_mapping is not None or kind == "crm"):
+    if mapping is not None and kind in (None, "crm"):
         yield from iter_crm_csv(path, mapping)
     elif kind in ("roster", "accounts", "contacts", "aliases"):
         yield from iter_reference_csv(path, kind, options.column_renames)

@@ -1,25 +1,22 @@
 """The arq worker: ingestion jobs run here, with their own single driver."""
 
-from dataclasses import asdict
+import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from arq.connections import RedisSettings
-from arq.worker import Worker
+from arq.worker import Retry, Worker
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
 from graph.driver import create_driver
 from graph.repository import GraphRepository
-from ingest.pipeline import Ingestor, IngestReport
+from ingest.jobs import report_as_dict, save_progress
+from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
 from tiegraph.settings import Settings, get_settings
 
-
-def report_as_dict(report: IngestReport) -> dict[str, Any]:
-    """A JSON-friendly report, as jobs store it in Redis."""
-    data = asdict(report)
-    data["skipped"] = dict(report.skipped)
-    data["errors"] = [str(e) for e in report.errors]
-    return data
+RETRY_DELAY_SECONDS = 10
 
 
 async def _startup(ctx: dict[str, Any]) -> None:
@@ -34,12 +31,24 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
     await ctx["driver"].close()
 
 
+def _uploads(settings: Settings) -> Path:
+    return (settings.data_dir / "uploads").resolve()
+
+
 async def ingest_paths(ctx: dict[str, Any], paths: list[str]) -> dict[str, Any]:
-    """Ingest files already on the worker's disk; returns the report."""
+    """Ingest files on the worker's disk; returns the report. Safe to run again: every batch is
+    atomic and known ids are skipped, so a retry after a crash ends with the same graph."""
     settings: Settings = ctx["settings"]
-    ingestor = Ingestor.for_settings(ctx["repo"], settings)
-    for path in paths:
-        await ingestor.run(iter_path(Path(path)))
+    progress = partial(save_progress, ctx["redis"], ctx["job_id"])
+    ingestor = Ingestor.for_settings(ctx["repo"], settings, progress)
+    try:
+        for path in paths:
+            await ingestor.run(iter_path(Path(path)))
+    except (ServiceUnavailable, SessionExpired, TransientError) as exc:
+        raise Retry(defer=RETRY_DELAY_SECONDS) from exc
+    for done in map(Path, paths):  # uploads are ours to remove once ingested
+        if done.resolve().is_relative_to(_uploads(settings)):
+            shutil.rmtree(done.parent, ignore_errors=True)
     return report_as_dict(ingestor.report)
 
 
@@ -48,14 +57,16 @@ def redis_settings(settings: Settings) -> RedisSettings:
     return RedisSettings.from_dsn(settings.redis_url)
 
 
-def create_worker(settings: Settings | None = None) -> Worker:
+def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
     """A worker bound to `settings` (the environment's by default)."""
     settings = settings or get_settings()
-    return Worker(
-        functions=[ingest_paths],
-        redis_settings=redis_settings(settings),
-        on_startup=_startup,
-        on_shutdown=_shutdown,
-        ctx={"settings": settings},
-        handle_signals=True,
-    )
+    options: dict[str, Any] = {
+        "functions": [ingest_paths],
+        "redis_settings": redis_settings(settings),
+        "on_startup": _startup,
+        "on_shutdown": _shutdown,
+        "ctx": {"settings": settings},
+        "job_timeout": settings.job_timeout_seconds,
+        "handle_signals": True,
+    }
+    return Worker(**{**options, **overrides})

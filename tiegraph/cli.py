@@ -88,14 +88,19 @@ def _worker(settings: Settings) -> int:
     return 0
 
 
-def _ingest(settings: Settings, paths: list[Path], queue: bool) -> int:
-    from tiegraph.commands import enqueue_ingest, ingest_files
+def _ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.sources import SourceOptions
+    from tiegraph.commands import ingest_files, queue_files
 
-    if queue:
-        job_id = asyncio.run(enqueue_ingest(settings, paths))
+    if args.queue:
+        if args.crm_mapping or args.columns:
+            console.print("--crm-mapping/--columns apply to direct ingestion only for now.")
+            return 2
+        job_id = asyncio.run(queue_files(settings, args.paths))
         console.print(f"Queued as job {job_id}; `tiegraph worker` runs it.")
         return 0
-    report = asyncio.run(ingest_files(settings, paths, console))
+    options = SourceOptions.from_files(args.crm_mapping, args.columns)
+    report = asyncio.run(ingest_files(settings, args.paths, options, console))
     return 1 if report.error_count else 0
 
 
@@ -117,9 +122,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     commands.add_parser("worker", help="run the arq worker that executes ingestion jobs")
-    ingest = commands.add_parser("ingest", help="ingest files (JSON Lines)")
+    ingest = commands.add_parser(
+        "ingest", help="ingest mailboxes, calendars, CRM/reference CSVs or JSON Lines"
+    )
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--queue", action="store_true", help="send to the worker instead")
+    ingest.add_argument("--crm-mapping", type=Path, help="JSON column mapping for a CRM CSV")
+    ingest.add_argument("--columns", type=Path, help='JSON {"their column": "our column"}')
     commands.add_parser("demo", help="load the built-in demo firm")
     up = commands.add_parser("up", help="start everything (make run): db, redis, worker, API")
     up.add_argument("--demo", action="store_true", help="load the demo firm first")
@@ -158,7 +167,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "worker":
             return _worker(settings)
         case "ingest":
-            return _ingest(settings, args.paths, args.queue)
+            return _ingest(settings, args)
         case "demo":
             return asyncio.run(load_demo(settings, console))
         case "up":

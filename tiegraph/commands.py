@@ -13,8 +13,9 @@ from rich.table import Table
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
 from ingest.demo import demo_records
+from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor, IngestReport
-from ingest.sources import iter_path
+from ingest.sources import SourceOptions, iter_path
 from ingest.worker import redis_settings
 from tiegraph.processes import ManagedProcess
 from tiegraph.services import (
@@ -53,7 +54,11 @@ def summary_table(report: IngestReport) -> Table:
 
 
 async def _ingest_items(
-    settings: Settings, paths: list[Path], console: Console, demo: bool = False
+    settings: Settings,
+    paths: list[Path],
+    console: Console,
+    options: SourceOptions | None = None,
+    demo: bool = False,
 ) -> IngestReport:
     driver = create_driver(settings)
     try:
@@ -72,16 +77,18 @@ async def _ingest_items(
             if demo:
                 await ingestor.run(demo_records())
             for path in paths:
-                await ingestor.run(iter_path(path))
+                await ingestor.run(iter_path(path, options))
             show(ingestor.report)
         return ingestor.report
     finally:
         await driver.close()
 
 
-async def ingest_files(settings: Settings, paths: list[Path], console: Console) -> IngestReport:
+async def ingest_files(
+    settings: Settings, paths: list[Path], options: SourceOptions, console: Console
+) -> IngestReport:
     """`tiegraph ingest PATH...`: ingest in this process, with progress and a summary."""
-    report = await _ingest_items(settings, paths, console)
+    report = await _ingest_items(settings, paths, console, options)
     console.print(summary_table(report))
     return report
 
@@ -93,16 +100,13 @@ async def load_demo(settings: Settings, console: Console) -> int:
     return 0
 
 
-async def enqueue_ingest(settings: Settings, paths: list[Path]) -> str:
+async def queue_files(settings: Settings, paths: list[Path]) -> str:
     """`tiegraph ingest --queue`: hand the files to the worker; returns the job id."""
     pool = await create_pool(redis_settings(settings))
     try:
-        job = await pool.enqueue_job("ingest_paths", [str(p.resolve()) for p in paths])
+        return await enqueue_ingest(pool, [str(p.resolve()) for p in paths])
     finally:
         await pool.aclose()
-    if job is None:
-        raise RuntimeError("arq refused the job")
-    return job.job_id
 
 
 def _start_local_services(settings: Settings, console: Console) -> list[ManagedProcess]:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from arq.connections import ArqRedis
 from strawberry.fastapi import BaseContext
 
 from graph.repository import GraphRepository
@@ -14,3 +15,4 @@ class Context(BaseContext):
 
     repo: GraphRepository
     settings: Settings
+    queue: ArqRedis

@@ -5,12 +5,13 @@ from strawberry.types import Info
 
 from app.errors import ErrorCodes
 from app.graphql.context import Context
-from app.graphql.types.ingest import IngestResult, InteractionInput
+from app.graphql.types.ingest import IngestJob, IngestResult, InteractionInput
 from app.graphql.types.ties import Account, TeamTie
 from graph import insights
+from ingest.jobs import job_report
 from ingest.jsonl import records_from_wire
 from ingest.pipeline import Ingestor
-from tiegraph.errors import BadInput
+from tiegraph.errors import BadInput, NotFound
 
 MAX_INTERACTIONS_PER_CALL = 10_000
 
@@ -21,6 +22,13 @@ class Query:
     async def who_knows(self, info: Info[Context, None], email: str) -> list[TeamTie]:
         ties = await insights.who_knows(info.context.repo, email)
         return [TeamTie.from_domain(t) for t in ties]
+
+    @strawberry.field(description="An ingestion job's state and counts (see POST /ingest).")
+    async def ingest_job(self, info: Info[Context, None], id: str) -> IngestJob:
+        report = await job_report(info.context.queue, id)
+        if report.status == "not_found":
+            raise NotFound(f"no job {id}")
+        return IngestJob.from_domain(report)
 
     @strawberry.field(description="An account (by email domain) with its contacts and ties.")
     async def account(self, info: Info[Context, None], domain: str) -> Account:

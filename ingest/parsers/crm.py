@@ -177,6 +177,15 @@ def header_matches(header: list[str], mapping: ColumnMapping) -> bool:
     return isinstance(resolve_columns(header, mapping), dict)
 
 
+def header_overlap(header: list[str], mapping: ColumnMapping) -> int:
+    """How many of the required fields `mapping` maps have a column in `header`."""
+    present = {normalise_header(column) for column in header}
+    return sum(
+        any(normalise_header(c) in present for c in getattr(mapping, field))
+        for field in REQUIRED_FIELDS
+    )
+
+
 class _RowError(ValueError):
     """One bad field of a row; the message already names the field and column."""
 

@@ -29,7 +29,11 @@ def write_jsonl(path: Path, rows: list[dict[str, object]], extra: list[str] = ()
 
 
 async def test_reingesting_a_file_changes_nothing(
-    tmp_path: Path, ingestor: Ingestor, driver: AsyncDriver, repo: GraphRepository, settings: Settings
+    tmp_path: Path,
+    ingestor: Ingestor,
+    driver: AsyncDriver,
+    repo: GraphRepository,
+    settings: Settings,
 ) -> None:
     source = write_jsonl(tmp_path / "mail.jsonl", LINES)
     first = await ingestor.run(iter_path(source))

@@ -5,6 +5,7 @@ from typing import Self
 
 import strawberry
 
+from ingest.jobs import JobReport
 from ingest.pipeline import IngestReport
 from tiegraph import domain
 
@@ -40,3 +41,33 @@ class IngestResult:
     @classmethod
     def from_domain(cls, report: IngestReport) -> Self:
         return cls(received=report.read, ingested=report.ingested, duplicates=report.duplicates)
+
+
+@strawberry.type(description="An ingestion job and its counts so far.")
+class IngestJob:
+    id: str
+    status: str = strawberry.field(description="queued, in_progress, complete or failed")
+    read: int
+    ingested: int
+    duplicates: int
+    reference_rows: int
+    error_count: int
+    errors: list[str] = strawberry.field(description="The first errors, each with its location.")
+    skipped: list["SkipCount"]
+    failure: str | None
+
+    @classmethod
+    def from_domain(cls, report: JobReport) -> Self:
+        skipped = [SkipCount(reason=k, count=v) for k, v in sorted(report.skipped.items())]
+        return cls(
+            id=report.id, status=report.status, read=report.read, ingested=report.ingested,
+            duplicates=report.duplicates, reference_rows=report.reference_rows,
+            error_count=report.error_count, errors=report.errors, skipped=skipped,
+            failure=report.failure,
+        )  # fmt: skip
+
+
+@strawberry.type(description="How many items were skipped for one reason.")
+class SkipCount:
+    reason: str
+    count: int

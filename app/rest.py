@@ -1,0 +1,85 @@
+"""REST endpoints for what GraphQL is not good at: file uploads, and job status for scripts."""
+
+import re
+import shutil
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+from arq.connections import ArqRedis
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from pydantic import BaseModel
+
+from ingest.jobs import JobReport, enqueue_ingest, job_report
+from ingest.parsers.detect import detect_source
+from tiegraph.errors import BadInput, NotFound
+from tiegraph.settings import Settings
+
+router = APIRouter(tags=["ingestion"])
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _queue(request: Request) -> ArqRedis:
+    queue: ArqRedis = request.app.state.queue
+    return queue
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+Queue = Annotated[ArqRedis, Depends(_queue)]
+CurrentSettings = Annotated[Settings, Depends(_settings)]
+
+
+class UploadedFile(BaseModel):
+    """A file accepted for ingestion and the format read from its content."""
+
+    name: str
+    format: str
+
+
+class EnqueuedJob(BaseModel):
+    """The answer to an upload: the job to poll."""
+
+    job_id: str
+    files: list[UploadedFile]
+
+
+async def _save(upload: UploadFile, folder: Path, index: int) -> UploadedFile:
+    name = upload.filename or f"upload-{index}"
+    target = folder / f"{index:03d}-{_UNSAFE.sub('_', Path(name).name)[:100]}"
+    with target.open("wb") as out:
+        shutil.copyfileobj(upload.file, out)  # streamed: never the whole file in memory
+    try:
+        return UploadedFile(name=name, format=detect_source(target))
+    except ValueError as exc:
+        raise BadInput(f"cannot tell its format from the content ({exc})", location=name) from exc
+
+
+@router.post("/ingest", status_code=202, response_model=EnqueuedJob)
+async def upload_for_ingestion(
+    queue: Queue, settings: CurrentSettings, files: Annotated[list[UploadFile], File()]
+) -> EnqueuedJob:
+    """Queue files (mbox, .eml, .zip, .ics, CSV, JSON Lines) for the worker to ingest."""
+    job_id = uuid.uuid4().hex
+    folder = settings.data_dir.resolve() / "uploads" / job_id
+    folder.mkdir(parents=True)
+    try:
+        saved = [await _save(f, folder, i) for i, f in enumerate(files)]
+    except BadInput:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    paths = sorted(str(p) for p in folder.iterdir())
+    await enqueue_ingest(queue, paths, job_id)
+    return EnqueuedJob(job_id=job_id, files=saved)
+
+
+@router.get("/jobs/{job_id}", response_model=JobReport)
+async def ingestion_job(queue: Queue, job_id: str) -> JobReport:
+    """A job's state (queued, in_progress, complete, failed) and its counts so far."""
+    report = await job_report(queue, job_id)
+    if report.status == "not_found":
+        raise NotFound(f"no job {job_id}")
+    return report

@@ -1,0 +1,87 @@
+"""Ingestion jobs on arq: enqueue, report progress while running, and read their status."""
+
+import json
+from typing import Any, Literal
+
+from arq.connections import ArqRedis
+from arq.jobs import Job, JobStatus
+from pydantic import BaseModel, Field
+
+from ingest.pipeline import IngestReport
+
+INGEST_FUNCTION = "ingest_paths"
+PROGRESS_TTL_SECONDS = 7 * 24 * 3600
+
+State = Literal["queued", "in_progress", "complete", "failed", "not_found"]
+
+
+def progress_key(job_id: str) -> str:
+    """The Redis key a running job keeps its latest counts under."""
+    return f"tiegraph:job-progress:{job_id}"
+
+
+class JobReport(BaseModel):
+    """A job's state and counts: what `GET /jobs/{id}` and `ingestJob` return."""
+
+    id: str
+    status: State
+    read: int = 0
+    ingested: int = 0
+    duplicates: int = 0
+    reference_rows: int = 0
+    skipped: dict[str, int] = Field(default_factory=dict)
+    error_count: int = 0
+    errors: list[str] = Field(default_factory=list)
+    failure: str | None = None
+
+
+def report_as_dict(report: IngestReport) -> dict[str, Any]:
+    """The JSON-friendly counts of a report, as jobs store them in Redis."""
+    return {
+        "read": report.read,
+        "ingested": report.ingested,
+        "duplicates": report.duplicates,
+        "reference_rows": report.reference_rows,
+        "skipped": dict(report.skipped),
+        "error_count": report.error_count,
+        "errors": [str(e) for e in report.errors],
+    }
+
+
+async def save_progress(redis: ArqRedis, job_id: str, report: IngestReport) -> None:
+    """Store a running job's counts so status requests see them move."""
+    data = json.dumps(report_as_dict(report))
+    await redis.set(progress_key(job_id), data, ex=PROGRESS_TTL_SECONDS)
+
+
+async def enqueue_ingest(redis: ArqRedis, paths: list[str], job_id: str | None = None) -> str:
+    """Queue an ingestion of files the worker can read; returns the job id."""
+    job = await redis.enqueue_job(INGEST_FUNCTION, paths, _job_id=job_id)
+    if job is None:  # arq refuses a job id that is queued or kept already
+        raise ValueError(f"job {job_id} exists already")
+    return job.job_id
+
+
+async def job_report(redis: ArqRedis, job_id: str) -> JobReport:
+    """The state of a job and its latest counts."""
+    job = Job(job_id, redis)
+    status = await job.status()
+    if status is JobStatus.complete:
+        info = await job.result_info()
+        if info is not None and info.success:
+            return JobReport(id=job_id, status="complete", **info.result)
+        failure = str(info.result) if info is not None else "unknown"
+        return JobReport(
+            id=job_id, status="failed", failure=failure, **await _progress(redis, job_id)
+        )
+    states: dict[JobStatus, State] = {
+        JobStatus.not_found: "not_found",
+        JobStatus.in_progress: "in_progress",
+    }
+    state = states.get(status, "queued")
+    return JobReport(id=job_id, status=state, **await _progress(redis, job_id))
+
+
+async def _progress(redis: ArqRedis, job_id: str) -> dict[str, Any]:
+    raw = await redis.get(progress_key(job_id))
+    return dict(json.loads(raw)) if raw else {}

@@ -1,0 +1,140 @@
+"""Uploads, the job queue and crash recovery, on real Redis, Neo4j and worker processes."""
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from arq import create_pool
+from arq.connections import ArqRedis
+from arq.jobs import Job, JobStatus
+from neo4j import AsyncDriver
+
+from app.main import create_app
+from ingest.jobs import enqueue_ingest
+from ingest.pipeline import Ingestor
+from ingest.sources import iter_path
+from ingest.worker import create_worker, redis_settings
+from tests.integration.fixtures import message, write_mbox
+from tests.integration.graphstate import graph_state
+from tiegraph.settings import Settings
+
+
+@pytest.fixture
+async def api(settings: Settings, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings.model_copy(update={"data_dir": tmp_path}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://tiegraph") as client:
+            yield client
+
+
+async def _run_worker_until_idle(settings: Settings) -> None:
+    worker = create_worker(settings, burst=True, handle_signals=False, poll_delay=0.1)
+    await worker.main()
+    await worker.close()
+
+
+async def test_upload_is_detected_by_content_queued_and_reported(
+    api: httpx.AsyncClient, settings: Settings, tmp_path: Path, driver: AsyncDriver
+) -> None:
+    mbox = write_mbox(tmp_path / "export.bin", [
+        message("u1@firm.test", "ann@firm.test", "joe@acme.com"),
+        message("u2@acme.com", "noreply@acme.com", "ann@firm.test"),
+    ])  # fmt: skip
+    response = await api.post("/ingest", files={"files": ("export.bin", mbox.read_bytes())})
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["files"] == [{"name": "export.bin", "format": "mbox"}]
+    job_id = body["job_id"]
+    queued = (await api.get(f"/jobs/{job_id}")).json()
+    assert queued["status"] == "queued"
+
+    await _run_worker_until_idle(settings.model_copy(update={"data_dir": tmp_path}))
+
+    done = (await api.get(f"/jobs/{job_id}")).json()
+    assert done["status"] == "complete"
+    assert (done["read"], done["ingested"], done["skipped"]) == (2, 1, {"automated-sender": 1})
+    query = {
+        "query": f'{{ ingestJob(id: "{job_id}") {{ status ingested skipped {{ reason count }} }} }}'
+    }
+    graphql = (await api.post("/graphql", json=query)).json()["data"]["ingestJob"]
+    assert graphql == {"status": "complete", "ingested": 1,
+                       "skipped": [{"reason": "automated-sender", "count": 1}]}  # fmt: skip
+    assert not (tmp_path / "uploads" / job_id).exists()  # the upload is removed once ingested
+
+
+async def test_unknown_uploads_and_jobs_get_clear_errors(api: httpx.AsyncClient) -> None:
+    response = await api.post("/ingest", files={"files": ("notes.txt", b"\x00\x01binary")})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "BAD_INPUT"
+    assert error["message"].startswith("notes.txt: cannot tell its format")
+    missing = await api.get("/jobs/no-such-job")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "NOT_FOUND"
+
+
+def _start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TIEGRAPH_NEO4J_URI": settings.neo4j_uri,
+           "TIEGRAPH_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+           "TIEGRAPH_REDIS_URL": settings.redis_url, "TIEGRAPH_FIRM_DOMAINS": "firm.test",
+           "TIEGRAPH_INGEST_BATCH_SIZE": "100", "TIEGRAPH_JOB_TIMEOUT_SECONDS": "10"}  # fmt: skip
+    with log.open("ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "tiegraph.cli", "worker"], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+
+
+async def _count(driver: AsyncDriver) -> int:
+    result = await driver.execute_query("MATCH (i:Interaction) RETURN count(i) AS n")
+    return int(result.records[0]["n"])
+
+
+async def test_a_job_killed_half_way_and_run_again_gives_the_clean_graph(
+    settings: Settings, tmp_path: Path, driver: AsyncDriver, ingestor: Ingestor
+) -> None:
+    source = tmp_path / "big.jsonl"
+    rows = [{"id": f"k{i}", "kind": "email", "occurredAt": f"2026-09-{1 + i % 28:02d}T10:00:00Z",
+             "from": f"m{i % 7}@firm.test", "to": [f"c{i % 301}@acme{i % 13}.com"],
+             "cc": [f"c{(i * 7) % 301}@acme{i % 13}.com"]} for i in range(4000)]  # fmt: skip
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    await ingestor.run(iter_path(source))
+    clean = await graph_state(driver)
+    await driver.execute_query("MATCH (n) DETACH DELETE n")
+
+    pool = await create_pool(redis_settings(settings))
+    log = tmp_path / "worker.log"
+    first = _start_worker(settings, log)
+    try:
+        await enqueue_ingest(pool, [str(source)], job_id="kill-me")
+        while await _count(driver) < 500:  # some batches are in, the job is far from done
+            assert first.poll() is None, log.read_text()
+            await asyncio.sleep(0.05)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        stopped_at = await _count(driver)
+        assert 0 < stopped_at < len(rows)
+
+        # A new worker picks the abandoned job up once its lease (job timeout + 10 s) ends.
+        second = _start_worker(settings, log)
+        try:
+            for _ in range(600):
+                if await _count(driver) == len(rows) and await _job_done(pool):
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(30)
+    finally:
+        await pool.aclose()
+    assert await graph_state(driver) == clean
+
+
+async def _job_done(pool: ArqRedis) -> bool:
+    return await Job("kill-me", pool).status() is JobStatus.complete

@@ -10,7 +10,7 @@ WORKDIR /srv/tiegraph
 COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-install-project
 COPY . .
-RUN uv sync --frozen && chown -R tiegraph /srv/tiegraph
+RUN uv sync --frozen && mkdir -p .tiegraph && chown -R tiegraph /srv/tiegraph
 
 ENV PATH=/srv/tiegraph/.venv/bin:$PATH
 USER tiegraph

@@ -6,7 +6,8 @@ from pydantic import BaseModel, ConfigDict
 
 from graph.models import ContactTies
 from graph.repository import GraphRepository
-from scoring.strength import TieStrength, assess
+from scoring.profile import ScoringProfile
+from scoring.tie_model import TieScore, score_tie
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
 from tiegraph.identity import normalise_address
@@ -18,7 +19,7 @@ class KnownBy(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     member: PersonRef
-    strength: TieStrength
+    strength: TieScore
     last_interaction_at: datetime | None
     last_two_way_at: datetime | None
     interaction_count: int
@@ -45,18 +46,22 @@ class AccountView(BaseModel):
     contacts: tuple[ContactView, ...]
 
 
-def rank_known_by(ties: ContactTies, as_of: datetime) -> tuple[KnownBy, ...]:
+def rank_known_by(
+    ties: ContactTies, profile: ScoringProfile, as_of: datetime
+) -> tuple[KnownBy, ...]:
     """Score every member's tie to the contact and order them strongest first."""
-    scored = [
-        KnownBy(
-            member=t.member,
-            strength=assess(t.stats, as_of),
-            last_interaction_at=t.stats.last_at,
-            last_two_way_at=t.stats.last_two_way_at,
-            interaction_count=t.stats.interaction_count,
+    scored = []
+    for tie in ties.ties:
+        score = score_tie(tie.state, profile, as_of)
+        scored.append(
+            KnownBy(
+                member=tie.member,
+                strength=score,
+                last_interaction_at=tie.state.last_at,
+                last_two_way_at=tie.state.last_two_way_at,
+                interaction_count=score.evidence.interaction_count,
+            )
         )
-        for t in ties.ties
-    ]
     scored.sort(key=lambda k: (-k.strength.score, k.member.email))
     return tuple(scored)
 
@@ -76,7 +81,8 @@ async def who_knows(
     ties = await repo.contact_ties(address)
     if ties is None:
         raise NotFound(f"no contact with the address {address}")
-    return rank_known_by(ties, as_of or datetime.now(UTC))
+    profile = await repo.scoring_profile()
+    return rank_known_by(ties, profile, as_of or datetime.now(UTC))
 
 
 async def account_view(
@@ -87,8 +93,9 @@ async def account_view(
     if snapshot is None:
         raise NotFound(f"no account with the domain {domain.strip().lower()}")
     now = as_of or datetime.now(UTC)
+    profile = await repo.scoring_profile()
     contacts = tuple(
-        ContactView(contact=c.contact, known_by=rank_known_by(c, now))
+        ContactView(contact=c.contact, known_by=rank_known_by(c, profile, now))
         for c in sorted(snapshot.contacts, key=lambda c: c.contact.email)
     )
     return AccountView(

@@ -2,7 +2,8 @@
 
 from pydantic import BaseModel, ConfigDict
 
-from tiegraph.domain import PersonRef, TieStats
+from scoring.tie_model import TieState
+from tiegraph.domain import PersonRef
 
 
 class MemberTie(BaseModel):
@@ -11,7 +12,7 @@ class MemberTie(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     member: PersonRef
-    stats: TieStats
+    state: TieState
 
 
 class ContactTies(BaseModel):

@@ -8,13 +8,13 @@ from neo4j.time import DateTime
 
 from graph.models import AccountSnapshot, ContactTies, MemberTie
 from ingest.parsers.reference import AccountRow, AliasRow, ContactRow, ReferenceRow, RosterRow
+from scoring.tie_model import TieState
 from tiegraph.domain import (
     InteractionKind,
     InteractionRecord,
     Participant,
     ParticipantRole,
     PersonRef,
-    TieStats,
 )
 from tiegraph.identity import person_kind
 
@@ -30,12 +30,12 @@ def to_datetime(value: Any) -> datetime | None:
     raise TypeError(f"expected a DateTime, got {type(value).__name__}")
 
 
-def to_tie_stats(props: dict[str, Any]) -> TieStats:
-    """A tie's stored aggregate, from its relationship properties."""
-    fields = {k: v for k, v in props.items() if k in TieStats.model_fields}
+def to_tie_state(props: dict[str, Any]) -> TieState:
+    """A tie's stored state, from its relationship properties."""
+    fields = {k: v for k, v in props.items() if k in TieState.model_fields}
     for key in ("first_at", "last_at", "last_two_way_at"):
         fields[key] = to_datetime(fields.get(key))
-    return TieStats.model_validate(fields)
+    return TieState.model_validate(fields)
 
 
 def to_person(props: dict[str, Any]) -> PersonRef:
@@ -46,7 +46,7 @@ def to_person(props: dict[str, Any]) -> PersonRef:
 def to_contact_ties(row: dict[str, Any]) -> ContactTies:
     """A contact and its ties, from a `{contact, ties: [{member, tie}]}` map."""
     ties = tuple(
-        MemberTie(member=to_person(t["member"]), stats=to_tie_stats(t["tie"])) for t in row["ties"]
+        MemberTie(member=to_person(t["member"]), state=to_tie_state(t["tie"])) for t in row["ties"]
     )
     return ContactTies(contact=to_person(row["contact"]), ties=ties)
 

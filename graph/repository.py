@@ -10,6 +10,7 @@ from graph.models import AccountSnapshot, ContactTies
 from graph.records import reference_params, to_account, to_contact_ties, to_interaction
 from ingest.batch import PreparedBatch, Row
 from ingest.parsers.reference import ReferenceRow
+from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from tiegraph.domain import InteractionRecord
 
 
@@ -51,6 +52,19 @@ class GraphRepository:
         """Write one prepared batch in one transaction: all of it, or (on any error) none."""
         async with self._driver.session(database=self._database) as session:
             await session.execute_write(_write_batch, batch)
+
+    async def scoring_profile(self) -> ScoringProfile:
+        """The active scoring profile, or the defaults in code when none was saved."""
+        rows = await self._read("profile/active")
+        return ScoringProfile.model_validate_json(rows[0]["json"]) if rows else DEFAULT_PROFILE
+
+    async def save_scoring_profile(self, profile: ScoringProfile) -> int:
+        """Store `profile` as the active one; returns its new version number."""
+        result = await self._driver.execute_query(
+            cypher.query("profile/save"), {"json": profile.model_dump_json()},
+            database_=self._database,
+        )  # fmt: skip
+        return int(result.records[0]["version"])
 
     async def contact_ties(self, email: str) -> ContactTies | None:
         """The contact and every team member's tie to them, or None for an unknown contact."""

@@ -1,10 +1,11 @@
 """Turn a batch of new interaction records into the rows the write queries take. Pure."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ingest.policy import IngestPolicy
 from ingest.ties import epoch_millis, fold_ties, tie_keys
-from tiegraph.domain import IngestPolicy, InteractionRecord, PersonKind, TieType
+from tiegraph.domain import InteractionRecord, PersonKind, TieType
 from tiegraph.identity import account_domain, person_kind
 
 Row = dict[str, object]
@@ -78,6 +79,7 @@ def prepare_batch(
     fresh: Sequence[InteractionRecord],
     policy: IngestPolicy,
     grown: Sequence[GrownInteraction] = (),
+    parents: Mapping[str, InteractionRecord] | None = None,
 ) -> PreparedBatch:
     """Rows for people, accounts, interactions and tie deltas.
 
@@ -97,6 +99,6 @@ def prepare_batch(
     batch.interactions = [_interaction_row(r, kinds) for r in fresh]
     batch.extended_interactions = [_extension_row(r, kinds) for r in merged]
     counted = {g.merged.external_id: tie_keys(g.stored, kinds) for g in grown}
-    folded = fold_ties([*fresh, *merged], kinds, policy, counted)
-    batch.ties = {t: [d.as_row() for d in deltas] for t, deltas in folded.items() if deltas}
+    folded = fold_ties([*fresh, *merged], kinds, policy, counted, parents)
+    batch.ties = {t: rows for t, rows in folded.items() if rows}
     return batch

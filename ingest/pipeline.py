@@ -15,8 +15,9 @@ from graph.repository import GraphRepository
 from ingest.batch import GrownInteraction, prepare_batch
 from ingest.parsers.noise import AUTOMATED_SENDER, is_automated_address
 from ingest.parsers.reference import AliasRow, ReferenceRow, RosterRow
+from ingest.policy import IngestPolicy
 from ingest.results import ParsedItem, ParseIssue, Skipped
-from tiegraph.domain import IngestPolicy, InteractionRecord, PersonKind
+from tiegraph.domain import InteractionRecord, PersonKind
 from tiegraph.identity import canonical_address, person_kind
 from tiegraph.settings import Settings
 
@@ -77,12 +78,12 @@ class Ingestor:
     def __init__(
         self,
         repo: GraphRepository,
-        policy: IngestPolicy,
+        firm_domains: tuple[str, ...],
         batch_size: int,
         on_progress: ProgressCallback | None = None,
     ) -> None:
         self._repo = repo
-        self._policy = policy
+        self._policy = IngestPolicy(firm_domains=firm_domains)
         self._batch_size = batch_size
         self._on_progress = on_progress
         self._aliases: dict[str, str] | None = None
@@ -98,12 +99,14 @@ class Ingestor:
         on_progress: ProgressCallback | None = None,
     ) -> "Ingestor":
         """An ingestor with the policy and batch size of `settings`."""
-        return cls(repo, settings.ingest_policy, settings.ingest_batch_size, on_progress)
+        return cls(repo, tuple(settings.firm_domains), settings.ingest_batch_size, on_progress)
 
     async def run(self, items: Iterable[PipelineItem]) -> IngestReport:
         """Consume every item; returns the report (also kept on `self.report`)."""
-        if self._aliases is None:
+        if self._aliases is None:  # read once per ingestor: a run sees one profile
             self._aliases = await self._repo.aliases()
+            profile = await self._repo.scoring_profile()
+            self._policy = self._policy.model_copy(update={"profile": profile})
         for item in items:
             self.report.read += 1
             self._take(item)
@@ -136,6 +139,8 @@ class Ingestor:
             self.report.add_error(ParseIssue(location, "occurredAt: before 1990 or in the future"))
             return
         resolved = self._resolve(record)
+        if not resolved.is_admin and self._policy.profile.is_admin_subject(resolved.subject):
+            resolved = resolved.model_copy(update={"is_admin": True})
         initiator = resolved.initiator
         if initiator is not None and is_automated_address(initiator.email):
             self.report.skipped[AUTOMATED_SENDER] += 1
@@ -177,7 +182,9 @@ class Ingestor:
             try:
                 fresh, grown = await self._split_known(records)
                 if fresh or grown:
-                    await self._repo.write_batch(prepare_batch(fresh, self._policy, grown))
+                    parents = await self._parents(records)
+                    batch = prepare_batch(fresh, self._policy, grown, parents)
+                    await self._repo.write_batch(batch)
                 break
             except ConstraintError:
                 if attempt == WRITE_ATTEMPTS:
@@ -198,6 +205,13 @@ class Ingestor:
                 if merged is not old:
                     grown.append(GrownInteraction(stored=old, merged=merged))
         return fresh, grown
+
+    async def _parents(self, records: list[InteractionRecord]) -> dict[str, InteractionRecord]:
+        """The messages these records answer, from this batch or the graph (reply times)."""
+        here = {r.external_id: r for r in records}
+        wanted = {r.in_reply_to for r in records if r.in_reply_to} - here.keys()
+        stored = await self._repo.stored_interactions(sorted(wanted)) if wanted else {}
+        return {**stored, **here}
 
     async def _progress(self) -> None:
         if self._on_progress is not None:

@@ -1,16 +1,10 @@
-"""Provisional tie strength: a saturating function of the decayed interaction weight.
+"""The words and colours of scores: labels, bands and the default channel weights."""
 
-This is the foundation's model (one decayed sum); the labels and bands are the product's.
-"""
-
-import math
-from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from scoring.decay import DEFAULT_HALF_LIFE_DAYS, decayed_weight_at
-from tiegraph.domain import InteractionKind, TieStats
+from tiegraph.domain import InteractionKind
 
 # 0-10 per kind, as sales operations would set them: a meeting says more than an email.
 DEFAULT_CHANNEL_WEIGHTS: dict[InteractionKind, float] = {
@@ -19,9 +13,6 @@ DEFAULT_CHANNEL_WEIGHTS: dict[InteractionKind, float] = {
     InteractionKind.MEETING: 6.0,
     InteractionKind.NOTE: 1.0,
 }
-# Decayed weight at which a tie reaches 63% of the scale; a weekly meeting held for a year
-# settles near 100 decayed units, so it lands in Strong, while one email lands in Minimal.
-SATURATION = 40.0
 
 
 class TieLabel(StrEnum):
@@ -53,41 +44,9 @@ DEFAULT_BANDS: tuple[LabelBand, ...] = (
 )
 
 
-def channel_weight(kind: InteractionKind) -> float:
-    """The default weight of one interaction of this kind."""
-    return DEFAULT_CHANNEL_WEIGHTS[kind]
-
-
-def strength_score(
-    stored_decayed_weight: float,
-    as_of: datetime,
-    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
-) -> float:
-    """The tie's strength on the 0-100 scale at `as_of`."""
-    current = decayed_weight_at(stored_decayed_weight, as_of, half_life_days)
-    return round(100.0 * (1.0 - math.exp(-max(current, 0.0) / SATURATION)), 1)
-
-
 def band_for(score: float, bands: tuple[LabelBand, ...] = DEFAULT_BANDS) -> LabelBand:
     """The band a score falls in; bands are searched from the highest threshold down."""
     for band in sorted(bands, key=lambda b: b.min_score, reverse=True):
         if score >= band.min_score:
             return band
     return min(bands, key=lambda b: b.min_score)
-
-
-class TieStrength(BaseModel):
-    """A scored tie: the number for sorting and the label a person reads."""
-
-    model_config = ConfigDict(frozen=True)
-
-    score: float
-    label: TieLabel
-    colour: str
-
-
-def assess(stats: TieStats, as_of: datetime) -> TieStrength:
-    """Score and label a stored tie as it stands at `as_of`."""
-    score = strength_score(stats.decayed_weight, as_of)
-    band = band_for(score)
-    return TieStrength(score=score, label=band.label, colour=band.colour)

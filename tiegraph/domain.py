@@ -95,43 +95,6 @@ class InteractionRecord(BaseModel):
         return next((p for p in self.participants if p.initiated), None)
 
 
-class IngestPolicy(BaseModel):
-    """The rules ingestion applies, from settings: who is ours, and what counts as bulk."""
-
-    model_config = ConfigDict(frozen=True)
-
-    firm_domains: tuple[str, ...] = ()
-    # Emails to more people than this tie more weakly, in proportion (see ingest/ties.py).
-    bulk_recipients: int = 15
-
-    @property
-    def firm_domain_set(self) -> frozenset[str]:
-        """The firm's domains as a set, for membership tests."""
-        return frozenset(self.firm_domains)
-
-
-class TieStats(BaseModel):
-    """The aggregate stored on a tie: everything scoring needs, readable in O(1)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    email_count: int = 0
-    meeting_count: int = 0
-    call_count: int = 0
-    note_count: int = 0
-    a_initiated: int = 0
-    b_initiated: int = 0
-    first_at: datetime | None = None
-    last_at: datetime | None = None
-    last_two_way_at: datetime | None = None
-    decayed_weight: float = 0.0
-
-    @property
-    def interaction_count(self) -> int:
-        """All interactions on the tie, of every kind."""
-        return self.email_count + self.meeting_count + self.call_count + self.note_count
-
-
 class PersonRef(BaseModel):
     """A person as a view shows them."""
 

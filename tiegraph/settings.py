@@ -8,8 +8,6 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from tiegraph.domain import IngestPolicy
-
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -28,7 +26,6 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".tiegraph")
     firm_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ingest_batch_size: int = Field(default=5000, ge=1, le=100_000)
-    bulk_recipients: int = Field(default=15, ge=2)
     job_timeout_seconds: int = Field(default=3600, ge=1)
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -39,13 +36,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip().lower() for part in value.split(",") if part.strip()]
         return value
-
-    @property
-    def ingest_policy(self) -> IngestPolicy:
-        """The ingestion rules these settings make."""
-        return IngestPolicy(
-            firm_domains=tuple(self.firm_domains), bulk_recipients=self.bulk_recipients
-        )
 
     @property
     def neo4j_is_local(self) -> bool:

@@ -7,7 +7,14 @@ import cypher
 from graph.driver import apply_schema
 from tiegraph.settings import Settings
 
-SAMPLE_PARAMS = {"rows": [], "ids": [], "type": "KNOWS", "email": "a@b.co", "domain": "b.co"}
+SAMPLE_PARAMS = {
+    "rows": [],
+    "ids": [],
+    "type": "KNOWS",
+    "email": "a@b.co",
+    "domain": "b.co",
+    "json": "{}",
+}
 
 
 async def _schema_names(driver: AsyncDriver) -> set[str]:

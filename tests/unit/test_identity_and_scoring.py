@@ -3,7 +3,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from scoring.decay import decayed_weight_at, to_epoch_weight
-from scoring.strength import TieLabel, band_for, strength_score
 from tiegraph.domain import PersonKind
 from tiegraph.identity import account_domain, normalise_address, person_kind
 
@@ -46,13 +45,3 @@ def test_one_half_life_halves_the_weight() -> None:
     stored = to_epoch_weight(6.0, NOW, 90)
     assert decayed_weight_at(stored, NOW, 90) == pytest.approx(6.0)
     assert decayed_weight_at(stored, NOW + timedelta(days=90), 90) == pytest.approx(3.0)
-
-
-def test_scores_fall_with_silence_and_map_to_bands() -> None:
-    weekly = sum(to_epoch_weight(6.0, NOW - timedelta(weeks=w), 90) for w in range(104))
-    one_email = to_epoch_weight(2.0, NOW - timedelta(days=240), 90)
-    assert band_for(strength_score(weekly, NOW)).label is TieLabel.STRONG
-    assert band_for(strength_score(one_email, NOW)).label is TieLabel.MINIMAL
-    later = strength_score(weekly, NOW + timedelta(days=180))
-    assert later < strength_score(weekly, NOW)
-    assert band_for(later).label is not TieLabel.STRONG

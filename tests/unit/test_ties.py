@@ -1,9 +1,9 @@
 from datetime import UTC, datetime, timedelta
 
 from ingest.batch import prepare_batch
+from ingest.policy import IngestPolicy
 from ingest.ties import epoch_millis, fold_ties
 from tiegraph.domain import (
-    IngestPolicy,
     InteractionKind,
     InteractionRecord,
     MeetingResponse,
@@ -40,32 +40,34 @@ def test_repeated_pairs_fold_into_one_delta_with_counts_and_bounds() -> None:
     later = email("3", "ann@firm.test", ["joe@acme.com"], at=T0 + timedelta(days=3))
     folded = fold_ties([first, reply, later], kinds_of(first, reply), POLICY)
     (tie,) = folded[TieType.KNOWS]
-    assert (tie.a, tie.b) == ("ann@firm.test", "joe@acme.com")
-    assert tie.counts == {InteractionKind.EMAIL: 3}
-    assert (tie.a_initiated, tie.b_initiated) == (2, 1)
-    assert tie.first_at == T0
-    assert tie.last_at == T0 + timedelta(days=3)
+    assert (tie["a"], tie["b"]) == ("ann@firm.test", "joe@acme.com")
+    assert (tie["email_count"], tie["meeting_count"]) == (3, 0)
+    assert (tie["a_initiated"], tie["b_initiated"], tie["two_way_count"]) == (2, 1, 1)
+    assert tie["first_ms"] == epoch_millis(T0)
+    assert tie["last_ms"] == epoch_millis(T0 + timedelta(days=3))
     # Only the contact's reply is a two-way exchange; our own outreach is not.
-    assert tie.last_two_way_at == T0 + timedelta(hours=2)
+    assert tie["last_two_way_ms"] == epoch_millis(T0 + timedelta(hours=2))
 
 
 def test_cc_ties_colleagues_and_contacts_among_themselves() -> None:
     record = email("1", "ann@firm.test", ["joe@acme.com"], cc=["bob@firm.test", "eve@acme.com"])
     folded = fold_ties([record], kinds_of(record), POLICY)
-    knows = {(t.a, t.b) for t in folded[TieType.KNOWS]}
+    knows = {(t["a"], t["b"]) for t in folded[TieType.KNOWS]}
     assert knows == {
         ("ann@firm.test", "joe@acme.com"),
         ("ann@firm.test", "eve@acme.com"),
         ("bob@firm.test", "joe@acme.com"),
         ("bob@firm.test", "eve@acme.com"),
     }
-    assert [(t.a, t.b) for t in folded[TieType.WORKS_WITH]] == [("ann@firm.test", "bob@firm.test")]
-    assert [(t.a, t.b) for t in folded[TieType.ASSOCIATED_WITH]] == [
+    assert [(t["a"], t["b"]) for t in folded[TieType.WORKS_WITH]] == [
+        ("ann@firm.test", "bob@firm.test")
+    ]
+    assert [(t["a"], t["b"]) for t in folded[TieType.ASSOCIATED_WITH]] == [
         ("eve@acme.com", "joe@acme.com")
     ]
 
 
-def test_declined_attendees_are_not_tied_by_the_meeting() -> None:
+def test_declined_attendees_record_a_decline_not_a_meeting() -> None:
     meeting = InteractionRecord(
         external_id="m1",
         kind=InteractionKind.MEETING,
@@ -79,8 +81,12 @@ def test_declined_attendees_are_not_tied_by_the_meeting() -> None:
         ),
     )  # fmt: skip
     folded = fold_ties([meeting], kinds_of(meeting), POLICY)
-    assert [(t.a, t.b) for t in folded[TieType.KNOWS]] == [("ann@firm.test", "joe@acme.com")]
-    assert folded[TieType.KNOWS][0].last_two_way_at == T0
+    ties = {t["b"]: t for t in folded[TieType.KNOWS]}
+    assert (ties["joe@acme.com"]["meeting_count"], ties["joe@acme.com"]["declined_count"]) == (1, 0)
+    assert ties["joe@acme.com"]["last_two_way_ms"] == epoch_millis(T0)
+    assert ties["sue@acme.com"]["declined_count"] == 1
+    assert ties["sue@acme.com"]["two_way_count"] == 0
+    assert ties["sue@acme.com"]["weight_fast"] == 0.0
 
 
 def test_large_announcements_tie_only_the_sender() -> None:

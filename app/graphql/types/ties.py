@@ -1,16 +1,18 @@
 """People and scored ties."""
 
 from datetime import datetime
-from typing import Self
+from typing import Any, Self
 
 import strawberry
 
 from graph.insights import AccountView, ContactView, KnownBy
 from scoring import strength as scoring
-from scoring.strength import TieStrength
+from scoring import tie_model
+from scoring.tie_model import ScoreComponent, TieEvidence, TieScore
 from tiegraph.domain import PersonRef
 
 strawberry.enum(scoring.TieLabel, description="The word shown next to a tie's score.")
+strawberry.enum(tie_model.TieTrend, description="Recent pace against the last months'.")
 
 
 @strawberry.type(description="A person: a team member or a contact.")
@@ -24,15 +26,71 @@ class Person:
         return cls(email=person.email, name=person.name, team=person.team)
 
 
-@strawberry.type(description="How strong a tie is: 0-100 for sorting, a label and a colour.")
+@strawberry.type(description="One part of a score and what it says.")
+class Component:
+    name: str
+    value: float | None
+    explanation: str
+
+    @classmethod
+    def from_domain(cls, component: ScoreComponent) -> Self:
+        return cls(name=component.name, value=component.value, explanation=component.explanation)
+
+
+@strawberry.type(description="A count of interactions of one kind.")
+class KindCount:
+    kind: str
+    count: int
+
+
+def _kind_counts(by_kind: dict[Any, int] | None) -> list[KindCount] | None:
+    if by_kind is None:
+        return None
+    return [KindCount(kind=str(k), count=v) for k, v in sorted(by_kind.items())]
+
+
+@strawberry.type(description="The facts behind a score.")
+class Evidence:
+    first_at: datetime | None
+    last_at: datetime | None
+    last_two_way_at: datetime | None
+    interaction_count: int
+    declined_count: int
+    median_reply: str | None = strawberry.field(description="e.g. 'under 1 hour'")
+    counts: list[KindCount] = strawberry.field(description="Lifetime counts by kind.")
+    recent_counts: list[KindCount] | None = strawberry.field(
+        description="Counts by kind in the 90 days before the score's moment, when scanned."
+    )
+
+    @classmethod
+    def from_domain(cls, evidence: TieEvidence) -> Self:
+        return cls(
+            first_at=evidence.first_at, last_at=evidence.last_at,
+            last_two_way_at=evidence.last_two_way_at,
+            interaction_count=evidence.interaction_count,
+            declined_count=evidence.declined_count, median_reply=evidence.median_reply,
+            counts=_kind_counts(evidence.counts) or [],
+            recent_counts=_kind_counts(evidence.recent_counts),
+        )  # fmt: skip
+
+
+@strawberry.type(description="How strong a tie is: 0-100 for sorting, a label, and why.")
 class Strength:
     score: float
     label: scoring.TieLabel
     colour: str
+    trend: tie_model.TieTrend
+    components: list[Component]
+    evidence: Evidence
 
     @classmethod
-    def from_domain(cls, strength: TieStrength) -> Self:
-        return cls(score=strength.score, label=strength.label, colour=strength.colour)
+    def from_domain(cls, strength: TieScore) -> Self:
+        return cls(
+            score=strength.score, label=strength.label, colour=strength.colour,
+            trend=strength.trend,
+            components=[Component.from_domain(c) for c in strength.components],
+            evidence=Evidence.from_domain(strength.evidence),
+        )  # fmt: skip
 
 
 @strawberry.type(description="A team member's tie to a contact.")

@@ -1,4 +1,5 @@
 import hashlib
+import io
 import mailbox
 import zipfile
 from collections.abc import Iterator
@@ -7,6 +8,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ingest.parsers.email as email_parser
 from ingest.parsers.email import (
@@ -440,3 +443,37 @@ def test_corrupt_zip_is_one_issue(tmp_path: Path) -> None:
     assert isinstance(item, ParseIssue)
     assert item.location == "broken.zip"
     assert item.message.startswith("not a readable zip archive")
+
+
+_MBOX_PIECES = [
+    b"From x Mon Mar  2 09:00:00 2026\n", b"From: a@b.com\n", b"To: c@d.com\n",
+    b"Date: Mon, 02 Mar 2026 09:00:00 +0000\n", b"Message-ID: <1@x>\n", b"Subject: hi\r\n",
+    b" folded\n", b"\n", b"\r\n", b"\r\r\n", b"body\n", b"From the body\n", b">From q\n",
+    b"From ", b"Fro", b"\r", b"x",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pieces=st.lists(st.sampled_from(_MBOX_PIECES) | st.binary(max_size=12), max_size=40),
+    read_size=st.integers(min_value=1, max_value=64),
+    max_header=st.sampled_from([12, 40, 1 << 20]),
+)
+def test_mbox_file_reader_splits_as_the_line_reader(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pieces: list[bytes],
+    read_size: int,
+    max_header: int,
+) -> None:
+    # iter_mbox reads large chunks and searches them; iter_mbox_lines steps line by line.
+    # Whatever the bytes and wherever the reads cut them, both must yield the same items.
+    monkeypatch.setattr(email_parser, "READ_SIZE", read_size)
+    monkeypatch.setattr(email_parser, "MAX_HEADER_BYTES", max_header)
+    data = b"".join(pieces)
+    path = tmp_path / "any.mbox"
+    path.write_bytes(data)
+    by_lines = list(iter_mbox_lines(io.BytesIO(data), "any.mbox", now=NOW))
+    assert list(iter_mbox(path, now=NOW)) == by_lines

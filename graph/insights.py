@@ -1,16 +1,18 @@
 """Answers to the product's questions: repository reads combined with pure scoring."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
 from graph.models import ContactTies
 from graph.repository import GraphRepository
+from ingest.policy import IngestPolicy
+from ingest.tie_events import tie_events
 from scoring.profile import ScoringProfile
-from scoring.tie_model import TieScore, score_tie
-from tiegraph.domain import PersonRef
+from scoring.tie_model import TieScore, TieState, score_tie, state_delta
+from tiegraph.domain import InteractionKind, InteractionRecord, PersonRef, TieType
 from tiegraph.errors import BadInput, NotFound
-from tiegraph.identity import normalise_address
+from tiegraph.identity import normalise_address, person_kind
 
 
 class KnownBy(BaseModel):
@@ -105,3 +107,70 @@ async def account_view(
         annual_value=snapshot.annual_value,
         contacts=contacts,
     )
+
+
+class TieView(BaseModel):
+    """One member-contact tie scored at a moment, with its evidence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member: PersonRef
+    contact: PersonRef
+    as_of: datetime
+    strength: TieScore
+
+
+RECENT_WINDOW = timedelta(days=90)
+
+
+def _rebuild_state(
+    records: list[InteractionRecord], member: str, contact: str, policy: IngestPolicy
+) -> TieState:
+    """The tie's state from its interactions alone: exact at any past moment."""
+    emails = {p.email for r in records for p in r.participants}
+    kinds = {e: person_kind(e, policy.firm_domain_set) for e in emails}
+    by_id = {r.external_id: r for r in records}
+    key = (TieType.KNOWS, member, contact)
+    events = [
+        event
+        for record in records
+        for tie, event in tie_events(record, kinds, policy, by_id.get(record.in_reply_to or ""))
+        if tie == key
+    ]
+    return state_delta(events, policy.profile)
+
+
+def _recent_counts(records: list[InteractionRecord], as_of: datetime) -> dict[InteractionKind, int]:
+    counts: dict[InteractionKind, int] = {}
+    for record in records:
+        if record.occurred_at > as_of - RECENT_WINDOW and not record.is_admin:
+            counts[record.kind] = counts.get(record.kind, 0) + 1
+    return counts
+
+
+async def tie_view(
+    repo: GraphRepository,
+    member_email: str,
+    contact_email: str,
+    firm_domains: tuple[str, ...],
+    as_of: datetime | None = None,
+) -> TieView:
+    """Score one tie as of a moment (now by default), from the interactions up to then.
+
+    At or after the tie's last interaction the stored state is used, as everywhere else; before
+    it, the state is rebuilt from the interactions of that time, so history reads true.
+    """
+    member, contact = _address(member_email, "memberEmail"), _address(contact_email, "contactEmail")
+    found = await repo.tie(member, contact)
+    if found is None:
+        raise NotFound(f"no team member {member} or no contact {contact}")
+    moment = (as_of or datetime.now(UTC)).astimezone(UTC)
+    policy = IngestPolicy(firm_domains=firm_domains, profile=await repo.scoring_profile())
+    records = await repo.tie_interactions(member, contact, moment)
+    state = found.state or TieState()
+    if state.last_at is not None and moment < state.last_at:
+        state = _rebuild_state(records, member, contact, policy)
+    score = score_tie(state, policy.profile, moment)
+    evidence = score.evidence.model_copy(update={"recent_counts": _recent_counts(records, moment)})
+    return TieView(member=found.member, contact=found.contact, as_of=moment,
+                   strength=score.model_copy(update={"evidence": evidence}))  # fmt: skip

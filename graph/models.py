@@ -34,3 +34,13 @@ class AccountSnapshot(BaseModel):
     tier: str | None = None
     annual_value: float | None = None
     contacts: tuple[ContactTies, ...] = ()
+
+
+class MemberContactTie(BaseModel):
+    """A team member, a contact, and the tie between them if there is one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member: PersonRef
+    contact: PersonRef
+    state: TieState | None

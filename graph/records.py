@@ -6,12 +6,13 @@ from typing import Any
 
 from neo4j.time import DateTime
 
-from graph.models import AccountSnapshot, ContactTies, MemberTie
+from graph.models import AccountSnapshot, ContactTies, MemberContactTie, MemberTie
 from ingest.parsers.reference import AccountRow, AliasRow, ContactRow, ReferenceRow, RosterRow
 from scoring.tie_model import TieState
 from tiegraph.domain import (
     InteractionKind,
     InteractionRecord,
+    MeetingResponse,
     Participant,
     ParticipantRole,
     PersonRef,
@@ -51,6 +52,14 @@ def to_contact_ties(row: dict[str, Any]) -> ContactTies:
     return ContactTies(contact=to_person(row["contact"]), ties=ties)
 
 
+def to_member_contact_tie(row: dict[str, Any]) -> MemberContactTie:
+    """Both people and the stored tie, from a `read/tie` row."""
+    state = to_tie_state(row["tie"]) if row["tie"] is not None else None
+    return MemberContactTie(
+        member=to_person(row["member"]), contact=to_person(row["contact"]), state=state
+    )
+
+
 def to_account(row: dict[str, Any]) -> AccountSnapshot:
     """An account snapshot from a `{account, contacts}` row."""
     props = row["account"]
@@ -65,10 +74,14 @@ def to_account(row: dict[str, Any]) -> AccountSnapshot:
 
 def to_interaction(row: dict[str, Any]) -> InteractionRecord:
     """A stored interaction as a record, from a `stored_interactions` row."""
+    responses = row.get("responses") or [""] * len(row["participants"])
     participants = tuple(
-        Participant(email=email, role=ParticipantRole(role))
-        for email, role in zip(row["participants"], row["roles"], strict=True)
-    )
+        Participant(
+            email=email, role=ParticipantRole(role),
+            response=MeetingResponse(answer) if answer else None,
+        )
+        for email, role, answer in zip(row["participants"], row["roles"], responses, strict=True)
+    )  # fmt: skip
     return InteractionRecord(
         external_id=row["id"],
         kind=InteractionKind(row["kind"]),
@@ -77,6 +90,7 @@ def to_interaction(row: dict[str, Any]) -> InteractionRecord:
         participants=participants,
         source=row["source"],
         is_admin=row["is_admin"],
+        in_reply_to=row.get("in_reply_to"),
     )
 
 

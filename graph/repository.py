@@ -1,13 +1,20 @@
 """The repository: the only code that runs Cypher. Every query is a named file in `cypher/`."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
 
 import cypher
-from graph.models import AccountSnapshot, ContactTies
-from graph.records import reference_params, to_account, to_contact_ties, to_interaction
+from graph.models import AccountSnapshot, ContactTies, MemberContactTie
+from graph.records import (
+    reference_params,
+    to_account,
+    to_contact_ties,
+    to_interaction,
+    to_member_contact_tie,
+)
 from ingest.batch import PreparedBatch, Row
 from ingest.parsers.reference import ReferenceRow
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
@@ -66,10 +73,35 @@ class GraphRepository:
         )  # fmt: skip
         return int(result.records[0]["version"])
 
+    async def delete_all_ties(self) -> None:
+        """Remove every tie aggregate (interactions stay): the first step of a rescore."""
+        async with self._driver.session(database=self._database) as session:
+            result = await session.run(cypher.query("rescore/delete_ties"))
+            await result.consume()
+
+    async def interaction_page(self, after: str, limit: int) -> list[InteractionRecord]:
+        """Up to `limit` interactions with ids after `after`, in id order."""
+        rows = await self._read("rescore/interaction_page", after=after, limit=limit)
+        return [to_interaction(row) for row in rows]
+
     async def contact_ties(self, email: str) -> ContactTies | None:
         """The contact and every team member's tie to them, or None for an unknown contact."""
         rows = await self._read("read/who_knows", email=email)
         return to_contact_ties(rows[0]) if rows else None
+
+    async def tie(self, member: str, contact: str) -> MemberContactTie | None:
+        """Both people and their stored tie (None when either person is unknown)."""
+        rows = await self._read("read/tie", member=member, contact=contact)
+        return to_member_contact_tie(rows[0]) if rows else None
+
+    async def tie_interactions(
+        self, member: str, contact: str, until: datetime
+    ) -> list[InteractionRecord]:
+        """The tie's interactions up to `until`, oldest first."""
+        until_ms = int(until.timestamp() * 1000)
+        rows = await self._read("read/tie_interactions", member=member, contact=contact,
+                                until_ms=until_ms)  # fmt: skip
+        return [to_interaction(row) for row in rows]
 
     async def account(self, domain: str) -> AccountSnapshot | None:
         """The account with its contacts and their ties, or None for an unknown domain."""

@@ -62,8 +62,14 @@ def _interaction_row(record: InteractionRecord, kinds: dict[str, PersonKind]) ->
         "in_reply_to": record.in_reply_to,
         "participants": [p.email for p in record.participants],
         "roles": [p.role.value for p in record.participants],
+        "responses": _responses(record),
         "members": _member_rows(record, kinds),
     }
+
+
+def _responses(record: InteractionRecord) -> list[str]:
+    # Neo4j lists cannot hold nulls: "" stands for "no answer recorded".
+    return [p.response.value if p.response else "" for p in record.participants]
 
 
 def _extension_row(record: InteractionRecord, kinds: dict[str, PersonKind]) -> Row:
@@ -71,6 +77,7 @@ def _extension_row(record: InteractionRecord, kinds: dict[str, PersonKind]) -> R
         "id": record.external_id,
         "participants": [p.email for p in record.participants],
         "roles": [p.role.value for p in record.participants],
+        "responses": _responses(record),
         "members": _member_rows(record, kinds),
     }
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from ingest.pipeline import IngestReport
 
 INGEST_FUNCTION = "ingest_paths"
+RESCORE_FUNCTION = "rescore_ties"
 PROGRESS_TTL_SECONDS = 7 * 24 * 3600
 
 State = Literal["queued", "in_progress", "complete", "failed", "not_found"]
@@ -48,10 +49,14 @@ def report_as_dict(report: IngestReport) -> dict[str, Any]:
     }
 
 
-async def save_progress(redis: ArqRedis, job_id: str, report: IngestReport) -> None:
+async def save_counts(redis: ArqRedis, job_id: str, counts: dict[str, Any]) -> None:
     """Store a running job's counts so status requests see them move."""
-    data = json.dumps(report_as_dict(report))
-    await redis.set(progress_key(job_id), data, ex=PROGRESS_TTL_SECONDS)
+    await redis.set(progress_key(job_id), json.dumps(counts), ex=PROGRESS_TTL_SECONDS)
+
+
+async def save_progress(redis: ArqRedis, job_id: str, report: IngestReport) -> None:
+    """Store a running ingestion's report as its progress."""
+    await save_counts(redis, job_id, report_as_dict(report))
 
 
 async def enqueue_ingest(redis: ArqRedis, paths: list[str], job_id: str | None = None) -> str:
@@ -59,6 +64,14 @@ async def enqueue_ingest(redis: ArqRedis, paths: list[str], job_id: str | None =
     job = await redis.enqueue_job(INGEST_FUNCTION, paths, _job_id=job_id)
     if job is None:  # arq refuses a job id that is queued or kept already
         raise ValueError(f"job {job_id} exists already")
+    return job.job_id
+
+
+async def enqueue_rescore(redis: ArqRedis) -> str:
+    """Queue a rebuild of every tie under the active profile; returns the job id."""
+    job = await redis.enqueue_job(RESCORE_FUNCTION)
+    if job is None:
+        raise ValueError("arq refused the rescore job")
     return job.job_id
 
 

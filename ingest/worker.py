@@ -11,8 +11,9 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
 from graph.driver import create_driver
 from graph.repository import GraphRepository
-from ingest.jobs import report_as_dict, save_progress
+from ingest.jobs import report_as_dict, save_counts, save_progress
 from ingest.pipeline import Ingestor
+from ingest.rescore import rescore_all
 from ingest.sources import iter_path
 from tiegraph.settings import Settings, get_settings
 
@@ -52,6 +53,17 @@ async def ingest_paths(ctx: dict[str, Any], paths: list[str]) -> dict[str, Any]:
     return report_as_dict(ingestor.report)
 
 
+async def rescore_ties(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Rebuild every tie under the active scoring profile; progress counts interactions."""
+    settings: Settings = ctx["settings"]
+
+    async def progress(done: int) -> None:
+        await save_counts(ctx["redis"], ctx["job_id"], {"read": done, "ingested": done})
+
+    done = await rescore_all(ctx["repo"], tuple(settings.firm_domains), progress)
+    return {"read": done, "ingested": done}
+
+
 def redis_settings(settings: Settings) -> RedisSettings:
     """arq's connection settings for `TIEGRAPH_REDIS_URL`."""
     return RedisSettings.from_dsn(settings.redis_url)
@@ -61,7 +73,7 @@ def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
     """A worker bound to `settings` (the environment's by default)."""
     settings = settings or get_settings()
     options: dict[str, Any] = {
-        "functions": [ingest_paths],
+        "functions": [ingest_paths, rescore_ties],
         "redis_settings": redis_settings(settings),
         "on_startup": _startup,
         "on_shutdown": _shutdown,

@@ -1,13 +1,19 @@
 """The GraphQL schema. Each resolver translates arguments, calls one function, wraps the result."""
 
+from datetime import datetime
+
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from app.errors import ErrorCodes
 from app.graphql.context import Context
 from app.graphql.types.ingest import IngestJob, IngestResult, InteractionInput
+from app.graphql.types.profile import ProfileUpdate
+from app.graphql.types.tie import Tie
 from app.graphql.types.ties import Account, TeamTie
 from graph import insights
+from graph.profiles import update_profile
 from ingest.jobs import job_report
 from ingest.jsonl import records_from_wire
 from ingest.pipeline import Ingestor
@@ -22,6 +28,23 @@ class Query:
     async def who_knows(self, info: Info[Context, None], email: str) -> list[TeamTie]:
         ties = await insights.who_knows(info.context.repo, email)
         return [TeamTie.from_domain(t) for t in ties]
+
+    @strawberry.field(description="One tie scored as of a moment (now by default), with why.")
+    async def tie(
+        self,
+        info: Info[Context, None],
+        member_email: str,
+        contact_email: str,
+        as_of: datetime | None = None,
+    ) -> Tie:
+        firm = tuple(info.context.settings.firm_domains)
+        view = await insights.tie_view(info.context.repo, member_email, contact_email, firm, as_of)
+        return Tie.from_domain(view)
+
+    @strawberry.field(description="The active scoring profile (defaults until one is saved).")
+    async def scoring_profile(self, info: Info[Context, None]) -> JSON:
+        profile = await info.context.repo.scoring_profile()
+        return JSON(profile.model_dump(mode="json"))
 
     @strawberry.field(description="An ingestion job's state and counts (see POST /ingest).")
     async def ingest_job(self, info: Info[Context, None], id: str) -> IngestJob:
@@ -52,6 +75,20 @@ class Mutation:
         records = records_from_wire([i.to_wire() for i in interactions], "interactions")
         ingestor = Ingestor.for_settings(info.context.repo, info.context.settings)
         return IngestResult.from_domain(await ingestor.run(records))
+
+    @strawberry.mutation(
+        description="Change the scoring profile (only the given fields); queues a rescore of "
+        "every tie, whose progress ingestJob reports."
+    )
+    async def update_scoring_profile(
+        self, info: Info[Context, None], changes: JSON
+    ) -> ProfileUpdate:
+        if not isinstance(changes, dict):
+            raise BadInput("an object of profile fields", location="changes")
+        profile, version, job = await update_profile(info.context.repo, info.context.queue, changes)
+        return ProfileUpdate(
+            version=version, rescore_job_id=job, profile=JSON(profile.model_dump(mode="json"))
+        )
 
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ErrorCodes])

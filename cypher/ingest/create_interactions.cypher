@@ -5,7 +5,8 @@ UNWIND $rows AS row
 CREATE (i:Interaction {
   id: row.id, kind: row.kind, occurred_at: datetime({epochMillis: row.occurred_ms}),
   subject: row.subject, source: row.source, is_admin: row.is_admin,
-  in_reply_to: row.in_reply_to, participants: row.participants, roles: row.roles
+  in_reply_to: row.in_reply_to, participants: row.participants, roles: row.roles,
+  responses: row.responses
 })
 WITH i, row
 UNWIND row.members AS member

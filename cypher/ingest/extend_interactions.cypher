@@ -2,7 +2,7 @@
 // union, and link the team members who were not in it before.
 UNWIND $rows AS row
 MATCH (i:Interaction {id: row.id})
-SET i.participants = row.participants, i.roles = row.roles
+SET i.participants = row.participants, i.roles = row.roles, i.responses = row.responses
 WITH i, row
 UNWIND row.members AS member
 MATCH (m:TeamMember {email: member.email})

@@ -4,4 +4,5 @@ UNWIND $ids AS id
 MATCH (i:Interaction {id: id})
 RETURN i.id AS id, i.kind AS kind, i.occurred_at.epochMillis AS occurred_ms,
        i.subject AS subject, i.source AS source, coalesce(i.is_admin, false) AS is_admin,
-       i.participants AS participants, i.roles AS roles
+       i.in_reply_to AS in_reply_to, i.participants AS participants, i.roles AS roles,
+       coalesce(i.responses, []) AS responses

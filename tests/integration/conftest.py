@@ -1,10 +1,13 @@
 """One driver for the whole session, the schema applied once, the graph emptied per test."""
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import httpx
 import pytest
 from neo4j import AsyncDriver
 
+from app.main import create_app
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor
@@ -37,3 +40,13 @@ def repo(driver: AsyncDriver, settings: Settings) -> GraphRepository:
 def ingestor(repo: GraphRepository, settings: Settings) -> Ingestor:
     """An ingestor with the test settings (firm domain `firm.test`, batches of 50)."""
     return Ingestor.for_settings(repo, settings)
+
+
+@pytest.fixture
+async def api(settings: Settings, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app (lifespan included) over ASGI, with uploads under the test's tmp_path."""
+    app = create_app(settings.model_copy(update={"data_dir": tmp_path}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://tiegraph") as client:
+            yield client

@@ -1,12 +1,7 @@
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
-
-from app.main import create_app
-from tiegraph.settings import Settings
 
 NOW = datetime.now(UTC)
 
@@ -28,15 +23,6 @@ query WhoKnows($email: String!) {
     member { email name } strength { score label colour } lastInteractionAt interactionCount
   }
 }"""
-
-
-@pytest.fixture
-async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://tiegraph") as client:
-            yield client
 
 
 async def gql(api: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:

@@ -6,17 +6,14 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import pytest
 from arq import create_pool
 from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus
 from neo4j import AsyncDriver
 
-from app.main import create_app
 from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
@@ -24,15 +21,6 @@ from ingest.worker import create_worker, redis_settings
 from tests.integration.fixtures import message, write_mbox
 from tests.integration.graphstate import graph_state
 from tiegraph.settings import Settings
-
-
-@pytest.fixture
-async def api(settings: Settings, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.model_copy(update={"data_dir": tmp_path}))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://tiegraph") as client:
-            yield client
 
 
 async def _run_worker_until_idle(settings: Settings) -> None:

@@ -1,26 +1,14 @@
 """The scoring model through the API: tie() with evidence and asOf, the profile, the rescore."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
-from app.main import create_app
 from ingest.worker import create_worker
 from tiegraph.settings import Settings
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://tiegraph") as client:
-            yield client
 
 
 async def gql(api: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:

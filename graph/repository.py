@@ -28,6 +28,11 @@ class GraphRepository:
         self._driver = driver
         self._database = database
 
+    async def read_rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """The rows of a named read query as plain dicts, for graph/ modules that turn them into
+        domain models themselves (graph/health.py). Nothing above graph/ calls this."""
+        return await self._read(name, **params)
+
     async def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         result = await self._driver.execute_query(
             cypher.query(name),
@@ -56,8 +61,17 @@ class GraphRepository:
             await session.execute_write(_write_reference, grouped)
 
     async def write_batch(self, batch: PreparedBatch) -> None:
-        """Write one prepared batch in one transaction: all of it, or (on any error) none."""
+        """Write one prepared batch: its people first, then its interactions and ties in one
+        transaction, all of them or (on any error) none.
+
+        People get their own, earlier transaction because Neo4j's index seeks over nodes created
+        in the same transaction are slow: a first 10,000-row batch on a new graph took 110 s
+        with them uncommitted and 1.9 s with them committed. Upserting a person is idempotent,
+        so a failure after it leaves no interaction and no tie, only people a retry reuses.
+        """
         async with self._driver.session(database=self._database) as session:
+            if batch.team_members or batch.contacts:
+                await session.execute_write(_write_people, batch)
             await session.execute_write(_write_batch, batch)
 
     async def scoring_profile(self) -> ScoringProfile:
@@ -120,11 +134,14 @@ async def _write_reference(tx: AsyncManagedTransaction, grouped: dict[str, list[
         await _run(tx, name, rows=rows)
 
 
-async def _write_batch(tx: AsyncManagedTransaction, batch: PreparedBatch) -> None:
+async def _write_people(tx: AsyncManagedTransaction, batch: PreparedBatch) -> None:
     if batch.team_members:
         await _run(tx, "ingest/merge_team_members", rows=batch.team_members)
     if batch.contacts:
         await _run(tx, "ingest/merge_contacts", rows=batch.contacts)
+
+
+async def _write_batch(tx: AsyncManagedTransaction, batch: PreparedBatch) -> None:
     if batch.interactions:
         await _run(tx, "ingest/create_interactions", rows=batch.interactions)
     if batch.extended_interactions:

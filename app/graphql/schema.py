@@ -8,11 +8,12 @@ from strawberry.types import Info
 
 from app.errors import ErrorCodes
 from app.graphql.context import Context
+from app.graphql.types.health import AccountHealth, ContactHealth
 from app.graphql.types.ingest import IngestJob, IngestResult, InteractionInput
 from app.graphql.types.profile import ProfileUpdate
 from app.graphql.types.tie import Tie
 from app.graphql.types.ties import Account, TeamTie
-from graph import insights
+from graph import health, insights
 from graph.profiles import update_profile
 from ingest.jobs import job_report
 from ingest.jsonl import records_from_wire
@@ -40,6 +41,20 @@ class Query:
         firm = tuple(info.context.settings.firm_domains)
         view = await insights.tie_view(info.context.repo, member_email, contact_email, firm, as_of)
         return Tie.from_domain(view)
+
+    @strawberry.field(description="An account's health: coverage, threads, cold signs, champions.")
+    async def account_health(
+        self, info: Info[Context, None], domain: str, as_of: datetime | None = None
+    ) -> AccountHealth:
+        view = await health.account_health(info.context.repo, domain, as_of)
+        return AccountHealth.from_domain(view)
+
+    @strawberry.field(description="One contact's ties, champion criteria, trend and moves.")
+    async def contact_health(
+        self, info: Info[Context, None], email: str, as_of: datetime | None = None
+    ) -> ContactHealth:
+        view = await health.contact_health(info.context.repo, email, as_of)
+        return ContactHealth.from_domain(view)
 
     @strawberry.field(description="The active scoring profile (defaults until one is saved).")
     async def scoring_profile(self, info: Info[Context, None]) -> JSON:

@@ -1,0 +1,62 @@
+// Account health in one round trip: the account, each contact with seniority and every KNOWS tie
+// (with the holder's roster left_on), same-person candidates at other accounts, the interaction
+// facts of scoring.account_health.AccountActivity, and the active scoring profile. The rules
+// themselves live in scoring/account_health.py.
+MATCH (a:Account {domain: $domain})
+OPTIONAL MATCH (p:ScoringProfile {name: 'active'})
+WITH a, p.json AS profile
+CALL (a) {
+  OPTIONAL MATCH (c:Contact)-[:WORKS_AT]->(a)
+  WITH c WHERE c IS NOT NULL
+  CALL (c) {
+    OPTIONAL MATCH (m:TeamMember)-[t:KNOWS]->(c)
+    RETURN collect(CASE WHEN m IS NULL THEN null ELSE {member: properties(m), tie: properties(t)} END) AS ties
+  }
+  // Same name and same local part elsewhere: a prefix seek on the Contact.email index (the
+  // hint keeps the planner from scanning every contact once per contact). The conservative
+  // rule itself is scoring.account_health.is_namesake.
+  CALL (c, a) {
+    WITH c, a, split(c.email, '@')[0] + '@' AS prefix
+    WHERE c.name IS NOT NULL
+    MATCH (o:Contact) USING INDEX o:Contact(email)
+    WHERE o.email STARTS WITH prefix AND o <> c AND toLower(trim(o.name)) = toLower(trim(c.name))
+    MATCH (o)-[:WORKS_AT]->(oa:Account)
+    WHERE oa <> a
+    WITH o, collect(oa.domain) AS accounts
+    CALL (o) {
+      OPTIONAL MATCH (om:TeamMember)-[ot:KNOWS]->(o)
+      RETURN collect(CASE WHEN om IS NULL THEN null ELSE {member: properties(om), tie: properties(ot)} END) AS ties
+    }
+    RETURN collect({contact: properties(o), accounts: accounts, ties: ties}) AS namesakes
+  }
+  RETURN collect({contact: properties(c), ties: ties, namesakes: namesakes}) AS contacts
+}
+// Interactions with the account's contacts, found through the team members who hold a tie to
+// one of them or own the account: interactions link to team members only, and this keeps the
+// scan to those members' histories instead of every interaction in the graph.
+CALL (a) {
+  OPTIONAL MATCH (c:Contact)-[:WORKS_AT]->(a)
+  WITH a, collect(c.email) AS emails
+  OPTIONAL MATCH (m:TeamMember)
+  WHERE (m)-[:OWNS]->(a) OR EXISTS { (m)-[:KNOWS]->(:Contact)-[:WORKS_AT]->(a) }
+  OPTIONAL MATCH (m)-[:TOOK_PART]->(i:Interaction)
+  WHERE i.occurred_at <= datetime({epochMillis: $as_of_ms})
+    AND any(x IN i.participants WHERE x IN emails)
+  WITH DISTINCT i, emails
+  WHERE i IS NOT NULL
+  WITH i, coalesce(i.is_admin, false) AS admin,
+       i.kind IN ['meeting', 'call'] AND NOT coalesce(i.is_admin, false)
+       AND any(k IN range(0, size(i.participants) - 1)
+               WHERE i.participants[k] IN emails
+                 AND coalesce(coalesce(i.responses, [])[k], '') <> 'declined') AS attended
+  ORDER BY i.occurred_at DESC
+  RETURN max(i.occurred_at) AS last_interaction_at,
+         count(CASE WHEN attended AND i.occurred_at > datetime({epochMillis: $recent_from_ms})
+                    THEN 1 END) AS meetings_recent,
+         count(CASE WHEN attended AND i.occurred_at > datetime({epochMillis: $before_from_ms})
+                         AND i.occurred_at <= datetime({epochMillis: $before_to_ms})
+                    THEN 1 END) AS meetings_before,
+         collect(admin)[0..$latest] AS latest_admin
+}
+RETURN properties(a) AS account, profile, contacts, last_interaction_at, meetings_recent,
+       meetings_before, latest_admin

@@ -1,0 +1,29 @@
+// One contact's health in one round trip: the contact, the accounts it works at, every KNOWS tie
+// (with the holder's roster left_on), same-person candidates at other accounts (as in
+// read/account_health) and the active scoring profile. Rules: scoring/account_health.py.
+MATCH (c:Contact {email: $email})
+OPTIONAL MATCH (p:ScoringProfile {name: 'active'})
+WITH c, p.json AS profile
+CALL (c) {
+  OPTIONAL MATCH (c)-[:WORKS_AT]->(a:Account)
+  RETURN collect(a.domain) AS accounts
+}
+CALL (c) {
+  OPTIONAL MATCH (m:TeamMember)-[t:KNOWS]->(c)
+  RETURN collect(CASE WHEN m IS NULL THEN null ELSE {member: properties(m), tie: properties(t)} END) AS ties
+}
+CALL (c, accounts) {
+  WITH c, accounts, split(c.email, '@')[0] + '@' AS prefix
+  WHERE c.name IS NOT NULL
+  MATCH (o:Contact) USING INDEX o:Contact(email)
+  WHERE o.email STARTS WITH prefix AND o <> c AND toLower(trim(o.name)) = toLower(trim(c.name))
+  MATCH (o)-[:WORKS_AT]->(oa:Account)
+  WHERE NOT oa.domain IN accounts
+  WITH o, collect(oa.domain) AS other_accounts
+  CALL (o) {
+    OPTIONAL MATCH (om:TeamMember)-[ot:KNOWS]->(o)
+    RETURN collect(CASE WHEN om IS NULL THEN null ELSE {member: properties(om), tie: properties(ot)} END) AS ties
+  }
+  RETURN collect({contact: properties(o), accounts: other_accounts, ties: ties}) AS namesakes
+}
+RETURN properties(c) AS contact, accounts, ties, namesakes, profile

@@ -37,34 +37,39 @@ OUT_DIR = Path(__file__).parent / "out"
 # Bump when the output changes, so a cached file from older code is never reused.
 FORMAT_VERSION = 1
 
-_FIRST = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_FIRST = _words(
     "Ann Joe Kim Lou Ada Ben Cara Dan Eve Finn Gail Hugo Ines Jack Kate Liam Mia Noah Olga "
     "Paul Quinn Rosa Sam Tara Uma Vic Wes Xena Yara Zack Amir Bea Cole Dina Eli Faye Gus "
     "Hana Ivan Jill Kai Lena Milo Nia Omar Pia Raj Sara Theo Vera Will Yusuf Zoe Abel Cleo"
-).split()
-_LAST = (
+)
+_LAST = _words(
     "Lee Moss Reed Shaw Hale Park Cruz Fox Gray Hunt Kerr Lang Nash Owen Pike Rowe Sims "
     "Tate Vance Wade York Bell Cole Dunn Ford Hart Kemp Lowe Marsh Noble Price Quinn Ross "
     "Stone Todd Webb Young Blake Crane Drake Ellis Frost Grant Hayes Irwin Jones Knox Lyons"
-).split()
+)
 _INTERNATIONAL = (
     ("Jörg", "Müller"), ("Zoë", "Lefèvre"), ("Łukasz", "Wójcik"), ("José", "García"),
     ("Søren", "Kjærgård"), ("François", "Dupré"), ("Ana", "Gonçalves"), ("Çağla", "Yılmaz"),
     ("Hiroshi", "佐藤"), ("Ngọc", "Trần"), ("Björn", "Ångström"), ("Renée", "Dubois"),
 )  # fmt: skip
-_ACCOUNT_HEADS = (
+_ACCOUNT_HEADS = _words(
     "north south east west blue red green silver iron oak pine river lake stone bright "
     "clear swift true prime apex summit harbor delta vertex cedar maple falcon eagle orbit "
     "nova terra atlas zen pixel quantum solid rapid metro urban alpine coral ember amber "
     "arctic bold crown dawn echo flint granite hollow ivory jade kite lumen mesa nimbus opal "
     "polar quartz ridge sable tidal"
-).split()
-_ACCOUNT_TAILS = (
+)
+_ACCOUNT_TAILS = _words(
     "logistics systems labs works partners capital health foods energy media software "
     "analytics robotics freight retail bank insurance pharma motors foundry studio networks "
     "dynamics ventures holdings supply textiles mining telecom group cloud data security "
     "chemicals aero marine"
-).split()
+)
 _FREE_MAIL = ("gmail.com", "outlook.com", "yahoo.com", "icloud.com", "gmx.de", "proton.me")
 _TEAM_ZONES = (-5, -5, -5, -8, -8, 0, 0, 1, 8)
 _CONTACT_ZONES = (-5, -8, -6, -3, 0, 0, 1, 1, 2, 5.5, 8, 9, 10)
@@ -82,8 +87,10 @@ _BODY = (
     "Happy to jump on a call.", "Please see my comments inline.",
 )  # fmt: skip
 _NOISE_KINDS = ("noreply", "newsletter", "bulk", "out-of-office", "invoice")
-# Noise (including invoices), internal and free-mail threads; the rest is account threads.
-_NOISE_SHARE, _INTERNAL_SHARE, _FREE_MAIL_SHARE = 0.05, 0.08, 0.04
+# Of all messages: noise (robots, lists, bulk, out-of-office) and invoices.
+_NOISE_SHARE = 0.05
+# Of new conversations: internal and free-mail ones; the rest are with accounts.
+_INTERNAL_SHARE, _FREE_MAIL_SHARE = 0.08, 0.04
 _REPLY_CHANCE = 0.6
 _MAX_REFERENCES = 10
 
@@ -203,7 +210,9 @@ class MailboxWriter:
         start = END - SPAN
         for emitted in range(messages):
             clock = start + step * emitted
-            if self._open and self._open[0][0] <= clock:
+            if self.rng.random() < _NOISE_SHARE:
+                out.write(self._noise(clock + step * self.rng.random()))
+            elif self._open and self._open[0][0] <= clock:
                 when, _, thread = heapq.heappop(self._open)
                 out.write(self._reply(thread, when))
             else:
@@ -211,12 +220,10 @@ class MailboxWriter:
 
     def _new(self, when: datetime) -> str:
         roll = self.rng.random()
-        if roll < _NOISE_SHARE:
-            return self._noise(when)
-        if roll < _NOISE_SHARE + _INTERNAL_SHARE:
+        if roll < _INTERNAL_SHARE:
             ours = self.rng.sample(self.team, self.rng.choice((2, 2, 3)))
             thread = Thread(self._subject("Firm"), ours[:1], ours[1:], ours[0])
-        elif roll < _NOISE_SHARE + _INTERNAL_SHARE + _FREE_MAIL_SHARE:
+        elif roll < _INTERNAL_SHARE + _FREE_MAIL_SHARE:
             thread = self._thread(
                 self.rng.choice(self.team), [self.rng.choice(self.free_mail)], "you"
             )
@@ -371,7 +378,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
-    path = write_mailbox(args.out or mailbox_path(args.messages, args.seed), args.messages, args.seed)
+    path = write_mailbox(
+        args.out or mailbox_path(args.messages, args.seed), args.messages, args.seed
+    )
     print(f"{path} ({path.stat().st_size / 1e6:.1f} MB, {args.messages:,} messages)")
 
 

@@ -6,27 +6,39 @@ body to find the next message.
 
 Decoding choices, made once here so every mail source behaves the same:
 
-* Encoded-words (RFC 2047) and folded headers are decoded by the stdlib parser with
-  `email.policy.default`, which also splits address lists correctly when a decoded
-  display name contains a comma.
-* Raw 8-bit header bytes are read as UTF-8 (RFC 6532); bytes that are not valid UTF-8
-  become U+FFFD and the message is still ingested. A mangled display name or subject does
-  not change who wrote to whom, so it is not worth a ParseIssue. A header the stdlib
-  cannot parse at all still gives a ParseIssue naming it rather than an exception.
-* A Date without a zone (`-0000`, or none) is taken as UTC, as RFC 5322 section 3.3
-  describes `-0000`.
+* Header bytes are read as UTF-8 (RFC 6532); bytes that are not valid UTF-8 become U+FFFD
+  and the message is still ingested. A mangled display name or subject does not change
+  who wrote to whom, so it is not worth a ParseIssue.
+* Folded headers are unfolded here, and header lines are told apart as the stdlib
+  parser does: a line that is neither a field, a continuation nor an mbox "From " line
+  ends the header block. Only the fields a record uses are kept.
+* Encoded-words (RFC 2047) are decoded in those fields, anywhere in the text; white space
+  between two encoded-words is dropped. Address lists are split before display names are
+  decoded, so a decoded name with a comma stays one name. Common address and Date forms
+  take a fast path; anything else goes to `email.utils` (`getaddresses`,
+  `parsedate_to_datetime`). A field those raise on gives a ParseIssue naming it.
+* A Date without a zone (`-0000`) is taken as UTC, as RFC 5322 section 3.3 describes it.
 * Recipients that are not valid addresses (`undisclosed-recipients:;`) are dropped.
+* A message without a Message-ID gets a hash of From, Date, Subject and To as the stdlib
+  parser (`email.policy.default`) renders them, as earlier versions did, so its id does
+  not change between versions.
+
+Mail repeats the same correspondents, so parsed address lists, normalised addresses and
+participants are kept in bounded LRU caches.
 """
 
+import base64
+import binascii
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from email import policy
-from email.headerregistry import AddressHeader, DateHeader
 from email.message import Message
 from email.parser import BytesHeaderParser
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from pathlib import Path
 from zipfile import BadZipFile, ZipFile
 
@@ -45,18 +57,58 @@ SOURCE = "email"
 MAX_HEADER_BYTES = 1 << 20
 EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
+# Entries per cache; each holds a few short strings.
+CACHE_SIZE = 1 << 16
+# How much of an mbox is read at a time.
+READ_SIZE = 1 << 20
 
-_PARSER = BytesHeaderParser(policy=policy.default)
-_BRACKETED_ID = re.compile(r"<([^<>]+)>")
-_ROLES = (
-    ("From", ParticipantRole.FROM),
-    ("To", ParticipantRole.TO),
-    ("Cc", ParticipantRole.CC),
+_ADDRESS_FIELDS = ("from", "to", "cc")
+_FIELDS = (
+    "from", "to", "cc", "date", "message-id", "in-reply-to", "references", "subject",
+    "list-id", "list-unsubscribe", "precedence", "auto-submitted",
+)  # fmt: skip
+# Every pattern over header text runs on "\n" + the text, so "\n" marks each line start.
+# The stdlib feedparser stops reading headers at the first line that is not a field
+# (printable ASCII but ":", then ":"), a continuation or an mbox "From " line.
+_END_OF_HEADERS = re.compile(r"\n(?![\041-\071\073-\176]*:|[ \t]|From )")
+_WANTED_FIELD = re.compile(
+    rf"\n({'|'.join(_FIELDS)}):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE | re.ASCII
 )
+# A blank line (the "\n" before it first), and one followed by an mbox "From " line.
+_BLANK_LINE = re.compile(rb"\n\r*\n")
+_SEPARATOR = re.compile(rb"\n\r*\n(?=From )")
+_BRACKETED_ID = re.compile(r"<([^<>]+)>")
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
+_Q_ESCAPE = re.compile(rb"=([a-fA-F0-9]{2})")
+
+# One mailbox of an address list in its common forms; the header registry reads the rest.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDR_SPEC = rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+PLAIN_ADDRESS = re.compile(_ADDR_SPEC)  # for the test that pins the shortcut above
+_PHRASE_ATOM = r"[^\s\"<>()@,:;\[\]\\]+"
+_MAILBOX = re.compile(
+    rf"[ \t]*(?:(?P<bare>{_ADDR_SPEC})"
+    rf"|(?:\"(?P<quoted>[^\"\\]*)\"|(?P<phrase>{_PHRASE_ATOM}(?:[ \t]+{_PHRASE_ATOM})*))?"
+    rf"[ \t]*<(?P<addr>{_ADDR_SPEC})>)[ \t]*(?:,|\Z)"
+)
+# The Date form nearly every client writes; others go to parsedate_to_datetime.
+_USUAL_DATE = re.compile(
+    r"[A-Za-z]{3}, \d\d [A-Z][a-z]{2} [1-9]\d{3} \d\d:\d\d:\d\d [+-]\d{4}", re.ASCII
+)
+_MONTHS = {
+    m: f"{n:02d}"
+    for n, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+
+# Only for the fallback id of a message without a Message-ID (see the module docstring).
+_REGISTRY_PARSER = BytesHeaderParser(policy=policy.default)
 
 
 class _HeaderError(Exception):
-    """A header the stdlib parser raised on; carries the field name for the ParseIssue."""
+    """A header the stdlib raised on; carries the field name for the ParseIssue."""
 
     def __init__(self, field: str, cause: Exception) -> None:
         super().__init__(f"{field}: cannot be parsed ({type(cause).__name__}: {cause})")
@@ -66,52 +118,192 @@ class _Oversized(Exception):
     """The header block is longer than MAX_HEADER_BYTES."""
 
 
-def _clean(text: str) -> str:
-    # The bytes parser keeps non-ASCII bytes as lone surrogates; turn them back into
-    # bytes and decode those as UTF-8, replacing what is not UTF-8.
+Fields = dict[str, str]
+
+
+def _header_fields(data: bytes) -> Fields:
+    """The unfolded values of the fields in `_FIELDS` in a header block, by lower-case name.
+
+    The first occurrence of a field counts, except that repeated address fields are joined.
+    """
+    text = "\n" + data.decode("utf-8", "replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    end = _END_OF_HEADERS.search(text)
+    found = _WANTED_FIELD.findall(text, 0, len(text) if end is None else end.start())
+    fields = {name.lower(): value.replace("\n", "") for name, value in reversed(found)}
+    if len(fields) < len(found):
+        for field in _ADDRESS_FIELDS:
+            repeated = [v.replace("\n", "") for k, v in found if k.lower() == field]
+            if len(repeated) > 1:
+                fields[field] = ", ".join(v for v in repeated if v.strip())
+    return fields
+
+
+def _decode_b(raw: bytes) -> bytes | None:
     try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        raw = text.encode("utf-8", "replace")
-    return raw.decode("utf-8", "replace")
+        return base64.b64decode(raw + b"=" * (-len(raw) % 4), validate=True)
+    except binascii.Error:
+        try:
+            return base64.b64decode(raw + b"==")
+        except binascii.Error:
+            return None
 
 
-def _values(msg: Message, field: str) -> list[object]:
-    try:
-        return list(msg.get_all(field, []))
-    except Exception as exc:  # the stdlib header parser has raised on odd input before
-        raise _HeaderError(field, exc) from exc
-
-
-def _text(msg: Message, field: str) -> str | None:
-    values = _values(msg, field)
-    if not values:
+def _decode_word(match: re.Match[str]) -> str | None:
+    """One encoded-word's text, or None when it is not a valid one."""
+    charset, encoding, payload = match.groups()
+    if not payload.isascii():
         return None
-    return _clean(str(values[0])).strip() or None
+    if encoding in "bB":
+        raw = _decode_b(payload.encode("ascii"))
+        if raw is None:
+            return None
+    else:
+        raw = _Q_ESCAPE.sub(_q_byte, payload.encode("ascii").replace(b"_", b" "))
+    try:
+        return raw.decode(charset.partition("*")[0], "replace")
+    except LookupError:  # an unknown charset: keep what is UTF-8
+        return raw.decode("utf-8", "replace")
 
 
-def _addresses(msg: Message, field: str) -> list[tuple[str, str | None]]:
-    found: list[tuple[str, str | None]] = []
-    for value in _values(msg, field):
-        if not isinstance(value, AddressHeader):
+def _q_byte(match: re.Match[bytes]) -> bytes:
+    return bytes.fromhex(match.group(1).decode("ascii"))
+
+
+def _decode_words(text: str) -> str:
+    """`text` with its RFC 2047 encoded-words decoded."""
+    if "=?" not in text:
+        return text
+    pieces: list[str] = []
+    position = 0
+    after_word = False
+    for match in _ENCODED_WORD.finditer(text):
+        decoded = _decode_word(match)
+        if decoded is None:
             continue
-        for item in value.addresses:
-            address = normalise_address(_clean(item.addr_spec))
-            if address is not None:
-                found.append((address, _clean(item.display_name).strip() or None))
-    return found
+        gap = text[position : match.start()]
+        if not (after_word and gap and not gap.strip(" \t")):
+            pieces.append(gap)
+        pieces.append(decoded)
+        position, after_word = match.end(), True
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
-def _occurred_at(msg: Message, now: datetime) -> datetime | str:
+def _first(value: str | None) -> str | None:
+    """A field's value decoded and stripped; None when missing or blank."""
+    return (_decode_words(value).strip() or None) if value else None
+
+
+def _fast_mailboxes(value: str) -> list[tuple[str, str | None]] | None:
+    """(display name, normalised address) pairs when every mailbox has a common form, else
+    None. A plain addr-spec lower-cased is what `normalise_address` makes of it (a test pins
+    this), so the slow general parse behind that is skipped."""
+    pairs: list[tuple[str, str | None]] = []
+    position, end = 0, len(value)
+    while position < end:
+        match = _MAILBOX.match(value, position)
+        if match is None:
+            return None
+        bare, quoted, phrase, addr = match.groups()
+        if bare is not None:
+            pairs.append(("", bare.lower()))
+        else:
+            name = quoted if quoted is not None else " ".join((phrase or "").split())
+            pairs.append((_decode_words(name), addr.lower()))
+        position = match.end()
+    return pairs
+
+
+def _registry_mailboxes(field: str, value: str) -> list[tuple[str, str]]:
+    """(display name, address) pairs as the stdlib header registry reads them: groups,
+    comments, quoting and the rest of RFC 5322, for what `_fast_mailboxes` does not take."""
+    header = policy.default.header_factory(field, value)
+    return [(_clean(a.display_name), _clean(a.addr_spec)) for a in header.addresses]
+
+
+_normalise = lru_cache(maxsize=CACHE_SIZE)(normalise_address)
+_is_automated = lru_cache(maxsize=CACHE_SIZE)(is_automated_address)
+# Replies repeat their thread's subject.
+_is_admin = lru_cache(maxsize=CACHE_SIZE)(is_admin_subject)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _person(email: str, role: ParticipantRole, name: str | None) -> Participant:
+    # Participants are frozen, so every record that names this one can share it.
+    return Participant(email=email, role=role, name=name)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _field_people(value: str, role: ParticipantRole) -> tuple[Participant, ...]:
+    """Who one address field names, in `role`; invalid addresses are dropped, and so are
+    role mailboxes in To/Cc (no relationship, though the message still is one)."""
+    pairs = _fast_mailboxes(value)
+    if pairs is None:
+        pairs = [(n, _normalise(a)) for n, a in _registry_mailboxes(role.value, value)]
+    people: list[Participant] = []
+    for name, email in pairs:
+        if email is not None and (role is ParticipantRole.FROM or not _is_automated(email)):
+            people.append(_person(email, role, name.strip() or None))
+    return tuple(people)
+
+
+def _people(value: str | None, role: ParticipantRole) -> tuple[Participant, ...]:
+    if not value:
+        return ()
+    try:
+        return _field_people(value, role)
+    except Exception as exc:  # the stdlib address parser has raised on odd input before
+        raise _HeaderError(role.value.title(), exc) from exc
+
+
+def _participants(fields: Fields, senders: tuple[Participant, ...]) -> tuple[Participant, ...]:
+    """Everyone in From, To and Cc, once each: a person's first role wins."""
+    people = senders + _people(fields.get("to"), ParticipantRole.TO)
+    people += _people(fields.get("cc"), ParticipantRole.CC)
+    first: dict[str, Participant] = {}
+    for person in people:
+        first.setdefault(person.email, person)
+    return people if len(first) == len(people) else tuple(first.values())
+
+
+def _fast_date(value: str) -> datetime | None:
+    """The usual `Mon, 02 Mar 2026 09:00:00 +0100` (or `2 Mar`) in UTC; None for any other
+    form, or when `datetime.fromisoformat` does not take it."""
+    if len(value) == 30:  # a one-digit day
+        value = f"{value[:5]}0{value[5:]}"
+    month = _MONTHS.get(value[8:11])
+    if month is None or not _USUAL_DATE.fullmatch(value):
+        return None
+    try:
+        iso = f"{value[12:16]}-{month}-{value[5:7]}T{value[17:25]}{value[26:]}"
+        return datetime.fromisoformat(iso).astimezone(UTC)
+    except (ValueError, OverflowError):  # the stdlib decides, and words the error
+        return None
+
+
+def _parse_date(value: str) -> datetime | None:
+    """The Date in UTC, or None when it is no date."""
+    when = _fast_date(value)
+    if when is not None:
+        return when
+    try:
+        when = parsedate_to_datetime(value)
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    except Exception as exc:  # the stdlib date parser has raised on odd input before
+        raise _HeaderError("Date", exc) from exc
+
+
+def _occurred_at(value: str | None, now: datetime) -> datetime | str:
     """The Date as an aware UTC datetime, or a problem message naming the Date field."""
-    values = _values(msg, "Date")
-    if not values:
+    if value is None:
         return "Date: missing"
-    header = values[0]
-    when = header.datetime if isinstance(header, DateHeader) else None
+    when = _parse_date(value)
     if when is None:
-        return f"Date: {_clean(str(header))!r} is not a valid date"
-    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        return f"Date: {value!r} is not a valid date"
     if when < EARLIEST_DATE:
         return f"Date: {when.isoformat()} is before {EARLIEST_DATE.date().isoformat()}"
     if when > now + FUTURE_SLACK:
@@ -122,71 +314,113 @@ def _occurred_at(msg: Message, now: datetime) -> datetime | str:
 def _ids(value: str | None) -> list[str]:
     if not value:
         return []
-    bracketed = [i.strip() for i in _BRACKETED_ID.findall(value) if i.strip()]
+    if value[0] == "<" and value[-1] == ">" and value.count("<") == value.count(">") == 1:
+        inner = value[1:-1].strip()  # the usual single <id>
+        if inner:
+            return [inner]
+    bracketed = [i for i in map(str.strip, _BRACKETED_ID.findall(value)) if i]
     # Some clients write bare ids; fall back to whitespace-separated tokens.
-    return bracketed or [t.strip("<>") for t in value.split() if t.strip("<>")]
+    return bracketed or [t for t in (t.strip("<>") for t in value.split()) if t]
 
 
-def _fallback_id(msg: Message) -> str:
-    # Stable across re-ingests of the same message from different containers.
-    parts = [_text(msg, field) or "" for field in ("From", "Date", "Subject", "To")]
+def _clean(text: str) -> str:
+    # The stdlib bytes parser keeps non-ASCII bytes as lone surrogates; turn them back
+    # into bytes and decode those as UTF-8, replacing what is not UTF-8.
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
+def _registry_text(msg: Message, field: str) -> str | None:
+    try:
+        values = list(msg.get_all(field, []))
+    except Exception as exc:  # the stdlib header parser has raised on odd input before
+        raise _HeaderError(field, exc) from exc
+    return (_clean(str(values[0])).strip() or None) if values else None
+
+
+def _fallback_id(data: bytes) -> str:
+    # Stable across re-ingests of the same message from different containers, and across
+    # versions: the fields are rendered by the stdlib parser, as they always were.
+    msg = _REGISTRY_PARSER.parsebytes(data)
+    parts = [_registry_text(msg, field) or "" for field in ("From", "Date", "Subject", "To")]
     digest = hashlib.sha256("\n".join(parts).encode("utf-8", "replace")).hexdigest()
     return f"sha256:{digest}"
 
 
-def _participants(msg: Message) -> list[Participant]:
-    people: dict[str, Participant] = {}
-    for field, role in _ROLES:
-        for address, name in _addresses(msg, field):
-            # A role mailbox in To/Cc is no relationship, but the message still is one.
-            if role is not ParticipantRole.FROM and is_automated_address(address):
-                continue
-            people.setdefault(address, Participant(email=address, role=role, name=name))
-    return list(people.values())
-
-
-def _parse(data: bytes, location: str, now: datetime) -> ParsedItem:
-    msg = _PARSER.parsebytes(data)
-    senders = _addresses(msg, "From")
-    subject = _text(msg, "Subject")
-    reason = message_noise_reason(
-        senders[0][0] if senders else None,
+def _noise_reason(fields: Fields, sender: str | None, subject: str | None) -> str | None:
+    get = fields.get
+    list_id, list_unsubscribe = get("list-id"), get("list-unsubscribe")
+    precedence, auto_submitted = get("precedence"), get("auto-submitted")
+    return message_noise_reason(
+        sender,
         subject=subject,
-        list_id=_text(msg, "List-Id"),
-        list_unsubscribe=_text(msg, "List-Unsubscribe"),
-        precedence=_text(msg, "Precedence"),
-        auto_submitted=_text(msg, "Auto-Submitted"),
+        list_id=_first(list_id) if list_id else None,
+        list_unsubscribe=_first(list_unsubscribe) if list_unsubscribe else None,
+        precedence=_first(precedence) if precedence else None,
+        auto_submitted=_first(auto_submitted) if auto_submitted else None,
     )
-    if reason is not None:
-        return Skipped(location, reason)
 
+
+def _issue(location: str, fields: Fields, occurred_at: datetime | str) -> ParseIssue:
+    """What is wrong with a message that has no valid sender or no valid Date."""
     problems: list[str] = []
-    if not senders:
-        raw_from = _text(msg, "From")
+    if not _people(fields.get("from"), ParticipantRole.FROM):
+        raw_from = _first(fields.get("from"))
         problems.append(
             "From: missing" if raw_from is None else f"From: {raw_from!r} has no valid address"
         )
-    occurred_at = _occurred_at(msg, now)
     if isinstance(occurred_at, str):
         problems.append(occurred_at)
-    if problems or isinstance(occurred_at, str):
-        return ParseIssue(location, "; ".join(problems))
+    return ParseIssue(location, "; ".join(problems))
 
-    message_ids = _ids(_text(msg, "Message-ID"))
-    replied = _ids(_text(msg, "In-Reply-To")) or _ids(_text(msg, "References"))
+
+def _record(
+    data: bytes,
+    fields: Fields,
+    occurred_at: datetime,
+    subject: str | None,
+    senders: tuple[Participant, ...],
+) -> InteractionRecord:
+    # Not decoded: the id is whatever the sender wrote, as it always was here.
+    message_ids = _ids(fields.get("message-id", "").strip())
+    replied = _ids(_first(fields.get("in-reply-to"))) or _ids(_first(fields.get("references")))
+    return InteractionRecord(
+        external_id=message_ids[0] if message_ids else _fallback_id(data),
+        kind=InteractionKind.EMAIL,
+        occurred_at=occurred_at,
+        subject=subject,
+        participants=_participants(fields, senders),
+        source=SOURCE,
+        in_reply_to=replied[-1] if replied else None,
+        is_admin=_is_admin(subject),
+    )
+
+
+def _parse(data: bytes, location: str, now: datetime) -> ParsedItem:
+    fields = _header_fields(data)
+    senders = _people(fields.get("from"), ParticipantRole.FROM)
+    subject = _first(fields.get("subject"))
+    reason = _noise_reason(fields, senders[0].email if senders else None, subject)
+    if reason is not None:
+        return Skipped(location, reason)
+    occurred_at = _occurred_at(fields.get("date"), now)
+    if not senders or isinstance(occurred_at, str):
+        return _issue(location, fields, occurred_at)
     try:
-        return InteractionRecord(
-            external_id=message_ids[0] if message_ids else _fallback_id(msg),
-            kind=InteractionKind.EMAIL,
-            occurred_at=occurred_at,
-            subject=subject,
-            participants=tuple(_participants(msg)),
-            source=SOURCE,
-            in_reply_to=replied[-1] if replied else None,
-            is_admin=is_admin_subject(subject),
-        )
+        return _record(data, fields, occurred_at, subject, senders)
     except ValidationError as exc:
         return ParseIssue(location, describe_validation_error(exc))
+
+
+def _parse_headers(headers: bytes, location: str, now: datetime | None) -> ParsedItem:
+    """Like `parse_message_bytes`, for a header block without the blank line ending it."""
+    try:
+        return _parse(headers, location, now or datetime.now(UTC))
+    except _HeaderError as exc:
+        return ParseIssue(location, str(exc))
 
 
 def parse_message_bytes(data: bytes, location: str, *, now: datetime | None = None) -> ParsedItem:
@@ -195,10 +429,8 @@ def parse_message_bytes(data: bytes, location: str, *, now: datetime | None = No
     `data` may hold the whole message; only the headers are parsed. `now` (default: the
     current time) bounds how far in the future a Date may be.
     """
-    try:
-        return _parse(data, location, now or datetime.now(UTC))
-    except _HeaderError as exc:
-        return ParseIssue(location, str(exc))
+    blank = _BLANK_LINE.search(b"\n" + data)
+    return _parse_headers(data if blank is None else data[: blank.start()], location, now)
 
 
 def _collect_headers(lines: Iterable[bytes]) -> bytes:
@@ -225,7 +457,7 @@ def _parse_stream(lines: Iterable[bytes], location: str, now: datetime | None) -
         return ParseIssue(location, f"headers: longer than {MAX_HEADER_BYTES} bytes")
     if not headers.strip():
         return ParseIssue(location, "headers: none found")
-    return parse_message_bytes(headers, location, now=now)
+    return _parse_headers(headers, location, now)
 
 
 def _parse_file(path: Path, location: str, now: datetime | None) -> ParsedItem:
@@ -243,15 +475,15 @@ def iter_eml(path: str | Path, *, now: datetime | None = None) -> Iterator[Parse
 
 
 def _finish_mbox_message(
-    location: str, header: list[bytes], size: int, ended: bool, now: datetime | None
+    location: str, headers: bytes, size: int, ended: bool, now: datetime | None
 ) -> ParsedItem:
     if size > MAX_HEADER_BYTES:
         return ParseIssue(location, f"headers: longer than {MAX_HEADER_BYTES} bytes")
-    if not b"".join(header).strip():
+    if not headers.strip():
         return ParseIssue(location, "headers: none after the 'From ' line")
     if not ended:
         return ParseIssue(location, "headers: the file ends inside them (truncated message)")
-    return parse_message_bytes(b"".join(header), location, now=now)
+    return _parse_headers(headers, location, now)
 
 
 def iter_mbox_lines(
@@ -275,7 +507,7 @@ def iter_mbox_lines(
         if previous_blank and line.startswith(b"From "):
             if number:
                 yield _finish_mbox_message(
-                    f"{name}#message-{number}", header, size, not in_headers, now
+                    f"{name}#message-{number}", b"".join(header), size, not in_headers, now
                 )
             number += 1
             header, size, in_headers = [], 0, True
@@ -294,14 +526,140 @@ def iter_mbox_lines(
                     header.append(line)
         previous_blank = blank
     if number:
-        yield _finish_mbox_message(f"{name}#message-{number}", header, size, not in_headers, now)
+        yield _finish_mbox_message(
+            f"{name}#message-{number}", b"".join(header), size, not in_headers, now
+        )
+
+
+class _MboxScanner:
+    """Finds the messages of an mbox byte stream with searches over large reads.
+
+    The rules are those of `iter_mbox_lines` (lines end at "\\n"; a blank line holds
+    nothing but "\\r"), without a Python step per line: bodies are skipped at the speed of
+    a regex search. Every line start `s` in the buffer has `_buf[s - 1] == "\\n"`; the
+    buffer starts as an empty line before the stream, which is what lets a "From " line
+    open the file.
+    """
+
+    def __init__(self, read: Callable[[int], bytes]) -> None:
+        self._read = read
+        self._buf = b"\n\n"
+        self._ended = False
+        self._added = 0  # 1 once a newline is added after a last line without one
+
+    def _more(self, keep: int) -> int | None:
+        """Drop what is before line start `keep` and read on; returns how many bytes were
+        dropped, or None at the end of the stream."""
+        if self._ended:
+            return None
+        chunk = self._read(READ_SIZE)
+        if not chunk:
+            self._ended = True
+            if self._buf.endswith(b"\n"):
+                return None
+            self._buf += b"\n"  # the last line counts without its newline too
+            self._added = 1
+            return 0
+        self._buf = self._buf[keep - 1 :] + chunk
+        return keep - 1
+
+    def _last_line_start(self, start: int) -> int:
+        """The start of the last complete line at or after `start` (or `start`)."""
+        end = self._buf.rfind(b"\n", start)
+        return max(start, self._buf.rfind(b"\n", start, end) + 1) if end >= start else start
+
+    def separator(self, start: int, observe: Callable[[bytes], None] | None = None) -> int | None:
+        """The start of the next "From " line after a blank line, the first candidate
+        blank line starting at `start`; None at the end. `observe` sees the lines skipped."""
+        while True:
+            found = _SEPARATOR.search(self._buf, start - 1)
+            if found is not None:
+                if observe is not None:
+                    observe(self._buf[start : found.end()])
+                return found.end()
+            cut = self._last_line_start(start)
+            if observe is not None:
+                observe(self._buf[start:cut])
+            dropped = self._more(cut)
+            if dropped is None:
+                if observe is not None:
+                    observe(self._buf[cut:])
+                return None
+            start = cut - dropped
+
+    def line_end(self, start: int) -> int:
+        """The start of the line after the one starting at `start` (the buffer's end at the
+        end of the stream)."""
+        while (newline := self._buf.find(b"\n", start)) < 0:
+            dropped = self._more(start)
+            if dropped is None:
+                return len(self._buf)
+            start -= dropped
+        return newline + 1
+
+    def headers(self, start: int) -> tuple[tuple[bytes, int], int | None]:
+        """From line start `start` to the first blank line: the header bytes (empty when
+        longer than MAX_HEADER_BYTES), their size, and the blank line's start (None when
+        the stream ends first)."""
+        searched, size = start, 0
+        while (blank := _BLANK_LINE.search(self._buf, searched - 1)) is None:
+            searched = self._last_line_start(searched)
+            if size + searched - start > MAX_HEADER_BYTES:  # keep counting, stop keeping
+                size, start = size + searched - start, searched
+            dropped = self._more(start)
+            if dropped is None:
+                return self._kept(start, len(self._buf), size), None
+            start, searched = start - dropped, searched - dropped
+        end = blank.start() + 1
+        return self._kept(start, end, size), end
+
+    def _kept(self, start: int, end: int, size: int) -> tuple[bytes, int]:
+        size += end - start - (self._added if end == len(self._buf) else 0)
+        return (self._buf[start:end] if size <= MAX_HEADER_BYTES else b""), size
+
+
+class _Preamble:
+    """Watches the text before the first "From " line for a line that is not blank."""
+
+    def __init__(self) -> None:
+        self.lines = -1  # the scanner's buffer starts with an empty line of its own
+        self.first_text_line: int | None = None
+
+    def observe(self, skipped: bytes) -> None:
+        if self.first_text_line is None:
+            text = skipped.lstrip(b"\r\n")
+            if text:
+                before = len(skipped) - len(text)
+                self.first_text_line = self.lines + skipped.count(b"\n", 0, before) + 1
+        self.lines += skipped.count(b"\n")
+
+
+def _scan_mbox(
+    read: Callable[[int], bytes], name: str, now: datetime | None
+) -> Iterator[ParsedItem]:
+    """Messages of an mbox read in large chunks; same items as `iter_mbox_lines`."""
+    scanner = _MboxScanner(read)
+    preamble = _Preamble()
+    start = scanner.separator(1, preamble.observe)
+    if preamble.first_text_line is not None:
+        yield ParseIssue(
+            f"{name}:{preamble.first_text_line}", "text before the first 'From ' separator line"
+        )
+    number = 0
+    while start is not None:
+        number += 1
+        (headers, size), blank = scanner.headers(scanner.line_end(start))
+        start = None if blank is None else scanner.separator(blank)
+        yield _finish_mbox_message(
+            f"{name}#message-{number}", headers, size, blank is not None, now
+        )
 
 
 def iter_mbox(path: str | Path, *, now: datetime | None = None) -> Iterator[ParsedItem]:
-    """Stream an mbox file line by line; see `iter_mbox_lines` for how messages are split."""
+    """Stream an mbox file in large reads; see `iter_mbox_lines` for how messages are split."""
     path = Path(path)
     with path.open("rb") as handle:
-        yield from iter_mbox_lines(handle, path.name, now=now)
+        yield from _scan_mbox(handle.read, path.name, now)
 
 
 def iter_maildir(path: str | Path, *, now: datetime | None = None) -> Iterator[ParsedItem]:
@@ -354,7 +712,7 @@ def iter_zip(path: str | Path, *, now: datetime | None = None) -> Iterator[Parse
                     kind = detect_bytes(member.read(SNIFF_BYTES))
                 with archive.open(info) as member:
                     if kind == "mbox":
-                        yield from iter_mbox_lines(member, location, now=now)
+                        yield from _scan_mbox(member.read, location, now)
                     elif (
                         kind == "eml"
                         or info.filename.lower().endswith(".eml")

@@ -22,6 +22,7 @@ from ingest.parsers.email import (
 )
 from ingest.results import ParseIssue, Skipped
 from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
+from tiegraph.identity import normalise_address
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -477,3 +478,11 @@ def test_mbox_file_reader_splits_as_the_line_reader(
     path.write_bytes(data)
     by_lines = list(iter_mbox_lines(io.BytesIO(data), "any.mbox", now=NOW))
     assert list(iter_mbox(path, now=NOW)) == by_lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(email_parser.PLAIN_ADDRESS, fullmatch=True))
+def test_plain_addresses_skip_normalise_address_safely(address: str) -> None:
+    # The parser lower-cases addresses of this plain form itself instead of calling
+    # normalise_address, which parses them the slow general way; both must agree.
+    assert normalise_address(address) == address.lower()

@@ -2,29 +2,36 @@
 
 Bodies are never read into records, and never held in memory: every reader stops
 collecting a message at the blank line that ends its headers and only skims past the
-body to find the next message.
+body to find the next message (mbox files and members are searched in large reads).
 
 Decoding choices, made once here so every mail source behaves the same:
 
 * Header bytes are read as UTF-8 (RFC 6532); bytes that are not valid UTF-8 become U+FFFD
   and the message is still ingested. A mangled display name or subject does not change
   who wrote to whom, so it is not worth a ParseIssue.
-* Folded headers are unfolded here, and header lines are told apart as the stdlib
-  parser does: a line that is neither a field, a continuation nor an mbox "From " line
-  ends the header block. Only the fields a record uses are kept.
-* Encoded-words (RFC 2047) are decoded in those fields, anywhere in the text; white space
-  between two encoded-words is dropped. Address lists are split before display names are
-  decoded, so a decoded name with a comma stays one name. Common address and Date forms
-  take a fast path; anything else goes to `email.utils` (`getaddresses`,
-  `parsedate_to_datetime`). A field those raise on gives a ParseIssue naming it.
-* A Date without a zone (`-0000`) is taken as UTC, as RFC 5322 section 3.3 describes it.
+* Folded headers are unfolded here. Header lines are told apart as the stdlib parser
+  does: a line that is neither a field, a continuation nor an mbox "From " line ends the
+  header block. Only the fields a record uses are read, names in any case; the first
+  occurrence counts, except that repeated From/To/Cc fields are all read.
+* Encoded-words (RFC 2047) are decoded in those fields, wherever they stand, and white
+  space between two of them is dropped (RFC 2047 section 6.2). The Message-ID is kept as
+  written.
+* Address lists in the common forms (`ann@firm.com`, `Ann Lee <ann@firm.com>`,
+  `"Lee, Ann" <...>`, encoded-word names) are split by a small pattern, before display
+  names are decoded, so a decoded name with a comma stays one name. Anything else
+  (groups such as `undisclosed-recipients:;`, comments, quoting) is read by the stdlib
+  header registry of `email.policy.default`.
+* The usual Date form (`Mon, 2 Mar 2026 09:00:00 +0100`) is read with
+  `datetime.fromisoformat`, any other with `email.utils.parsedate_to_datetime`. A Date
+  without a zone (`-0000`) is taken as UTC, as RFC 5322 section 3.3 describes it.
+* A header the stdlib cannot parse at all gives a ParseIssue naming it, not an exception.
 * Recipients that are not valid addresses (`undisclosed-recipients:;`) are dropped.
 * A message without a Message-ID gets a hash of From, Date, Subject and To as the stdlib
-  parser (`email.policy.default`) renders them, as earlier versions did, so its id does
-  not change between versions.
+  parser (`email.policy.default`) renders them, as earlier versions did, so its id stays
+  the same across versions.
 
-Mail repeats the same correspondents, so parsed address lists, normalised addresses and
-participants are kept in bounded LRU caches.
+Mail repeats the same correspondents, so parsed address fields, participants, normalised
+addresses and admin-subject verdicts are kept in LRU caches of `CACHE_SIZE` entries each.
 """
 
 import base64

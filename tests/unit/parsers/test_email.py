@@ -3,8 +3,9 @@ import io
 import mailbox
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.message import EmailMessage
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -486,3 +487,99 @@ def test_plain_addresses_skip_normalise_address_safely(address: str) -> None:
     # The parser lower-cases addresses of this plain form itself instead of calling
     # normalise_address, which parses them the slow general way; both must agree.
     assert normalise_address(address) == address.lower()
+
+
+def test_field_names_in_any_case_and_bare_cr_line_ends() -> None:
+    raw = (
+        b"FROM: Ann Lee <ann@firm.com>\rto: joe@acme.com\rDATE: Mon, 02 Mar 2026 09:00:00 +0000"
+        b"\rMessage-Id: <m9@firm.com>\rsubject: Hi\r\rbody"
+    )
+    record = _record(parse_message_bytes(raw, "m", now=NOW))
+    assert (record.external_id, record.subject) == ("m9@firm.com", "Hi")
+    assert [p.email for p in record.participants] == ["ann@firm.com", "joe@acme.com"]
+
+
+def test_a_line_that_is_no_header_ends_the_headers_as_in_the_stdlib() -> None:
+    raw = (
+        b"From: ann@firm.com\r\nTo: joe@acme.com,\r\nkim@acme.com\r\n"
+        b"Date: Mon, 02 Mar 2026 09:00:00 +0000\r\n\r\n"
+    )
+    assert parse_message_bytes(raw, "m", now=NOW) == ParseIssue("m", "Date: missing")
+
+
+def test_groups_comments_and_repeated_recipient_fields() -> None:
+    raw = (
+        b"From: Ann Lee <ann@firm.com>\r\n"
+        b"To: undisclosed-recipients:;, Team: kim@acme.com, lou@acme.com;\r\n"
+        b"To: joe@acme.com (Joe Bloggs)\r\n"
+        b"Cc: =?utf-8?q?J=C3=B6rg?= =?utf-8?q?_M=C3=BCller?= <joerg@example.de>\r\n"
+        b"Date: Mon, 02 Mar 2026 09:00:00 +0000\r\nMessage-ID: <g1@firm.com>\r\n\r\n"
+    )
+    record = _record(parse_message_bytes(raw, "m", now=NOW))
+    assert [(p.email, p.role, p.name) for p in record.participants] == [
+        ("ann@firm.com", ParticipantRole.FROM, "Ann Lee"),
+        ("kim@acme.com", ParticipantRole.TO, None),
+        ("lou@acme.com", ParticipantRole.TO, None),
+        ("joe@acme.com", ParticipantRole.TO, None),  # a comment is not a display name
+        ("joerg@example.de", ParticipantRole.CC, "Jörg Müller"),  # RFC 2047 6.2: no space
+    ]
+
+
+def test_an_empty_message_id_gets_the_fallback_id() -> None:
+    raw = bytes(_message(message_id=None)).replace(b"Subject:", b"Message-ID: <>\r\nSubject:", 1)
+    record = _record(parse_message_bytes(raw, "m", now=NOW))
+    assert record.external_id.startswith("sha256:")
+
+
+def test_a_date_at_the_end_of_time_is_an_issue_not_a_crash() -> None:
+    item = parse_message_bytes(_raw(_message(), "Fri, 31 Dec 9999 23:00:00 -0500"), "m", now=NOW)
+    assert item == ParseIssue("m", "Date: 'Fri, 31 Dec 9999 23:00:00 -0500' is not a valid date")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    when=st.datetimes(min_value=datetime(1990, 1, 2), max_value=datetime(2026, 3, 1)),
+    minutes=st.integers(min_value=-14 * 60, max_value=14 * 60),
+    odd=st.sampled_from(["", "one-digit day", "-0000"]),
+)
+def test_usual_dates_read_as_the_stdlib_reads_them(when: datetime, minutes: int, odd: str) -> None:
+    value = format_datetime(when.replace(tzinfo=timezone(timedelta(minutes=minutes))))
+    if odd == "one-digit day":
+        value = value.replace(", 0", ", ", 1)
+    elif odd == "-0000":
+        value = value[:-5] + "-0000"
+    expected = parsedate_to_datetime(value)
+    expected = expected.replace(tzinfo=UTC) if expected.tzinfo is None else expected
+    record = _record(parse_message_bytes(_raw(_message(), value), "m", now=NOW))
+    assert record.occurred_at == expected
+
+
+_names = st.text(alphabet="AaBbJjöé .'-", max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["bare", "phrase", "quoted"]),
+            _names,
+            st.from_regex(email_parser.PLAIN_ADDRESS, fullmatch=True),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_common_address_forms_read_as_the_header_registry_reads_them(
+    mailboxes: list[tuple[str, str, str]],
+) -> None:
+    forms = {"bare": "{a}", "phrase": "{n} <{a}>", "quoted": '"{n}" <{a}>'}
+    value = ", ".join(forms[form].format(n=name, a=addr) for form, name, addr in mailboxes)
+    fast = email_parser._fast_mailboxes(value)
+    try:
+        slow = email_parser._registry_mailboxes("to", value)
+    except Exception:  # the registry's own bugs on odd names such as " ." (the oracle failed)
+        return
+    if fast is not None:  # what the fast path takes, it must read the same way
+        assert [(n.strip(), e) for n, e in fast] == [
+            (n.strip(), normalise_address(a)) for n, a in slow
+        ]

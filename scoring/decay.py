@@ -10,7 +10,6 @@ import math
 from datetime import UTC, datetime
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-DEFAULT_HALF_LIFE_DAYS = 90.0
 _SECONDS_PER_DAY = 86_400.0
 
 

@@ -85,19 +85,19 @@ def _two_way(record: InteractionRecord, key: TieKey, initiator: str | None) -> b
 
 
 def _reply_seconds(
-    record: InteractionRecord, key: TieKey, parent: InteractionRecord | None
+    record: InteractionRecord, key: TieKey, initiator: str | None, parent: InteractionRecord | None
 ) -> float | None:
     """The delay of b's answer to a's message, when this is one."""
-    if parent is None or record.initiator is None or parent.initiator is None:
+    if parent is None or initiator != key[2] or parent.initiator is None:
         return None
-    if record.initiator.email != key[2] or parent.initiator.email != key[1]:
+    if parent.initiator.email != key[1]:
         return None
     return max((record.occurred_at - parent.occurred_at).total_seconds(), 0.0)
 
 
-def _brought_colleagues(record: InteractionRecord, key: TieKey) -> bool:
+def _brought_colleagues(record: InteractionRecord, key: TieKey, initiator: str | None) -> bool:
     """b started a thread or meeting with us that includes other people from b's company."""
-    if key[0] is not TieType.KNOWS or record.initiator is None or record.initiator.email != key[2]:
+    if key[0] is not TieType.KNOWS or initiator != key[2]:
         return False
     company = domain_of(key[2])
     return any(p.email != key[2] and domain_of(p.email) == company for p in record.participants)
@@ -113,7 +113,9 @@ def tie_events(
     if record.is_admin:
         return
     initiator = record.initiator.email if record.initiator else None
-    present = sum(not _declined(p) for p in record.participants)
+    share = weight_share(record, policy)
+    live = record.kind in LIVE
+    meeting_size = sum(not _declined(p) for p in record.participants) if live else None
     seen: set[TieKey] = set()
     for x, y in pairs(record):
         key = tie_key(x.email, y.email, kinds)
@@ -126,12 +128,12 @@ def tie_events(
             TieEvent(
                 at=record.occurred_at,
                 kind=record.kind,
-                share=weight_share(record, policy),
-                meeting_size=present if record.kind in LIVE else None,
+                share=share,
+                meeting_size=meeting_size,
                 initiator=_side(initiator, key),
                 two_way=not declined and _two_way(record, key, initiator),
                 declined=declined,
-                reply_seconds=_reply_seconds(record, key, parent),
-                brought_colleagues=_brought_colleagues(record, key),
+                reply_seconds=_reply_seconds(record, key, initiator, parent),
+                brought_colleagues=_brought_colleagues(record, key, initiator),
             ),
         )

@@ -13,15 +13,22 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _SECONDS_PER_DAY = 86_400.0
 
 
-def _days_since_epoch(when: datetime) -> float:
+def days_since_epoch(when: datetime) -> float:
+    """Days from ``EPOCH`` to ``when``, the exponent's numerator in every stored sum."""
     return (when - EPOCH).total_seconds() / _SECONDS_PER_DAY
 
 
 def to_epoch_weight(weight: float, at: datetime, half_life_days: float) -> float:
     """The contribution of one interaction to a tie's stored ``decayed_weight``."""
-    return weight * math.pow(2.0, _days_since_epoch(at) / half_life_days)
+    return epoch_weight(weight, days_since_epoch(at), half_life_days)
+
+
+def epoch_weight(weight: float, days: float, half_life_days: float) -> float:
+    """`to_epoch_weight` for a time already given as `days_since_epoch` (computed once when
+    the same event feeds several sums)."""
+    return weight * math.pow(2.0, days / half_life_days)
 
 
 def decayed_weight_at(stored: float, when: datetime, half_life_days: float) -> float:
     """The decayed sum as it stands at ``when``, from the stored epoch-referenced value."""
-    return stored * math.pow(2.0, -_days_since_epoch(when) / half_life_days)
+    return stored * math.pow(2.0, -days_since_epoch(when) / half_life_days)

@@ -44,7 +44,7 @@ def every(first_ago: float, last_ago: float, step: float, **fields: object) -> l
     """Events every `step` days from `first_ago` to `last_ago` days before AS_OF."""
     events, days = [], first_ago
     while days >= last_ago - 1e-9:
-        events.append(TieEvent.model_validate({"at": ago(days), **fields}))
+        events.append(TieEvent(**{"at": ago(days), **fields}))
         days -= step
     return events
 

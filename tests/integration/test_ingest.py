@@ -98,3 +98,61 @@ async def test_a_batch_the_database_rejects_leaves_nothing_half_written(
         "count { (:TeamMember) } AS members"
     )
     assert counts.records[0].data() == {"interactions": 0, "rels": 0, "members": 0}
+
+
+THREAD = [
+    {"id": "t1", "kind": "email", "occurredAt": "2026-10-01T09:00:00Z",
+     "from": "ann@firm.test", "to": ["joe@acme.com"]},
+    {"id": "t2", "kind": "email", "occurredAt": "2026-10-01T09:20:00Z",
+     "from": "joe@acme.com", "to": ["ann@firm.test"], "inReplyTo": "t1"},
+    # The same message as t1 from another mailbox, which also shows a Cc.
+    {"id": "t1", "kind": "email", "occurredAt": "2026-10-01T09:00:00Z",
+     "from": "ann@firm.test", "to": ["joe@acme.com"], "cc": ["sue@acme.com"]},
+    {"id": "t3", "kind": "email", "occurredAt": "2026-10-02T10:00:00Z",
+     "from": "ann@firm.test", "to": ["sue@acme.com"]},
+    {"id": "t4", "kind": "email", "occurredAt": "2026-10-02T13:00:00Z",
+     "from": "sue@acme.com", "to": ["ann@firm.test"], "inReplyTo": "t3"},
+    {"id": "t2", "kind": "email", "occurredAt": "2026-10-01T09:20:00Z",
+     "from": "joe@acme.com", "to": ["ann@firm.test"], "inReplyTo": "t1"},
+]  # fmt: skip
+
+TIE_AND_COPIES = """
+MATCH (:TeamMember {email: 'ann@firm.test'})-[t:KNOWS]->(c:Contact)
+WITH c, t ORDER BY c.email
+WITH collect([c.email, properties(t)]) AS ties
+MATCH (i:Interaction) WITH ties, i ORDER BY i.id
+RETURN ties, collect([i.id, i.participants]) AS interactions
+"""
+
+
+async def test_batches_written_while_the_next_is_read_see_each_other(
+    tmp_path: Path, repo: GraphRepository, driver: AsyncDriver, settings: Settings
+) -> None:
+    # One record a batch: each batch is written while the next is read, and must still find
+    # the earlier copy of its message and the message it answers, exactly as one batch does.
+    source = write_jsonl(tmp_path / "thread.jsonl", THREAD)
+    await Ingestor(repo, tuple(settings.firm_domains), batch_size=1).run(iter_path(source))
+    small = (await driver.execute_query(TIE_AND_COPIES)).records[0].data()
+    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    report = await Ingestor(repo, tuple(settings.firm_domains), batch_size=100).run(
+        iter_path(source)
+    )
+    whole = (await driver.execute_query(TIE_AND_COPIES)).records[0].data()
+    assert report.ingested == 4
+    assert small["interactions"] == whole["interactions"]
+    assert whole["interactions"][0][1] == [
+        "ann@firm.test", "joe@acme.com", "sue@acme.com"
+    ]  # fmt: skip
+    assert [email for email, _ in small["ties"]] == ["joe@acme.com", "sue@acme.com"]
+    # Joe answered within the hour, Sue within four hours: both replies found their parent.
+    expected_buckets = [[1, 0, 0, 0, 0], [0, 1, 0, 0, 0]]
+    for (_, one), (_, other), buckets in zip(
+        small["ties"], whole["ties"], expected_buckets, strict=True
+    ):
+        assert one["reply_buckets"] == other["reply_buckets"] == buckets
+        # Decayed sums are added per batch, so they agree up to float rounding; all else exactly.
+        sums = {k for k, v in one.items() if isinstance(v, float)}
+        assert {k: one[k] for k in sums} == pytest.approx({k: other[k] for k in sums}, rel=1e-12)
+        assert {k: v for k, v in one.items() if k not in sums} == {
+            k: v for k, v in other.items() if k not in sums
+        }

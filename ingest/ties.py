@@ -15,6 +15,7 @@ from scoring.tie_model import TieEvent, TieState, state_delta
 from tiegraph.domain import InteractionRecord, PersonKind, TieType
 
 Row = dict[str, object]
+_TIMES = {"first_at", "last_at", "last_two_way_at"}
 
 
 def epoch_millis(when: datetime | None) -> int | None:
@@ -27,16 +28,16 @@ def epoch_millis(when: datetime | None) -> int | None:
 
 
 def state_row(key: TieKey, state: TieState) -> Row:
-    """The UNWIND row `merge_ties.cypher` expects for one tie's delta."""
-    row: Row = state.model_dump(exclude={"first_at", "last_at", "last_two_way_at"})
-    row.update(
-        a=key[1],
-        b=key[2],
-        first_ms=epoch_millis(state.first_at),
-        last_ms=epoch_millis(state.last_at),
-        last_two_way_ms=epoch_millis(state.last_two_way_at),
-    )
-    return row
+    """The UNWIND row `merge_ties.cypher` expects for one tie's delta: the additive fields as
+    one map (a new tie takes it whole) and the times as epoch millis."""
+    return {
+        "a": key[1],
+        "b": key[2],
+        "sums": state.model_dump(exclude=_TIMES),
+        "first_ms": epoch_millis(state.first_at),
+        "last_ms": epoch_millis(state.last_at),
+        "last_two_way_ms": epoch_millis(state.last_two_way_at),
+    }
 
 
 def tie_keys(record: InteractionRecord, kinds: Mapping[str, PersonKind]) -> set[TieKey]:

@@ -41,8 +41,9 @@ def test_repeated_pairs_fold_into_one_delta_with_counts_and_bounds() -> None:
     folded = fold_ties([first, reply, later], kinds_of(first, reply), POLICY)
     (tie,) = folded[TieType.KNOWS]
     assert (tie["a"], tie["b"]) == ("ann@firm.test", "joe@acme.com")
-    assert (tie["email_count"], tie["meeting_count"]) == (3, 0)
-    assert (tie["a_initiated"], tie["b_initiated"], tie["two_way_count"]) == (2, 1, 1)
+    sums = tie["sums"]
+    assert (sums["email_count"], sums["meeting_count"]) == (3, 0)
+    assert (sums["a_initiated"], sums["b_initiated"], sums["two_way_count"]) == (2, 1, 1)
     assert tie["first_ms"] == epoch_millis(T0)
     assert tie["last_ms"] == epoch_millis(T0 + timedelta(days=3))
     # Only the contact's reply is a two-way exchange; our own outreach is not.
@@ -81,12 +82,11 @@ def test_declined_attendees_record_a_decline_not_a_meeting() -> None:
         ),
     )  # fmt: skip
     folded = fold_ties([meeting], kinds_of(meeting), POLICY)
-    ties = {t["b"]: t for t in folded[TieType.KNOWS]}
-    assert (ties["joe@acme.com"]["meeting_count"], ties["joe@acme.com"]["declined_count"]) == (1, 0)
-    assert ties["joe@acme.com"]["last_two_way_ms"] == epoch_millis(T0)
-    assert ties["sue@acme.com"]["declined_count"] == 1
-    assert ties["sue@acme.com"]["two_way_count"] == 0
-    assert ties["sue@acme.com"]["weight_fast"] == 0.0
+    rows = {t["b"]: t for t in folded[TieType.KNOWS]}
+    joe, sue = rows["joe@acme.com"]["sums"], rows["sue@acme.com"]["sums"]
+    assert (joe["meeting_count"], joe["declined_count"]) == (1, 0)
+    assert rows["joe@acme.com"]["last_two_way_ms"] == epoch_millis(T0)
+    assert (sue["declined_count"], sue["two_way_count"], sue["weight_fast"]) == (1, 0, 0.0)
 
 
 def test_large_announcements_tie_only_the_sender() -> None:

@@ -7,8 +7,8 @@ Everything goes through `Ingestor.run`: roster, account and contact reference ro
 the interactions. Same arguments, same firm. The shape:
 
 - team members in teams of 10; 5% of them left (roster `left_on` in the last year);
-- accounts by a Pareto law over contacts (a few accounts with hundreds of contacts, most with a
-  handful), tiers strategic/growth/smb by size, annual values from 10k to 2M;
+- 1% of the accounts are large and hold 20% of the contacts (about 200 each at the default
+  size), the rest a handful each; tiers strategic/growth/smb by size, annual values 10k-2M;
 - each account is worked by 1 member (20% of accounts: single-threaded by construction) or by
   2 to 6 members of one team;
 - interactions over two years: 70% email, 20% meeting, 10% call; 60% started by us; 30% copy a
@@ -38,6 +38,9 @@ TEAM_SIZE = 10
 LEFT_SHARE = 0.05
 SINGLE_THREADED_SHARE = 0.2
 MOVER_SHARE = 0.01
+# 1% of the accounts are large: they hold this share of the contacts (about 200 each at the
+# default size; the others about 8).
+LARGE_SHARE = 0.2
 SPAN_DAYS = 730
 TITLES = [
     "CEO",
@@ -76,8 +79,12 @@ class Firm:
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
         rng = random.Random(shape.seed)
+        large = max(shape.accounts // 100, 1)
         self.account_of = [
-            int(rng.paretovariate(1.05)) % shape.accounts for _ in range(shape.contacts)
+            rng.randrange(large)
+            if rng.random() < LARGE_SHARE
+            else rng.randrange(large, shape.accounts)
+            for _ in range(shape.contacts)
         ]
         self.contacts_at: dict[int, list[int]] = {}
         for contact, account in enumerate(self.account_of):

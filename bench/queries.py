@@ -15,6 +15,7 @@ at random with a fixed seed from people and accounts that exist. Figures go to a
 import argparse
 import asyncio
 import json
+import logging
 import os
 import platform
 import random
@@ -203,6 +204,7 @@ def main() -> None:
     args.add_argument("--api-url")
     args.add_argument("--neo4j-uri")
     parsed = args.parse_args()
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     meta = {
         "calls": parsed.calls,
         "shape": vars(parsed),

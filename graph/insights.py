@@ -25,6 +25,9 @@ class KnownBy(BaseModel):
     last_interaction_at: datetime | None
     last_two_way_at: datetime | None
     interaction_count: int
+    # This member's score as a percentage of the sum of every member's score for the contact
+    # (0 when all score 0), as CRMs show "share of relationship".
+    share: float = 0.0
 
 
 class ContactView(BaseModel):
@@ -51,21 +54,28 @@ class AccountView(BaseModel):
 def rank_known_by(
     ties: ContactTies, profile: ScoringProfile, as_of: datetime
 ) -> tuple[KnownBy, ...]:
-    """Score every member's tie to the contact and order them strongest first."""
-    scored = []
-    for tie in ties.ties:
-        score = score_tie(tie.state, profile, as_of)
-        scored.append(
-            KnownBy(
-                member=tie.member,
-                strength=score,
-                last_interaction_at=tie.state.last_at,
-                last_two_way_at=tie.state.last_two_way_at,
-                interaction_count=score.evidence.interaction_count,
-            )
+    """Score every member's tie to the contact, with each one's share of the team's total,
+    and order them strongest first."""
+    scores = [(tie, score_tie(tie.state, profile, as_of)) for tie in ties.ties]
+    total = sum(score.score for _, score in scores)
+    scored = [
+        KnownBy(
+            member=tie.member,
+            strength=score,
+            last_interaction_at=tie.state.last_at,
+            last_two_way_at=tie.state.last_two_way_at,
+            interaction_count=score.evidence.interaction_count,
+            share=share_of(score.score, total),
         )
+        for tie, score in scores
+    ]
     scored.sort(key=lambda k: (-k.strength.score, k.member.email))
     return tuple(scored)
+
+
+def share_of(score: float, total: float) -> float:
+    """`score` as a percentage of `total`, to 0.1 (0 when the total is 0)."""
+    return round(100.0 * score / total, 1) if total > 0 else 0.0
 
 
 def _address(raw: str, field: str) -> str:

@@ -122,6 +122,75 @@ class GraphRepository:
         rows = await self._read("read/account", domain=domain)
         return to_account(rows[0]) if rows else None
 
+    # Reads of the intelligence queries (graph/routes.py, threads.py, influence.py,
+    # departure.py, attention.py). Each returns the query's rows as plain maps; those modules
+    # turn them into domain inputs, as graph/health.py does.
+
+    async def warm_intro_neighbourhood(
+        self, requester: str, target: str | None, domain: str | None
+    ) -> dict[str, Any] | None:
+        """The requester, the target contact or account contacts with who knows them (and, for
+        a person, their associates at the account), the requester's colleagues and the active
+        profile. None for an unknown requester."""
+        rows = await self._read("read/warm_intro_routes", requester=requester, target=target,
+                                domain=domain)  # fmt: skip
+        return rows[0] if rows else None
+
+    async def account_threads(
+        self,
+        min_value: float | None,
+        tier: str | None,
+        after: tuple[float, str] | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` accounts after the keyset position `after` (value, domain), highest
+        annual value first, with their contacts and KNOWS ties."""
+        value, domain = after if after is not None else (None, None)
+        return await self._read("read/account_threads", min_value=min_value, tier=tier,
+                                after_value=value, after_domain=domain, limit=limit)  # fmt: skip
+
+    async def colleague_ties(self, emails: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each known member of `emails` with their WORKS_WITH ties (colleague and tie maps)."""
+        rows = await self._read("read/colleague_ties", emails=list(emails))
+        return {row["email"]: row["colleagues"] for row in rows}
+
+    async def influence_map(self, domain: str) -> dict[str, Any] | None:
+        """The account with its contacts, their ASSOCIATED_WITH ties among themselves and the
+        active profile; None for an unknown domain."""
+        rows = await self._read("read/influence_map", domain=domain)
+        return rows[0] if rows else None
+
+    async def shared_accounts(self, source: str, target: str) -> dict[str, Any]:
+        """Whether each contact is known, and the domains of the accounts both work at."""
+        rows = await self._read("read/shared_accounts", source=source, target=target)
+        return rows[0]
+
+    async def departure_neighbourhood(self, member: str) -> dict[str, Any] | None:
+        """The member, the contacts they know (with every tie to them), those contacts'
+        accounts (with all their ties), the member's colleagues and the active profile; None
+        for an unknown member."""
+        rows = await self._read("read/departure_impact", member=member)
+        return rows[0] if rows else None
+
+    async def close_contacts(self, emails: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """For each of `emails`, the contacts at the same account seen with them, each with
+        that tie (`association`) and their KNOWS ties."""
+        rows = await self._read("read/close_contacts", emails=list(emails))
+        return {row["email"]: row["close"] for row in rows}
+
+    async def attention_ties(
+        self, member: str | None, windows: dict[str, int]
+    ) -> list[dict[str, Any]]:
+        """Attention-feed candidate ties of one member (or the whole team when None), within
+        the epoch-millisecond bounds `cold_ms`, `forget_ms`, `recent_ms` and `min_two_way`."""
+        if member is None:
+            return await self._read("read/attention_team_ties", **windows)
+        return await self._read("read/attention_member_ties", member=member, **windows)
+
+    async def contacts_moves(self, emails: Sequence[str]) -> list[dict[str, Any]]:
+        """For each known contact of `emails`: its ties, accounts and namesakes elsewhere."""
+        return await self._read("read/contacts_moves", emails=list(emails))
+
 
 async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> None:
     query: LiteralString = cypher.query(name)

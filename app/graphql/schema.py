@@ -10,10 +10,18 @@ from app.errors import ErrorCodes
 from app.graphql.context import Context
 from app.graphql.types.health import AccountHealth, ContactHealth
 from app.graphql.types.ingest import IngestJob, IngestResult, InteractionInput
+from app.graphql.types.intelligence import (
+    AttentionItem,
+    DepartureImpact,
+    InfluenceMap,
+    InfluencePath,
+    IntroRoute,
+    ThreadedAccountConnection,
+)
 from app.graphql.types.profile import ProfileUpdate
 from app.graphql.types.tie import Tie
 from app.graphql.types.ties import Account, TeamTie
-from graph import health, insights
+from graph import attention, departure, health, influence, insights, routes, threads
 from graph.profiles import update_profile
 from ingest.jobs import job_report
 from ingest.jsonl import records_from_wire
@@ -71,6 +79,67 @@ class Query:
     @strawberry.field(description="An account (by email domain) with its contacts and ties.")
     async def account(self, info: Info[Context, None], domain: str) -> Account:
         return Account.from_domain(await insights.account_view(info.context.repo, domain))
+
+    @strawberry.field(
+        description="Warm-intro routes to a person (targetEmail) or the best entry point per "
+        "contact into an account (targetDomain), strongest first; empty when there is none."
+    )
+    async def warm_intro_routes(
+        self,
+        info: Info[Context, None],
+        requester_email: str,
+        target_email: str | None = None,
+        target_domain: str | None = None,
+        first: int = 5,
+    ) -> list[IntroRoute]:
+        found = await routes.warm_intro_routes(
+            info.context.repo, requester_email, target_email, target_domain, first
+        )
+        return [IntroRoute.from_domain(r) for r in found]
+
+    @strawberry.field(
+        description="Accounts whose active ties run through one member or one contact, "
+        "highest value at risk first, with who could add a second thread."
+    )
+    async def single_threaded_accounts(
+        self,
+        info: Info[Context, None],
+        min_annual_value: float | None = None,
+        tier: str | None = None,
+        first: int = 10,
+        after: str | None = None,
+    ) -> ThreadedAccountConnection:
+        page = await threads.single_threaded_accounts(
+            info.context.repo, min_annual_value, tier, first, after
+        )
+        return ThreadedAccountConnection.from_domain(page)
+
+    @strawberry.field(description="An account's contacts and ties with PageRank and betweenness.")
+    async def influence_map(self, info: Info[Context, None], domain: str) -> InfluenceMap:
+        return InfluenceMap.from_domain(await influence.influence_map(info.context.repo, domain))
+
+    @strawberry.field(description="The strongest path between two contacts of one account.")
+    async def influence_path(
+        self, info: Info[Context, None], from_email: str, to_email: str
+    ) -> InfluencePath | None:
+        found = await influence.influence_path(info.context.repo, from_email, to_email)
+        return None if found is None else InfluencePath.from_domain(found)
+
+    @strawberry.field(description="What a team member's departure would cost, with successors.")
+    async def departure_impact(
+        self, info: Info[Context, None], member_email: str
+    ) -> DepartureImpact:
+        found = await departure.departure_impact(info.context.repo, member_email)
+        return DepartureImpact.from_domain(found)
+
+    @strawberry.field(
+        description="What needs attention first (one member's, or the team's without one)."
+    )
+    async def attention_feed(
+        self, info: Info[Context, None], member_email: str | None = None, first: int = 20
+    ) -> list[AttentionItem]:
+        items = await attention.attention_feed(info.context.repo, member_email, first)
+        return [AttentionItem.from_domain(i) for i in items]
 
 
 @strawberry.type

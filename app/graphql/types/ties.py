@@ -100,6 +100,10 @@ class TeamTie:
     last_interaction_at: datetime | None
     last_two_way_at: datetime | None
     interaction_count: int
+    share: float = strawberry.field(
+        description="This member's score as a percentage of all members' scores for the "
+        "contact (0-100, to 0.1)."
+    )
 
     @classmethod
     def from_domain(cls, known: KnownBy) -> Self:
@@ -109,6 +113,7 @@ class TeamTie:
             last_interaction_at=known.last_interaction_at,
             last_two_way_at=known.last_two_way_at,
             interaction_count=known.interaction_count,
+            share=known.share,
         )
 
 

@@ -1,0 +1,28 @@
+// For a few contacts: every KNOWS tie (holder with roster left_on), the accounts they work at,
+// and same-person candidates at other accounts (as in read/contact_health), to find champions
+// who moved. Rules: scoring/account_health.py.
+UNWIND $emails AS email
+MATCH (c:Contact {email: email})
+CALL (c) {
+  OPTIONAL MATCH (c)-[:WORKS_AT]->(a:Account)
+  RETURN collect(a.domain) AS accounts
+}
+CALL (c) {
+  OPTIONAL MATCH (m:TeamMember)-[t:KNOWS]->(c)
+  RETURN collect(CASE WHEN m IS NULL THEN null ELSE {member: properties(m), tie: properties(t)} END) AS ties
+}
+CALL (c, accounts) {
+  WITH c, accounts, split(c.email, '@')[0] + '@' AS prefix
+  WHERE c.name IS NOT NULL
+  MATCH (o:Contact) USING INDEX o:Contact(email)
+  WHERE o.email STARTS WITH prefix AND o <> c AND toLower(trim(o.name)) = toLower(trim(c.name))
+  MATCH (o)-[:WORKS_AT]->(oa:Account)
+  WHERE NOT oa.domain IN accounts
+  WITH o, collect(oa.domain) AS other_accounts
+  CALL (o) {
+    OPTIONAL MATCH (om:TeamMember)-[ot:KNOWS]->(o)
+    RETURN collect(CASE WHEN om IS NULL THEN null ELSE {member: properties(om), tie: properties(ot)} END) AS ties
+  }
+  RETURN collect({contact: properties(o), accounts: other_accounts, ties: ties}) AS namesakes
+}
+RETURN email, properties(c) AS contact, accounts, ties, namesakes

@@ -1,0 +1,144 @@
+"""The attention feed: candidate ties read with coarse bounds, exact rules in
+`scoring.attention`, single threads from `graph.threads`.
+
+Reads: the candidate KNOWS ties of one member or of the team
+(`cypher/read/attention_*_ties`, bounded by time windows), the moves of the few champion-like
+contacts among them (`cypher/read/contacts_moves`), and the most valuable single-threaded
+accounts (`graph.threads`, at most `FEED_THREAD_ACCOUNTS`). With a member, only their own ties
+and the accounts whose thread they hold (or whose thread contact they know) are reported.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from graph.common import address, is_current, moment, page_size
+from graph.health import primary_account
+from graph.records import to_person, to_tie_state
+from graph.repository import GraphRepository
+from graph.threads import ThreadedAccount, contact_input, single_threaded_accounts
+from scoring.account_health import ContactInput, find_move
+from scoring.attention import (
+    FORGET_AFTER_DAYS,
+    MEDIUM_VALUE,
+    AttentionItem,
+    cold_tie_item,
+    moved_champion_item,
+    rank_items,
+    rising_item,
+    single_thread_item,
+)
+from scoring.profile import ScoringProfile
+from scoring.tie_model import TieState
+from tiegraph.errors import NotFound
+
+# Ties active in this many days are looked at for rising advocates.
+RECENT_DAYS = 30
+# A tie with fewer two-way exchanges is never Good (freshness stays low): the scan's bound.
+MIN_TWO_WAY = 2
+# The most valuable single-threaded accounts (annual value >= MEDIUM_VALUE) looked at.
+FEED_THREAD_ACCOUNTS = 20
+# At most this many possibly-moved contacts (the most recently heard from) are checked.
+MAX_MOVE_CHECKS = 200
+
+
+def _windows(profile: ScoringProfile, at: datetime) -> dict[str, int]:
+    def ms(days: float) -> int:
+        return int((at - timedelta(days=days)).timestamp() * 1000)
+
+    first_mark = min(profile.cold_after_days, default=30)
+    return {
+        "cold_ms": ms(first_mark),
+        "forget_ms": ms(FORGET_AFTER_DAYS),
+        "recent_ms": ms(RECENT_DAYS),
+        "min_two_way": MIN_TWO_WAY,
+    }
+
+
+def _may_have_moved(contact: dict[str, Any], state: TieState, cold_ms: int) -> bool:
+    quiet = state.last_at is not None and state.last_at.timestamp() * 1000 < cold_ms
+    champion_like = state.brought_colleagues_count > 0 and state.b_initiated > 0
+    return contact.get("left_on") is not None or (quiet and champion_like)
+
+
+def _with_namesakes(row: dict[str, Any]) -> ContactInput:
+    email = row["contact"]["email"]
+    base = contact_input(row, primary_account(email, row["accounts"]))
+    others = tuple(
+        contact_input(n, primary_account(n["contact"]["email"], n["accounts"]))
+        for n in row["namesakes"]
+    )
+    return base.model_copy(update={"namesakes": others})
+
+
+async def _moves(
+    repo: GraphRepository, emails: list[str], profile: ScoringProfile, at: datetime
+) -> list[AttentionItem]:
+    if not emails:
+        return []
+    items = []
+    for row in await repo.contacts_moves(emails[:MAX_MOVE_CHECKS]):
+        move = find_move(_with_namesakes(row), profile, at)
+        if move is not None and (item := moved_champion_item(move)) is not None:
+            items.append(item)
+    return items
+
+
+def _holds(account: ThreadedAccount, member: str) -> bool:
+    thread = account.threads.thread
+    if thread is None:
+        return False
+    if thread.member is not None:
+        return thread.member.email == member
+    holders = {h.member.email for c in account.threads.active for h in c.holders}
+    return member in holders
+
+
+async def _threads(repo: GraphRepository, member: str | None, at: datetime) -> list[AttentionItem]:
+    page = await single_threaded_accounts(
+        repo, min_annual_value=MEDIUM_VALUE, first=FEED_THREAD_ACCOUNTS, as_of=at
+    )
+    return [
+        item
+        for account in page.accounts
+        if (member is None or _holds(account, member))
+        and (item := single_thread_item(account.threads, account.second_thread)) is not None
+    ]
+
+
+async def attention_feed(
+    repo: GraphRepository,
+    member_email: str | None = None,
+    first: int = 20,
+    as_of: datetime | None = None,
+) -> list[AttentionItem]:
+    """The first `first` items needing attention, most pressing first, for one member or (no
+    member) the whole team. NotFound for an unknown member."""
+    member = None if member_email is None else address(member_email, "memberEmail")
+    limit, at = page_size(first), moment(as_of)
+    if member is not None and not await repo.colleague_ties([member]):
+        raise NotFound(f"no team member {member}")
+    profile = await repo.scoring_profile()
+    windows = _windows(profile, at)
+    items: list[AttentionItem] = []
+    movers: dict[str, float] = {}
+    for row in await repo.attention_ties(member, windows):
+        if not is_current(row["member"], at):
+            continue
+        who, contact, state = (
+            to_person(row["member"]),
+            to_person(row["contact"]),
+            to_tie_state(row["tie"]),
+        )
+        for item in (
+            cold_tie_item(who, contact, state, profile, at),
+            rising_item(who, contact, state, profile, at),
+        ):
+            if item is not None:
+                items.append(item)
+        if _may_have_moved(row["contact"], state, windows["cold_ms"]):
+            seen = state.last_at.timestamp() if state.last_at else 0.0
+            movers[contact.email] = max(movers.get(contact.email, 0.0), seen)
+    recent_first = sorted(movers, key=lambda e: (-movers[e], e))
+    items.extend(await _moves(repo, recent_first, profile, at))
+    items.extend(await _threads(repo, member, at))
+    return rank_items(items, limit)

@@ -1,0 +1,56 @@
+"""Small helpers the intelligence modules of graph/ share: input checks, the moment asked
+about, the profile a query returned, and the roster rule for "still on the team"."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.health import to_date
+from ingest.parsers.reference import normalise_domain
+from scoring.account_health import is_departed
+from scoring.profile import DEFAULT_PROFILE, ScoringProfile
+from tiegraph.errors import BadInput
+from tiegraph.identity import normalise_address
+
+# The largest page any list query returns: a bound on work per request, not a product rule.
+MAX_FIRST = 100
+
+
+def address(raw: str, field: str) -> str:
+    """A normalised email address, or BadInput naming `field`."""
+    found = normalise_address(raw)
+    if found is None:
+        raise BadInput(f"{raw!r} is not an email address", location=field)
+    return found
+
+
+def domain(raw: str, field: str = "domain") -> str:
+    """A normalised account domain, or BadInput naming `field`."""
+    try:
+        return normalise_domain(raw)
+    except ValueError as exc:
+        raise BadInput(str(exc), location=field) from exc
+
+
+def page_size(first: int, field: str = "first") -> int:
+    """`first` when it is between 1 and MAX_FIRST, else BadInput."""
+    if not 1 <= first <= MAX_FIRST:
+        raise BadInput(f"must be between 1 and {MAX_FIRST}", location=field)
+    return first
+
+
+def moment(as_of: datetime | None = None) -> datetime:
+    """The moment answers are read at: `as_of` (which needs a time zone) or now, in UTC."""
+    at = as_of or datetime.now(UTC)
+    if at.tzinfo is None:
+        raise BadInput("needs a time zone", location="asOf")
+    return at.astimezone(UTC)
+
+
+def profile_from(raw: str | None) -> ScoringProfile:
+    """The scoring profile a query returned as JSON (the defaults when none is saved)."""
+    return DEFAULT_PROFILE if raw is None else ScoringProfile.model_validate_json(raw)
+
+
+def is_current(member: dict[str, Any], at: datetime) -> bool:
+    """True when a team member's node (its properties) has no roster `left_on` by `at`."""
+    return not is_departed(to_date(member.get("left_on")), at)

@@ -1,0 +1,102 @@
+"""Departure impact: what happens to coverage if one team member leaves.
+
+One read gathers the member's contacts and the accounts they work at with every tie there
+(`cypher/read/departure_impact`); a second, only for orphaned contacts nobody else knows,
+fetches the people close to them (`cypher/read/close_contacts`). The rules are
+`scoring.departure`.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from graph.common import address, moment, profile_from
+from graph.health import primary_account
+from graph.records import to_person, to_tie_state
+from graph.repository import GraphRepository
+from graph.threads import account_input, colleague_inputs, contact_input
+from scoring.account_health import held_tie
+from scoring.departure import (
+    AccountImpact,
+    CloseContact,
+    OrphanedContact,
+    account_impact,
+    contact_successor,
+    is_orphaned,
+)
+from scoring.profile import ScoringProfile
+from scoring.tie_model import score_tie
+from tiegraph.domain import PersonRef
+from tiegraph.errors import NotFound
+
+
+class DepartureImpact(BaseModel):
+    """Contacts that would be orphaned and accounts that would weaken, highest value first."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member: PersonRef
+    contacts: tuple[OrphanedContact, ...]
+    accounts: tuple[AccountImpact, ...]
+
+    @property
+    def value_at_risk(self) -> float:
+        """The summed annual value of the accounts that would weaken (unknown values as 0)."""
+        return sum(a.value_at_risk or 0.0 for a in self.accounts)
+
+
+def _close(
+    items: list[dict[str, Any]], profile: ScoringProfile, at: datetime
+) -> list[CloseContact]:
+    return [
+        CloseContact(
+            contact=contact_input(item, None),
+            tie_score=score_tie(to_tie_state(item["association"]), profile, at).score,
+        )
+        for item in items
+    ]
+
+
+async def departure_impact(
+    repo: GraphRepository, member_email: str, as_of: datetime | None = None
+) -> DepartureImpact:
+    """If `member_email` left at `as_of` (now by default): the contacts left with no active tie
+    and the accounts that would become uncovered or single-threaded, each with a suggested
+    successor. NotFound for an unknown member."""
+    member, at = address(member_email, "memberEmail"), moment(as_of)
+    row = await repo.departure_neighbourhood(member)
+    if row is None:
+        raise NotFound(f"no team member {member}")
+    profile = profile_from(row["profile"])
+    colleagues = colleague_inputs(row["colleagues"])
+    contacts = [
+        contact_input(c, primary_account(c["contact"]["email"], c["accounts"]))
+        for c in row["contacts"]
+    ]
+    orphaned = [c for c in contacts if is_orphaned(c, member, profile, at)]
+    # Few contacts are orphaned; their neighbours are read only for them.
+    lonely = [c.contact.email for c in orphaned]
+    close = await repo.close_contacts(lonely) if lonely else {}
+    found = []
+    for contact in orphaned:
+        mine = next(t for t in contact.ties if t.member.email == member)
+        near = _close(close.get(contact.contact.email, []), profile, at)
+        found.append(
+            OrphanedContact(
+                contact=contact.contact,
+                account_domain=contact.account_domain,
+                leaver_tie=held_tie(mine, profile, at),
+                successor=contact_successor(contact, near, member, colleagues, profile, at),
+            )
+        )
+    impacts = [
+        impact
+        for a in row["accounts"]
+        if (impact := account_impact(account_input(a), member, colleagues, profile, at))
+    ]
+    impacts.sort(key=lambda i: (-(i.value_at_risk or 0.0), i.domain))
+    found.sort(key=lambda o: (-o.leaver_tie.score, o.contact.email))
+    return DepartureImpact(
+        member=to_person(row["member"]), contacts=tuple(found), accounts=tuple(impacts)
+    )

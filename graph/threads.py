@@ -1,0 +1,205 @@
+"""Single-threaded accounts across the book, ranked by value at risk, one page at a time.
+
+For a single-threaded account the value at risk is its annual value, so the ranking is the
+accounts' annual value order: accounts are read in that order (`cypher/read/account_threads`,
+a keyset page of `SCAN_BATCH`) and the single-thread rule of `scoring.threads` runs on each
+until one more than the page holds is found (which says whether there is a next page). The
+cursor is the position (annual value, domain) of the page's last account, opaque to clients.
+"""
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from graph.common import moment, page_size
+from graph.health import to_date
+from graph.records import to_person, to_tie_state
+from graph.repository import GraphRepository
+from scoring.account_health import AccountInput, ContactInput, TieInput
+from scoring.profile import ScoringProfile
+from scoring.threads import (
+    AccountThreads,
+    ColleagueTie,
+    Suggestion,
+    account_threads,
+    second_thread,
+)
+from tiegraph.errors import BadInput
+
+# Accounts read per round trip while looking for single threads: large enough that a page
+# usually takes one or two reads, small enough that a read stays fast.
+SCAN_BATCH = 500
+_CURSOR_PREFIX = "acct:"
+
+
+class ThreadedAccount(BaseModel):
+    """A single-threaded account, its thread and who could add a second one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    threads: AccountThreads
+    second_thread: Suggestion | None
+    cursor: str
+
+
+class ThreadPage(BaseModel):
+    """One page of single-threaded accounts, highest value at risk first."""
+
+    model_config = ConfigDict(frozen=True)
+
+    accounts: tuple[ThreadedAccount, ...]
+    has_next_page: bool
+
+    @property
+    def end_cursor(self) -> str | None:
+        """The cursor of the page's last account (None for an empty page)."""
+        return self.accounts[-1].cursor if self.accounts else None
+
+
+def encode_cursor(value: float, domain: str) -> str:
+    """An opaque cursor for the keyset position (value, domain)."""
+    raw = json.dumps([value, domain]).encode()
+    return base64.urlsafe_b64encode(_CURSOR_PREFIX.encode() + raw).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[float, str]:
+    """The keyset position of a cursor made by `encode_cursor`; BadInput for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode())
+        if not raw.startswith(_CURSOR_PREFIX.encode()):
+            raise ValueError("unknown cursor")
+        value, domain = json.loads(raw[len(_CURSOR_PREFIX) :])
+        return float(value), str(domain)
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise BadInput("not a cursor this list gave out", location="after") from exc
+
+
+def tie_inputs(ties: list[dict[str, Any]]) -> tuple[TieInput, ...]:
+    """Rule inputs from `{member, tie}` maps."""
+    return tuple(
+        TieInput(
+            member=to_person(t["member"]),
+            member_left_on=to_date(t["member"].get("left_on")),
+            state=to_tie_state(t["tie"]),
+        )
+        for t in ties
+    )
+
+
+def contact_input(item: dict[str, Any], account: str | None) -> ContactInput:
+    """A rule input from a `{contact, ties}` map (no namesakes: see scoring.threads)."""
+    props = item["contact"]
+    return ContactInput(
+        contact=to_person(props),
+        seniority=props.get("seniority"),
+        left_on=to_date(props.get("left_on")),
+        account_domain=account,
+        ties=tie_inputs(item["ties"]),
+    )
+
+
+def account_input(row: dict[str, Any]) -> AccountInput:
+    """A rule input from an `{account, contacts}` row."""
+    props = row["account"]
+    return AccountInput(
+        domain=props["domain"],
+        name=props.get("name"),
+        tier=props.get("tier"),
+        annual_value=props.get("annual_value"),
+        contacts=tuple(contact_input(c, props["domain"]) for c in row["contacts"]),
+    )
+
+
+def colleague_inputs(items: list[dict[str, Any]]) -> tuple[ColleagueTie, ...]:
+    """Rule inputs from a `colleague_ties` list."""
+    return tuple(
+        ColleagueTie(
+            colleague=to_person(c["colleague"]),
+            left_on=to_date(c["colleague"].get("left_on")),
+            state=to_tie_state(c["tie"]),
+        )
+        for c in items
+    )
+
+
+async def _scan(
+    repo: GraphRepository,
+    filters: tuple[float | None, str | None],
+    after: tuple[float, str] | None,
+    wanted: int,
+    profile: ScoringProfile,
+    at: datetime,
+) -> list[tuple[AccountThreads, tuple[float, str]]]:
+    found: list[tuple[AccountThreads, tuple[float, str]]] = []
+    while len(found) < wanted:
+        rows = await repo.account_threads(*filters, after, SCAN_BATCH)
+        for row in rows:
+            threads = account_threads(account_input(row), profile, at)
+            if threads.thread is not None:
+                found.append((threads, (float(row["value"]), row["account"]["domain"])))
+        if len(rows) < SCAN_BATCH:
+            break
+        after = (float(rows[-1]["value"]), rows[-1]["account"]["domain"])
+    return found[:wanted]
+
+
+async def holder_colleagues(
+    repo: GraphRepository, members: list[str]
+) -> dict[str, tuple[ColleagueTie, ...]]:
+    """Each member's WORKS_WITH colleagues as rule inputs."""
+    rows = await repo.colleague_ties(sorted(set(members)))
+    return {email: colleague_inputs(items) for email, items in rows.items()}
+
+
+async def single_threaded_accounts(
+    repo: GraphRepository,
+    min_annual_value: float | None = None,
+    tier: str | None = None,
+    first: int = 10,
+    after: str | None = None,
+    as_of: datetime | None = None,
+) -> ThreadPage:
+    """Single-threaded accounts (filtered by annual value and tier), highest value at risk
+    first, `first` per page after the cursor `after`, each with a second-thread suggestion."""
+    limit, at = page_size(first), moment(as_of)
+    position = None if after is None else decode_cursor(after)
+    wanted_tier = None if tier is None else tier.strip().casefold()
+    profile = await repo.scoring_profile()
+    found = await _scan(repo, (min_annual_value, wanted_tier), position, limit + 1, profile, at)
+    page = found[:limit]
+    holders = [t.thread.member.email for t, _ in page if t.thread and t.thread.member]
+    colleagues = await holder_colleagues(repo, holders) if holders else {}
+    accounts = tuple(
+        ThreadedAccount(
+            threads=threads,
+            second_thread=second_thread(threads, _colleagues_of(threads, colleagues), profile, at),
+            cursor=encode_cursor(*key),
+        )
+        for threads, key in page
+    )
+    return ThreadPage(accounts=accounts, has_next_page=len(found) > limit)
+
+
+def _colleagues_of(
+    threads: AccountThreads, colleagues: dict[str, tuple[ColleagueTie, ...]]
+) -> tuple[ColleagueTie, ...]:
+    member = threads.thread.member if threads.thread else None
+    return () if member is None else colleagues.get(member.email, ())
+
+
+__all__ = [
+    "SCAN_BATCH",
+    "ThreadPage",
+    "ThreadedAccount",
+    "account_input",
+    "colleague_inputs",
+    "contact_input",
+    "decode_cursor",
+    "encode_cursor",
+    "single_threaded_accounts",
+    "tie_inputs",
+]

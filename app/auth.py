@@ -42,14 +42,16 @@ GRAPHQL_ROLES: dict[str, Role] = {
 }
 
 # Minimum role per REST route (method, path template). /healthz and /readyz are public, and so
-# are the API's descriptions (/openapi.json, /docs and the GraphiQL page): they hold no data.
+# are the API's descriptions (/openapi.json, /docs, and the GraphiQL page at GET /graphql):
+# they hold no data. GraphQL operations are checked field by field with GRAPHQL_ROLES.
 REST_ROLES: dict[tuple[str, str], Role] = {
     ("POST", "/ingest"): Role.ADMIN,
     ("GET", "/jobs/{job_id}"): Role.ADMIN,
     ("GET", "/metrics"): Role.REP,
 }
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect",
-                          "/redoc", "/graphql"})  # fmt: skip
+                          "/redoc"})  # fmt: skip
+GRAPHQL_PATH = "/graphql"
 
 # Fields that date or name individual interactions. A rep gets them only on their own ties
 # (the object's `holder` is the rep); anyone else's, or an object without a holder, gives null.

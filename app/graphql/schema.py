@@ -172,3 +172,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             ErrorCodes,
         ],
     )
+
+
+def schema_sdl() -> str:
+    """The schema in SDL, as committed in `schema.graphql` (`make schema` rewrites it)."""
+    return str(build_schema(Settings())) + "\n"

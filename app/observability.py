@@ -200,13 +200,22 @@ class RequestGuard:
                                      "timeout")(scope, _no_body, send)  # fmt: skip
 
     def _record(self, scope: Scope, status: int, seconds: float) -> None:
-        route = getattr(scope.get("route"), "path", "unmatched")
+        route = _route_label(scope)
         HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
         HTTP_SECONDS.labels(scope["method"], route).observe(seconds)
         log.info("%s %s %s", scope["method"], route, status, extra={
             "method": scope["method"], "route": route, "status": status,
             "duration_ms": round(seconds * 1000, 1),
         })  # fmt: skip
+
+
+def _route_label(scope: Scope) -> str:
+    """The matched route's template (bounded, unlike raw paths), or "unmatched". A route
+    mounted under a prefix with an empty path of its own (GraphQL) matched the whole path."""
+    route = scope.get("route")
+    if route is None:
+        return "unmatched"
+    return getattr(route, "path", "") or str(scope["path"])
 
 
 async def _no_body() -> Message:

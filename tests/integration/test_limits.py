@@ -23,9 +23,9 @@ async def admin_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An admin client of an app with these settings changed."""
     app = create_app(settings.model_copy(update={"data_dir": tmp_path, **limits}))
-    async with app.router.lifespan_context(app):
-        async with client(app, await token_for(repo, Role.ADMIN, "admin@firm.test")) as http:
-            yield http
+    token = await token_for(repo, Role.ADMIN, "admin@firm.test")
+    async with app.router.lifespan_context(app), client(app, token) as http:
+        yield http
 
 
 async def test_depth_aliases_and_tokens_are_limited(

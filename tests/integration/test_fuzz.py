@@ -40,7 +40,9 @@ async def server(settings: Settings, tmp_path: Path) -> AsyncIterator[str]:
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
     instance = uvicorn.Server(config)
     task = asyncio.create_task(instance.serve())
-    while not instance.started:
+    for _ in range(600):  # uvicorn offers no event to wait on; poll its flag for up to 30 s
+        if instance.started:
+            break
         await asyncio.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True

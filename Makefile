@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := tiegraph app graph cypher ingest scoring
 
-.PHONY: install run test lint typecheck pytest clean
+.PHONY: install run test lint typecheck pytest clean schema
 
 $(UV):
 	python3 -m venv $(CACHE)/uv-0.13
@@ -38,6 +38,10 @@ pytest: install
 
 ## ruff, mypy and the whole suite against a real Neo4j and a real Redis.
 test: lint typecheck pytest
+
+## Rewrite schema.graphql from the code (a test fails when they differ).
+schema: install
+	$(BIN)/python -c "from app.graphql.schema import schema_sdl; print(schema_sdl(), end='')" > schema.graphql
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage

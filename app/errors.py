@@ -6,14 +6,27 @@ from collections.abc import Iterator
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from graphql.error import GraphQLError
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from strawberry.extensions import SchemaExtension
 
-from tiegraph.errors import TiegraphError, Unavailable
+from tiegraph.errors import LimitExceeded, TiegraphError, Unavailable
 
 log = logging.getLogger(__name__)
 
-HTTP_STATUS = {"BAD_INPUT": 400, "NOT_FOUND": 404, "UNAVAILABLE": 503, "INTERNAL": 500}
+HTTP_STATUS = {
+    "BAD_INPUT": 400, "UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404,
+    "LIMIT": 429, "UNAVAILABLE": 503, "INTERNAL": 500,
+}  # fmt: skip
+# Outages of Neo4j or Redis: the request may succeed later, nothing is wrong with it.
+OUTAGES = (ServiceUnavailable, SessionExpired, RedisConnectionError, RedisTimeoutError)
+# strawberry's limiters report plain validation or syntax errors; these messages mark them.
+LIMIT_MESSAGES = (
+    "exceeds maximum operation depth",
+    "aliases found. Allowed",
+    "tokens. Parsing aborted",
+)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -25,11 +38,17 @@ def install_error_handlers(app: FastAPI) -> None:
         message = str(domain) if domain else "Unexpected error."
         if domain is None:
             log.error("unexpected error", exc_info=exc)
-        body = {"error": {"code": code, "message": message}}
-        return JSONResponse(body, status_code=HTTP_STATUS.get(code, 500))
+        return error_response(code, message)
 
-    for kind in (TiegraphError, ServiceUnavailable, SessionExpired):
+    for kind in (TiegraphError, Neo4jError, *OUTAGES):
         app.add_exception_handler(kind, domain_error)
+
+
+def error_response(code: str, message: str) -> JSONResponse:
+    """The REST error body for `code`, with its HTTP status."""
+    headers = {"WWW-Authenticate": "Bearer"} if code == "UNAUTHENTICATED" else None
+    body = {"error": {"code": code, "message": message}}
+    return JSONResponse(body, status_code=HTTP_STATUS.get(code, 500), headers=headers)
 
 
 def as_domain_error(exc: BaseException | None) -> TiegraphError | None:
@@ -38,13 +57,20 @@ def as_domain_error(exc: BaseException | None) -> TiegraphError | None:
         return exc
     if isinstance(exc, ServiceUnavailable | SessionExpired):
         return Unavailable("the graph database is unavailable; try again shortly")
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+        return Unavailable("the job queue (Redis) is unavailable; try again shortly")
+    if isinstance(exc, Neo4jError) and "TransactionTimedOut" in (exc.code or ""):
+        return LimitExceeded("the request took longer than the request timeout")
+    if isinstance(exc, TimeoutError):
+        return LimitExceeded("the request took longer than the request timeout")
     return None
 
 
 def _coded(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if original is None:  # syntax and validation errors: the query itself is wrong
-        code, message = "BAD_INPUT", error.message
+        limited = any(m in error.message for m in LIMIT_MESSAGES)
+        code, message = ("LIMIT" if limited else "BAD_INPUT"), error.message
     elif (domain := as_domain_error(original)) is not None:
         code, message = domain.code, str(domain)
     else:

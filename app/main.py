@@ -1,20 +1,30 @@
-"""The FastAPI application: one driver per process, GraphQL at /graphql."""
+"""The FastAPI application: one driver per process, GraphQL at /graphql, operations endpoints."""
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 
 from arq import create_pool
-from fastapi import FastAPI, Request
+from arq.constants import default_queue_name
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from strawberry.fastapi import GraphQLRouter
 
 from app import rest
+from app.auth import authorize_rest, bearer_token
 from app.errors import install_error_handlers
 from app.graphql.context import Context
-from app.graphql.schema import schema
+from app.graphql.schema import build_schema
+from app.observability import CYPHER_QUERIES, QUEUE_DEPTH, RequestGuard
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
 from ingest.worker import redis_settings
 from tiegraph.settings import Settings, get_settings
+
+# /readyz waits this long for each dependency before calling it unreachable.
+READY_TIMEOUT_SECONDS = 2.0
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,11 +33,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The driver keeps a pool and opens new connections as needed, so after an outage the
+        # next request simply reconnects: nothing here holds on to one connection.
         driver = create_driver(settings)
         await driver.verify_connectivity()
         await apply_schema(driver, settings.neo4j_database)
         app.state.settings = settings
-        app.state.repo = GraphRepository(driver, settings.neo4j_database)
+        app.state.repo = GraphRepository(driver, settings.neo4j_database,
+                                         read_timeout=settings.request_timeout_seconds)  # fmt: skip
+        app.state.repo.observe(lambda name: CYPHER_QUERIES.labels(name).inc())
         app.state.queue = await create_pool(redis_settings(settings))
         try:
             yield
@@ -37,16 +51,57 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def context_getter(request: Request) -> Context:
         state = request.app.state
-        return Context(repo=state.repo, settings=settings, queue=state.queue)
+        token = bearer_token(request.headers.get("authorization"))
+        return Context(repo=state.repo, settings=settings, queue=state.queue, token=token)
 
     app = FastAPI(title="tiegraph", version="0.1.0", lifespan=lifespan)
-    app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
-    app.include_router(rest.router)
+    graphql = GraphQLRouter(build_schema(settings), context_getter=context_getter)
+    app.include_router(graphql, prefix="/graphql")
+    app.include_router(rest.router, dependencies=[Depends(authorize_rest)])
     install_error_handlers(app)
+    _operations(app)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+        allow_headers=["authorization", "content-type", "x-request-id"],
+        expose_headers=["x-request-id"],
+    )  # fmt: skip
+    app.add_middleware(RequestGuard, timeout_seconds=settings.request_timeout_seconds)
+    return app
 
+
+async def _reachable(check: Awaitable[object]) -> bool:
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS):
+            await check
+    except Exception:
+        return False
+    return True
+
+
+def _operations(app: FastAPI) -> None:
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:
         """The process is up."""
         return {"status": "ok"}
 
-    return app
+    @app.get("/readyz", tags=["operations"])
+    async def readyz(request: Request) -> JSONResponse:
+        """Neo4j and Redis both answer (503 and which one does not, otherwise)."""
+        state = request.app.state
+        checks = {
+            "neo4j": await _reachable(state.repo.ping()),
+            "redis": await _reachable(state.queue.ping()),
+        }
+        ready = all(checks.values())
+        body = {"status": "ready" if ready else "unavailable", "checks": checks}
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    @app.get("/metrics", tags=["operations"], dependencies=[Depends(authorize_rest)])
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics; the queue depth is read from Redis at each scrape."""
+        await _reachable(_queue_depth(request))  # without Redis the last depth stays
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _queue_depth(request: Request) -> None:
+    QUEUE_DEPTH.set(await request.app.state.queue.zcard(default_queue_name))

@@ -10,6 +10,7 @@ from arq.connections import ArqRedis
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from pydantic import BaseModel
 
+from app.observability import JOBS_ENQUEUED
 from ingest.jobs import JobReport, enqueue_ingest, job_report
 from ingest.parsers.detect import detect_source
 from tiegraph.errors import BadInput, NotFound
@@ -73,6 +74,7 @@ async def upload_for_ingestion(
         raise
     paths = sorted(str(p) for p in folder.iterdir())
     await enqueue_ingest(queue, paths, job_id)
+    JOBS_ENQUEUED.inc()
     return EnqueuedJob(job_id=job_id, files=saved)
 
 

@@ -11,8 +11,9 @@ from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from tiegraph.errors import BadInput
 from tiegraph.identity import normalise_address
 
-# The largest page any list query returns: a bound on work per request, not a product rule.
-MAX_FIRST = 100
+# A hard bound on work per request; the operative limit is TIEGRAPH_MAX_PAGE_SIZE (at most
+# this), which the API checks first and answers with a LIMIT error.
+MAX_FIRST = 10_000
 
 
 def address(raw: str, field: str) -> str:

@@ -1,10 +1,11 @@
 """Answers to the product's questions: repository reads combined with pure scoring."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
-from graph.models import ContactTies
+from graph.models import AccountSnapshot, ContactPageKey, ContactTies
 from graph.repository import GraphRepository
 from ingest.policy import IngestPolicy
 from ingest.tie_events import tie_events
@@ -40,7 +41,7 @@ class ContactView(BaseModel):
 
 
 class AccountView(BaseModel):
-    """An account with its contacts, each with who knows them."""
+    """An account's own facts; its contacts come page by page (`contact_pages`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -48,7 +49,11 @@ class AccountView(BaseModel):
     name: str | None
     tier: str | None
     annual_value: float | None
-    contacts: tuple[ContactView, ...]
+
+
+def _account_view(snapshot: AccountSnapshot) -> AccountView:
+    return AccountView(domain=snapshot.domain, name=snapshot.name, tier=snapshot.tier,
+                       annual_value=snapshot.annual_value)  # fmt: skip
 
 
 def rank_known_by(
@@ -97,26 +102,32 @@ async def who_knows(
     return rank_known_by(ties, profile, as_of or datetime.now(UTC))
 
 
-async def account_view(
-    repo: GraphRepository, domain: str, as_of: datetime | None = None
-) -> AccountView:
-    """An account with its contacts and who knows each. NotFound for an unknown domain."""
+async def account_view(repo: GraphRepository, domain: str) -> AccountView:
+    """An account by domain. NotFound for an unknown domain."""
     snapshot = await repo.account(domain.strip().lower())
     if snapshot is None:
         raise NotFound(f"no account with the domain {domain.strip().lower()}")
-    now = as_of or datetime.now(UTC)
+    return _account_view(snapshot)
+
+
+async def accounts_page(repo: GraphRepository, after: str, limit: int) -> list[AccountView]:
+    """Up to `limit` accounts after the domain `after`, in domain order."""
+    return [_account_view(s) for s in await repo.accounts_page(after, limit)]
+
+
+async def contact_pages(
+    repo: GraphRepository, pages: Sequence[ContactPageKey], as_of: datetime | None = None
+) -> list[tuple[ContactView, ...]]:
+    """For each (domain, after, limit): those contacts of the account, each with who knows them
+    ranked. Two queries for any number of pages: the contacts, and the profile to score with."""
+    found = await repo.account_contacts(pages)
     profile = await repo.scoring_profile()
-    contacts = tuple(
-        ContactView(contact=c.contact, known_by=rank_known_by(c, profile, now))
-        for c in sorted(snapshot.contacts, key=lambda c: c.contact.email)
-    )
-    return AccountView(
-        domain=snapshot.domain,
-        name=snapshot.name,
-        tier=snapshot.tier,
-        annual_value=snapshot.annual_value,
-        contacts=contacts,
-    )
+    now = as_of or datetime.now(UTC)
+    return [
+        tuple(ContactView(contact=c.contact, known_by=rank_known_by(c, profile, now))
+              for c in found[key])
+        for key in pages
+    ]  # fmt: skip
 
 
 class TieView(BaseModel):

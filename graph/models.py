@@ -3,7 +3,7 @@
 from pydantic import BaseModel, ConfigDict
 
 from scoring.tie_model import TieState
-from tiegraph.domain import PersonRef
+from tiegraph.domain import PersonRef, TieType
 
 
 class MemberTie(BaseModel):
@@ -44,3 +44,21 @@ class MemberContactTie(BaseModel):
     member: PersonRef
     contact: PersonRef
     state: TieState | None
+
+
+# A page of one account's contacts: (domain, email after which it starts, page size + 1).
+ContactPageKey = tuple[str, str, int]
+
+
+class ErasurePlan(BaseModel):
+    """Everything one erasure writes, computed before the one transaction that writes it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    email: str
+    hashes: tuple[str, ...]
+    erased_ms: int
+    rewritten: list[dict[str, object]]
+    deleted_interactions: tuple[str, ...]
+    pairs: tuple[tuple[str, str], ...]
+    ties: dict[TieType, list[dict[str, object]]]

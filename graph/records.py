@@ -9,6 +9,7 @@ from neo4j.time import DateTime
 from graph.models import AccountSnapshot, ContactTies, MemberContactTie, MemberTie
 from ingest.parsers.reference import AccountRow, AliasRow, ContactRow, ReferenceRow, RosterRow
 from scoring.tie_model import TieState
+from tiegraph.access import ApiToken, Role
 from tiegraph.domain import (
     InteractionKind,
     InteractionRecord,
@@ -29,6 +30,23 @@ def to_datetime(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
     raise TypeError(f"expected a DateTime, got {type(value).__name__}")
+
+
+def epoch_ms(moment: datetime) -> int:
+    """Milliseconds since the epoch: how times travel to Cypher (`datetime({epochMillis})`)."""
+    return int(moment.timestamp() * 1000)
+
+
+def _from_ms(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+def to_api_token(row: dict[str, Any]) -> ApiToken:
+    """A stored token (never its hash) from an `auth/*` row."""
+    return ApiToken(
+        id=row["id"], role=Role.parse(row["role"]), member_email=row["member_email"],
+        created_at=_from_ms(row["created_ms"]), revoked_at=_from_ms(row["revoked_ms"]),
+    )  # fmt: skip
 
 
 def to_tie_state(props: dict[str, Any]) -> TieState:
@@ -68,7 +86,7 @@ def to_account(row: dict[str, Any]) -> AccountSnapshot:
         name=props.get("name"),
         tier=props.get("tier"),
         annual_value=props.get("annual_value"),
-        contacts=tuple(to_contact_ties(c) for c in row["contacts"]),
+        contacts=tuple(to_contact_ties(c) for c in row.get("contacts", ())),
     )
 
 

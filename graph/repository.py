@@ -1,16 +1,18 @@
 """The repository: the only code that runs Cypher. Every query is a named file in `cypher/`."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, LiteralString
 
-from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
+from neo4j import AsyncDriver, AsyncManagedTransaction, Query, RoutingControl
 
 import cypher
-from graph.models import AccountSnapshot, ContactTies, MemberContactTie
+from graph.models import AccountSnapshot, ContactPageKey, ContactTies, ErasurePlan, MemberContactTie
 from graph.records import (
+    epoch_ms,
     reference_params,
     to_account,
+    to_api_token,
     to_contact_ties,
     to_interaction,
     to_member_contact_tie,
@@ -18,15 +20,35 @@ from graph.records import (
 from ingest.batch import PreparedBatch, Row
 from ingest.parsers.reference import ReferenceRow
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
+from tiegraph.access import ApiToken
 from tiegraph.domain import InteractionRecord
+
+# Called with the name of every catalog query the repository runs (metrics, query-count tests).
+QueryObserver = Callable[[str], None]
 
 
 class GraphRepository:
-    """Reads and writes the tiegraph graph through one shared driver."""
+    """Reads and writes the tiegraph graph through one shared driver.
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    `read_timeout` (seconds) is sent with every read as the transaction timeout, so the server
+    itself stops a read the API has stopped waiting for; the worker's repository has none.
+    """
+
+    def __init__(
+        self, driver: AsyncDriver, database: str, read_timeout: float | None = None
+    ) -> None:
         self._driver = driver
         self._database = database
+        self._read_timeout = read_timeout
+        self._observers: list[QueryObserver] = []
+
+    def observe(self, observer: QueryObserver) -> None:
+        """Call `observer(name)` for every query run from now on."""
+        self._observers.append(observer)
+
+    def _ran(self, name: str) -> None:
+        for observer in self._observers:
+            observer(name)
 
     async def read_rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """The rows of a named read query as plain dicts, for graph/ modules that turn them into
@@ -34,8 +56,9 @@ class GraphRepository:
         return await self._read(name, **params)
 
     async def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        self._ran(name)
         result = await self._driver.execute_query(
-            cypher.query(name),
+            Query(cypher.query(name), timeout=self._read_timeout),
             params,
             database_=self._database,
             routing_=RoutingControl.READ,
@@ -52,11 +75,23 @@ class GraphRepository:
         rows = await self._read("ingest/all_aliases")
         return {row["alias"]: row["email"] for row in rows}
 
+    async def _write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        self._ran(name)
+        result = await self._driver.execute_query(
+            cypher.query(name), params, database_=self._database
+        )
+        return [record.data() for record in result.records]
+
+    async def ping(self) -> None:
+        """Raise unless the database answers a trivial read."""
+        await self._read("ops/ping")
+
     async def write_reference(
         self, rows: Sequence[ReferenceRow], firm_domains: frozenset[str]
     ) -> None:
         """Write roster, account, contact and alias rows in one transaction."""
         grouped = reference_params(rows, firm_domains)
+        self._ran("ingest/write_reference")
         async with self._driver.session(database=self._database) as session:
             await session.execute_write(_write_reference, grouped)
 
@@ -69,6 +104,7 @@ class GraphRepository:
         with them uncommitted and 1.9 s with them committed. Upserting a person is idempotent,
         so a failure after it leaves no interaction and no tie, only people a retry reuses.
         """
+        self._ran("ingest/write_batch")
         async with self._driver.session(database=self._database) as session:
             if batch.team_members or batch.contacts:
                 await session.execute_write(_write_people, batch)
@@ -81,14 +117,12 @@ class GraphRepository:
 
     async def save_scoring_profile(self, profile: ScoringProfile) -> int:
         """Store `profile` as the active one; returns its new version number."""
-        result = await self._driver.execute_query(
-            cypher.query("profile/save"), {"json": profile.model_dump_json()},
-            database_=self._database,
-        )  # fmt: skip
-        return int(result.records[0]["version"])
+        rows = await self._write("profile/save", json=profile.model_dump_json())
+        return int(rows[0]["version"])
 
     async def delete_all_ties(self) -> None:
         """Remove every tie aggregate (interactions stay): the first step of a rescore."""
+        self._ran("rescore/delete_ties")
         async with self._driver.session(database=self._database) as session:
             result = await session.run(cypher.query("rescore/delete_ties"))
             await result.consume()
@@ -118,7 +152,7 @@ class GraphRepository:
         return [to_interaction(row) for row in rows]
 
     async def account(self, domain: str) -> AccountSnapshot | None:
-        """The account with its contacts and their ties, or None for an unknown domain."""
+        """The account (without contacts: see `account_contacts`), or None when unknown."""
         rows = await self._read("read/account", domain=domain)
         return to_account(rows[0]) if rows else None
 
@@ -191,6 +225,78 @@ class GraphRepository:
         """For each known contact of `emails`: its ties, accounts and namesakes elsewhere."""
         return await self._read("read/contacts_moves", emails=list(emails))
 
+    async def accounts_page(self, after: str, limit: int) -> list[AccountSnapshot]:
+        """Up to `limit` accounts with domains after `after`, in domain order."""
+        rows = await self._read("read/accounts_page", after=after, limit=limit)
+        return [to_account(row) for row in rows]
+
+    async def account_contacts(
+        self, pages: Sequence[ContactPageKey]
+    ) -> dict[ContactPageKey, tuple[ContactTies, ...]]:
+        """For each (domain, after, limit): that page of the account's contacts, in email order,
+        each with its ties. One query for all of them (the DataLoader's batch)."""
+        params = [{"domain": d, "after": a, "limit": n} for d, a, n in pages]
+        rows = await self._read("read/account_contacts", pages=params)
+        found = {
+            (row["domain"], row["after"], row["limit"]): tuple(
+                sorted((to_contact_ties(c) for c in row["contacts"]), key=lambda c: c.contact.email)
+            )
+            for row in rows
+        }
+        return {key: found.get(key, ()) for key in pages}
+
+    async def create_token(self, token: ApiToken, hashed: str) -> None:
+        """Store a new token's hash and what it grants."""
+        await self._write("auth/create_token", id=token.id, hash=hashed, role=token.role.label,
+                          member_email=token.member_email,
+                          created_ms=epoch_ms(token.created_at))  # fmt: skip
+
+    async def token_by_hash(self, hashed: str) -> ApiToken | None:
+        """The token with this hash (revoked ones included), or None."""
+        rows = await self._read("auth/token_by_hash", hash=hashed)
+        return to_api_token(rows[0]) if rows else None
+
+    async def tokens(self) -> list[ApiToken]:
+        """Every token, newest first."""
+        return [to_api_token(row) for row in await self._read("auth/list_tokens")]
+
+    async def revoke_token(self, token_id: str, at: datetime) -> ApiToken | None:
+        """Mark a token revoked (idempotent); None when no token has this id."""
+        rows = await self._write("auth/revoke_token", id=token_id, revoked_ms=epoch_ms(at))
+        return to_api_token(rows[0]) if rows else None
+
+    async def erasure_target(self, address: str) -> tuple[str, list[str], list[str]] | None:
+        """The person `address` names: (their email, labels, alias addresses), or None."""
+        rows = await self._read("erase/person", address=address)
+        if not rows:
+            return None
+        return rows[0]["email"], list(rows[0]["labels"]), list(rows[0]["aliases"])
+
+    async def interactions_with(self, addresses: Sequence[str]) -> list[InteractionRecord]:
+        """Every interaction any of `addresses` took part in."""
+        rows = await self._read("erase/interactions", addresses=list(addresses))
+        return [to_interaction(row) for row in rows]
+
+    async def pair_interactions(self, pairs: Sequence[tuple[str, str]]) -> list[InteractionRecord]:
+        """Every interaction in which both people of some pair took part."""
+        rows = await self._read("erase/pair_interactions", pairs=[list(p) for p in pairs])
+        return [to_interaction(row) for row in rows]
+
+    async def apply_erasure(self, plan: ErasurePlan) -> None:
+        """Carry out an erasure in one transaction: all of it or, on any error, none."""
+        self._ran("erase/apply")
+        async with self._driver.session(database=self._database) as session:
+            await session.execute_write(_apply_erasure, plan)
+
+    async def erased_hashes(self) -> frozenset[str]:
+        """The erasure list: hashes of addresses ingestion must drop."""
+        return frozenset(row["hash"] for row in await self._read("erase/erased_hashes"))
+
+    async def unlist_erased(self, hashed: str) -> bool:
+        """Take an address hash off the erasure list; False when it was not on it."""
+        rows = await self._write("erase/unlist", hash=hashed)
+        return bool(rows and rows[0]["removed"])
+
 
 async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> None:
     query: LiteralString = cypher.query(name)
@@ -217,3 +323,17 @@ async def _write_batch(tx: AsyncManagedTransaction, batch: PreparedBatch) -> Non
         await _run(tx, "ingest/extend_interactions", rows=batch.extended_interactions)
     for tie_type, rows in batch.ties.items():
         await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)
+
+
+async def _apply_erasure(tx: AsyncManagedTransaction, plan: ErasurePlan) -> None:
+    if plan.rewritten:
+        await _run(tx, "erase/rewrite_interactions", rows=plan.rewritten)
+    if plan.deleted_interactions:
+        await _run(tx, "erase/delete_interactions", ids=list(plan.deleted_interactions))
+    if plan.pairs:
+        await _run(tx, "erase/delete_ties", pairs=[list(p) for p in plan.pairs])
+    await _run(tx, "erase/delete_person", email=plan.email, hashes=list(plan.hashes),
+               erased_ms=plan.erased_ms)  # fmt: skip
+    for tie_type, rows in plan.ties.items():
+        if rows:
+            await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)

@@ -16,9 +16,10 @@ from neo4j.exceptions import ConstraintError
 from graph.repository import GraphRepository
 from ingest.batch import GrownInteraction, prepare_batch
 from ingest.parsers.noise import AUTOMATED_SENDER, is_automated_address
-from ingest.parsers.reference import AliasRow, ReferenceRow, RosterRow
+from ingest.parsers.reference import AliasRow, ContactRow, ReferenceRow, RosterRow
 from ingest.policy import IngestPolicy
 from ingest.results import ParsedItem, ParseIssue, Skipped
+from tiegraph.access import address_hash
 from tiegraph.domain import InteractionRecord, Participant, PersonKind
 from tiegraph.identity import canonical_address, person_kind
 from tiegraph.settings import Settings
@@ -31,6 +32,7 @@ WRITE_ATTEMPTS = 3
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 NO_COUNTERPART = "no-counterpart"
+ERASED = "erased-address"
 # How often (in items) the reading loop lets the batch in flight talk to Neo4j: about every
 # 5 ms of parsing, so the write's round trips are never held up for long.
 YIELD_EVERY = 100
@@ -77,6 +79,15 @@ def merge_copies(records: Sequence[InteractionRecord]) -> list[InteractionRecord
     return list(merged.values())
 
 
+def _names_erased(row: ReferenceRow, erased: frozenset[str]) -> bool:
+    """True for a contact or alias row about an erased address (they must not come back)."""
+    if isinstance(row, ContactRow):
+        return address_hash(row.email) in erased
+    if isinstance(row, AliasRow):
+        return address_hash(row.alias) in erased or address_hash(row.email) in erased
+    return False
+
+
 class Ingestor:
     """Writes parsed items to the graph in batches of `batch_size`, one transaction each."""
 
@@ -92,6 +103,7 @@ class Ingestor:
         self._batch_size = batch_size
         self._on_progress = on_progress
         self._aliases: dict[str, str] | None = None
+        self._erased: frozenset[str] = frozenset()  # hashes of erased addresses (eraseContact)
         self._records: list[InteractionRecord] = []
         self._in_flight: asyncio.Task[None] | None = None
         self._references: list[ReferenceRow] = []
@@ -117,6 +129,7 @@ class Ingestor:
         """
         if self._aliases is None:  # read once per ingestor: a run sees one profile
             self._aliases = await self._repo.aliases()
+            self._erased = await self._repo.erased_hashes()
             profile = await self._repo.scoring_profile()
             self._policy = self._policy.model_copy(update={"profile": profile})
         try:
@@ -145,6 +158,8 @@ class Ingestor:
         elif isinstance(item, RosterRow) and self._off_firm(item.email):
             self.report.add_error(ParseIssue(f"roster {item.email}", "email: not on a firm "
                                              "domain (TIEGRAPH_FIRM_DOMAINS)"))  # fmt: skip
+        elif self._erased and _names_erased(item, self._erased):
+            self.report.skipped[ERASED] += 1
         else:
             self._references.append(item)
 
@@ -173,6 +188,8 @@ class Ingestor:
         people: dict[str, Participant] = {}
         for p in record.participants:
             email = canonical_address(p.email, self._policy.firm_domains, aliases)
+            if self._erased and self._is_erased(email, p.email):
+                continue  # erased on request: never stored again
             if email not in people and (p.initiated or not is_automated_address(email)):
                 people[email] = p if email == p.email else p.model_copy(update={"email": email})
         participants = tuple(people.values())
@@ -180,6 +197,9 @@ class Ingestor:
         if participants == record.participants:
             return record
         return record.model_copy(update={"participants": participants})
+
+    def _is_erased(self, *addresses: str) -> bool:
+        return any(address_hash(a) in self._erased for a in addresses)
 
     async def _flush_references(self) -> None:
         await self._settle()

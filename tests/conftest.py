@@ -93,5 +93,7 @@ def settings(neo4j_settings: dict[str, object], redis_url: str) -> Settings:
             "redis_url": redis_url,
             "firm_domains": ["firm.test"],
             "ingest_batch_size": 50,
+            # The machine is shared and slow at times: tests that time out on purpose say so.
+            "request_timeout_seconds": 60,
         }
     )

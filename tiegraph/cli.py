@@ -70,13 +70,9 @@ def _log_to_stderr() -> None:
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
-    import uvicorn
+    from tiegraph.commands import serve
 
-    from app.main import create_app
-
-    uvicorn.run(
-        create_app(settings), host=host or settings.api_host, port=port or settings.api_port
-    )
+    serve(settings, host, port)
     return 0
 
 
@@ -104,6 +100,22 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if report.error_count else 0
 
 
+def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from tiegraph.commands import create_token, list_tokens, revoke_token
+
+    if args.action == "create":
+        token = asyncio.run(create_token(settings, args.member, args.role))
+        # The token itself goes to stdout alone (for scripts); it is never shown again.
+        sys.stdout.write(token + "\n")
+        console.print("Token created; keep it now: only its hash is stored.")
+    elif args.action == "revoke":
+        asyncio.run(revoke_token(settings, args.id))
+        console.print(f"Token {args.id} revoked.")
+    else:
+        asyncio.run(list_tokens(settings, Console()))
+    return 0
+
+
 def _up(settings: Settings, demo: bool) -> int:
     from tiegraph.commands import bring_up
 
@@ -129,6 +141,14 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--queue", action="store_true", help="send to the worker instead")
     ingest.add_argument("--crm-mapping", type=Path, help="JSON column mapping for a CRM CSV")
     ingest.add_argument("--columns", type=Path, help='JSON {"their column": "our column"}')
+    token = commands.add_parser("token", help="API tokens: create, revoke, list")
+    actions = token.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="a new token (printed once)")
+    create.add_argument("--member", required=True, help="the team member's email")
+    create.add_argument("--role", required=True, choices=["rep", "manager", "admin"])
+    revoke = actions.add_parser("revoke", help="revoke a token by its id (see list)")
+    revoke.add_argument("id")
+    actions.add_parser("list", help="every token: id, role, member, created, revoked")
     commands.add_parser("demo", help="load the built-in demo firm")
     up = commands.add_parser("up", help="start everything (make run): db, redis, worker, API")
     up.add_argument("--demo", action="store_true", help="load the demo firm first")
@@ -170,6 +190,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return _ingest(settings, args)
         case "demo":
             return asyncio.run(load_demo(settings, console))
+        case "token":
+            return _token(settings, args)
         case "up":
             return _up(settings, args.demo)
     return 2

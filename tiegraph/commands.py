@@ -12,11 +12,12 @@ from rich.table import Table
 
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
-from ingest.demo import demo_records
+from ingest.demo import DEMO_FIRM_DOMAIN, demo_records
 from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.sources import SourceOptions, iter_path
 from ingest.worker import redis_settings
+from tiegraph.access import Role
 from tiegraph.processes import ManagedProcess
 from tiegraph.services import (
     neo4j_process,
@@ -37,6 +38,63 @@ async def apply_schema_now(settings: Settings, console: Console) -> int:
         await driver.close()
     console.print(f"Schema applied: {count} constraints and indexes present.")
     return 0
+
+
+async def create_token(settings: Settings, member: str, role: str) -> str:
+    """`tiegraph token create`: a new token (returned once; only its hash is stored)."""
+    from graph.tokens import issue_token
+
+    driver = create_driver(settings)
+    try:
+        await apply_schema(driver, settings.neo4j_database)  # the hash constraint must exist
+        token, _ = await issue_token(
+            GraphRepository(driver, settings.neo4j_database), member, Role.parse(role)
+        )
+    finally:
+        await driver.close()
+    return token
+
+
+async def revoke_token(settings: Settings, ident: str) -> None:
+    """`tiegraph token revoke ID`."""
+    from graph import tokens
+
+    driver = create_driver(settings)
+    try:
+        await tokens.revoke_token(GraphRepository(driver, settings.neo4j_database), ident)
+    finally:
+        await driver.close()
+
+
+async def list_tokens(settings: Settings, out: Console) -> None:
+    """`tiegraph token list`: every token, newest first (never the token itself)."""
+    driver = create_driver(settings)
+    try:
+        stored = await GraphRepository(driver, settings.neo4j_database).tokens()
+    finally:
+        await driver.close()
+    table = Table("id", "role", "member", "created", "revoked")
+    for t in stored:
+        revoked = t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else ""
+        table.add_row(t.id, t.role.label, t.member_email,
+                      t.created_at.isoformat(timespec="seconds"), revoked)  # fmt: skip
+    out.print(table)
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Run the API with JSON logs; behind a proxy, X-Forwarded-* is trusted only from
+    `TIEGRAPH_FORWARDED_ALLOW_IPS`."""
+    import uvicorn
+
+    from app.main import create_app
+    from app.observability import configure_logging
+
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        create_app(settings), host=host or settings.api_host, port=port or settings.api_port,
+        log_config=None, access_log=False, proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )  # fmt: skip
 
 
 def summary_table(report: IngestReport) -> Table:
@@ -125,20 +183,18 @@ def _start_local_services(settings: Settings, console: Console) -> list[ManagedP
 
 def bring_up(settings: Settings, demo: bool, console: Console) -> int:
     """`make run`: start what is missing, load the demo, run worker and API until Ctrl-C."""
-    import uvicorn
-
-    from app.main import create_app
-
     started = _start_local_services(settings, console)
     worker: subprocess.Popen[bytes] | None = None
     try:
         asyncio.run(apply_schema_now(settings, console))
         if demo:
             asyncio.run(load_demo(settings, console))
+            token = asyncio.run(create_token(settings, f"admin@{DEMO_FIRM_DOMAIN}", "admin"))
+            console.print(f"Admin token for trying the API (Authorization: Bearer ...): {token}")
         worker = subprocess.Popen([sys.executable, "-m", "tiegraph.cli", "worker"])
         url = f"http://{settings.api_host}:{settings.api_port}/graphql"
         console.print(f"[bold green]tiegraph is up.[/] GraphQL: {url}  (Ctrl-C stops everything)")
-        uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
+        serve(settings)
     finally:
         if worker is not None:
             worker.terminate()

@@ -27,3 +27,21 @@ class Unavailable(TiegraphError):
     """A service tiegraph depends on (Neo4j, Redis) cannot be reached."""
 
     code = "UNAVAILABLE"
+
+
+class Unauthenticated(TiegraphError):
+    """No bearer token, or one that is unknown or revoked."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(TiegraphError):
+    """The caller's role may not do this."""
+
+    code = "FORBIDDEN"
+
+
+class LimitExceeded(TiegraphError):
+    """The request is too large or too slow: depth, aliases, tokens, page size or time."""
+
+    code = "LIMIT"

@@ -29,12 +29,30 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = Field(default=3600, ge=1)
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # API limits: every one of them answers with code LIMIT, never a 500.
+    max_page_size: int = Field(default=100, ge=1, le=10_000)
+    request_timeout_seconds: float = Field(default=30.0, gt=0)
+    max_query_depth: int = Field(default=12, ge=1)
+    max_aliases: int = Field(default=15, ge=0)
+    max_query_tokens: int = Field(default=2000, ge=10)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_level: str = "INFO"
+    # Who may set X-Forwarded-For/-Proto (the reverse proxy); "*" trusts everyone.
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @field_validator("firm_domains", mode="before")
     @classmethod
     def _split_domains(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # Origins keep their case and scheme: they are compared verbatim by browsers.
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @property

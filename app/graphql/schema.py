@@ -1,13 +1,17 @@
 """The GraphQL schema. Each resolver translates arguments, calls one function, wraps the result."""
 
 from datetime import datetime
+from functools import partial
 
 import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from app.auth import Authorization
 from app.errors import ErrorCodes
 from app.graphql.context import Context
+from app.graphql.types.access import ApiToken, CreatedToken, Erasure, Me
 from app.graphql.types.health import AccountHealth, ContactHealth
 from app.graphql.types.ingest import IngestJob, IngestResult, InteractionInput
 from app.graphql.types.intelligence import (
@@ -18,21 +22,39 @@ from app.graphql.types.intelligence import (
     IntroRoute,
     ThreadedAccountConnection,
 )
+from app.graphql.types.pages import Connection, checked_first, connection, page_window
 from app.graphql.types.profile import ProfileUpdate
 from app.graphql.types.tie import Tie
 from app.graphql.types.ties import Account, TeamTie
-from graph import attention, departure, health, influence, insights, routes, threads
+from app.observability import GraphQLMetrics, record_ingest
+from graph import (
+    attention,
+    departure,
+    erasure,
+    health,
+    influence,
+    insights,
+    routes,
+    threads,
+    tokens,
+)
 from graph.profiles import update_profile
 from ingest.jobs import job_report
 from ingest.jsonl import records_from_wire
 from ingest.pipeline import Ingestor
+from tiegraph.access import Role
 from tiegraph.errors import BadInput, NotFound
+from tiegraph.settings import Settings
 
 MAX_INTERACTIONS_PER_CALL = 10_000
 
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="The caller: whose token this is and its role.")
+    async def me(self, info: Info[Context, None]) -> Me:
+        return Me.from_domain(await info.context.authenticated())
+
     @strawberry.field(description="Team members who know this contact, strongest tie first.")
     async def who_knows(self, info: Info[Context, None], email: str) -> list[TeamTie]:
         ties = await insights.who_knows(info.context.repo, email)
@@ -92,8 +114,9 @@ class Query:
         target_domain: str | None = None,
         first: int = 5,
     ) -> list[IntroRoute]:
+        size = checked_first(first, info.context.settings.max_page_size)
         found = await routes.warm_intro_routes(
-            info.context.repo, requester_email, target_email, target_domain, first
+            info.context.repo, requester_email, target_email, target_domain, size
         )
         return [IntroRoute.from_domain(r) for r in found]
 
@@ -109,8 +132,9 @@ class Query:
         first: int = 10,
         after: str | None = None,
     ) -> ThreadedAccountConnection:
+        size = checked_first(first, info.context.settings.max_page_size)
         page = await threads.single_threaded_accounts(
-            info.context.repo, min_annual_value, tier, first, after
+            info.context.repo, min_annual_value, tier, size, after
         )
         return ThreadedAccountConnection.from_domain(page)
 
@@ -138,8 +162,21 @@ class Query:
     async def attention_feed(
         self, info: Info[Context, None], member_email: str | None = None, first: int = 20
     ) -> list[AttentionItem]:
-        items = await attention.attention_feed(info.context.repo, member_email, first)
+        size = checked_first(first, info.context.settings.max_page_size)
+        items = await attention.attention_feed(info.context.repo, member_email, size)
         return [AttentionItem.from_domain(i) for i in items]
+
+    @strawberry.field(description="Accounts in domain order, a page at a time.")
+    async def accounts(
+        self, info: Info[Context, None], first: int = 20, after: str | None = None
+    ) -> Connection[Account]:
+        start, size = page_window(first, after, info.context.settings.max_page_size)
+        views = await insights.accounts_page(info.context.repo, start, size + 1)
+        return connection(views, size, lambda v: v.domain, Account.from_domain)
+
+    @strawberry.field(description="Every API token, newest first (never the tokens themselves).")
+    async def api_tokens(self, info: Info[Context, None]) -> list[ApiToken]:
+        return [ApiToken.from_domain(t) for t in await info.context.repo.tokens()]
 
 
 @strawberry.type
@@ -158,7 +195,9 @@ class Mutation:
             )
         records = records_from_wire([i.to_wire() for i in interactions], "interactions")
         ingestor = Ingestor.for_settings(info.context.repo, info.context.settings)
-        return IngestResult.from_domain(await ingestor.run(records))
+        report = await ingestor.run(records)
+        record_ingest(report)
+        return IngestResult.from_domain(report)
 
     @strawberry.mutation(
         description="Change the scoring profile (only the given fields); queues a rescore of "
@@ -174,5 +213,49 @@ class Mutation:
             version=version, rescore_job_id=job, profile=JSON(profile.model_dump(mode="json"))
         )
 
+    @strawberry.mutation(description="A new API token for a team member; shown once.")
+    async def create_token(
+        self, info: Info[Context, None], member_email: str, role: Role
+    ) -> CreatedToken:
+        token, stored = await tokens.issue_token(info.context.repo, member_email, role)
+        return CreatedToken(token=token, info=ApiToken.from_domain(stored))
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ErrorCodes])
+    @strawberry.mutation(description="Revoke a token by its id; it stops working at once.")
+    async def revoke_token(self, info: Info[Context, None], id: str) -> ApiToken:
+        return ApiToken.from_domain(await tokens.revoke_token(info.context.repo, id))
+
+    @strawberry.mutation(
+        description="Erase a contact: the person, their aliases and their place in every "
+        "interaction; ties they shared interactions with are rebuilt without them, and the "
+        "address is listed so later ingestion drops it (restoreErasedAddress undoes that)."
+    )
+    async def erase_contact(self, info: Info[Context, None], email: str) -> Erasure:
+        firm = tuple(info.context.settings.firm_domains)
+        return Erasure.from_domain(await erasure.erase_contact(info.context.repo, email, firm))
+
+    @strawberry.mutation(description="Take an address off the erasure list; true if it was on.")
+    async def restore_erased_address(self, info: Info[Context, None], email: str) -> bool:
+        return await erasure.restore_address(info.context.repo, email)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with the limits of `settings`. Extensions are given as factories, so each
+    operation gets fresh ones; ErrorCodes comes last so it sees (and codes) the errors of every
+    other extension."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+            partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+            Authorization,
+            GraphQLMetrics,
+            ErrorCodes,
+        ],
+    )
+
+
+def schema_sdl() -> str:
+    """The schema in SDL, as committed in `schema.graphql` (`make schema` rewrites it)."""
+    return str(build_schema(Settings())) + "\n"

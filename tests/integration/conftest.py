@@ -1,16 +1,20 @@
 """One driver for the whole session, the schema applied once, the graph emptied per test."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from neo4j import AsyncDriver
 
 from app.main import create_app
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
+from graph.tokens import issue_token
 from ingest.pipeline import Ingestor
+from tiegraph.access import Role
 from tiegraph.settings import Settings
 
 
@@ -42,11 +46,59 @@ def ingestor(repo: GraphRepository, settings: Settings) -> Ingestor:
     return Ingestor.for_settings(repo, settings)
 
 
+ADMIN_EMAIL = "admin@firm.test"
+MANAGER_EMAIL = "manager@firm.test"
+REP_EMAIL = "rep@firm.test"
+
+
 @pytest.fixture
-async def api(settings: Settings, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """The real app (lifespan included) over ASGI, with uploads under the test's tmp_path."""
+async def app(settings: Settings, tmp_path: Path) -> AsyncIterator[FastAPI]:
+    """The real app with its lifespan running, uploads under the test's tmp_path."""
     app = create_app(settings.model_copy(update={"data_dir": tmp_path}))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://tiegraph") as client:
-            yield client
+        yield app
+
+
+@asynccontextmanager
+async def client(app: FastAPI, token: str | None) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client over ASGI, sending `token` as its bearer token (none when None)."""
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://tiegraph", headers=headers
+    ) as http:
+        yield http
+
+
+async def token_for(repo: GraphRepository, role: Role, member: str) -> str:
+    """A fresh token, created through the repository as `tiegraph token create` does."""
+    token, _ = await issue_token(repo, member, role)
+    return token
+
+
+@pytest.fixture
+async def api(app: FastAPI, repo: GraphRepository) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app (lifespan included) over ASGI, as an admin (may do everything)."""
+    async with client(app, await token_for(repo, Role.ADMIN, ADMIN_EMAIL)) as http:
+        yield http
+
+
+@pytest.fixture
+async def manager_api(app: FastAPI, repo: GraphRepository) -> AsyncIterator[httpx.AsyncClient]:
+    """The same app as a manager."""
+    async with client(app, await token_for(repo, Role.MANAGER, MANAGER_EMAIL)) as http:
+        yield http
+
+
+@pytest.fixture
+async def rep_api(app: FastAPI, repo: GraphRepository) -> AsyncIterator[httpx.AsyncClient]:
+    """The same app as the rep `rep@firm.test`."""
+    async with client(app, await token_for(repo, Role.REP, REP_EMAIL)) as http:
+        yield http
+
+
+@pytest.fixture
+async def anonymous_api(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The same app without any token."""
+    async with client(app, None) as http:
+        yield http

@@ -57,12 +57,12 @@ async def test_account_lists_contacts_and_who_knows_them(api: httpx.AsyncClient)
         interaction("a2", "bob@firm.test", ["sue@acme.com"], "email", 10),
     ]
     await gql(api, INGEST, items=items)
-    query = """query { account(domain: "ACME.com") { domain contacts {
-        contact { email } knownBy { member { email } strength { label } } } } }"""
+    query = """query { account(domain: "ACME.com") { domain contacts { edges { node {
+        contact { email } knownBy { member { email } strength { label } } } } } } }"""
     account = (await gql(api, query))["data"]["account"]
     assert account["domain"] == "acme.com"
-    known = {c["contact"]["email"]: [k["member"]["email"] for k in c["knownBy"]]
-             for c in account["contacts"]}  # fmt: skip
+    known = {e["node"]["contact"]["email"]: [k["member"]["email"] for k in e["node"]["knownBy"]]
+             for e in account["contacts"]["edges"]}  # fmt: skip
     assert known == {"joe@acme.com": ["ann@firm.test"],
                      "sue@acme.com": ["ann@firm.test", "bob@firm.test"]}  # fmt: skip
 

@@ -6,6 +6,7 @@ from typing import Self
 import strawberry
 
 from app.graphql.types.health import ActiveContact, SingleThread
+from app.graphql.types.pages import PageInfo
 from app.graphql.types.ties import Evidence, Person
 from graph import departure, influence, threads
 from scoring import attention, routes
@@ -109,12 +110,6 @@ class ThreadedAccount:
 class ThreadedAccountEdge:
     cursor: str
     node: ThreadedAccount
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
 
 
 @strawberry.type(description="Single-threaded accounts, highest value at risk first.")

@@ -4,7 +4,10 @@ from datetime import datetime
 from typing import Any, Self
 
 import strawberry
+from strawberry.types import Info
 
+from app.graphql.context import Context
+from app.graphql.types.pages import Connection, connection, page_window
 from graph.insights import AccountView, ContactView, KnownBy
 from scoring import strength as scoring
 from scoring import tie_model
@@ -30,11 +33,17 @@ class Person:
 class Component:
     name: str
     value: float | None
-    explanation: str
+    explanation: str | None = strawberry.field(
+        description="Null when it would date the interactions of a tie the caller may not see "
+        "in detail (a rep, on a colleague's tie)."
+    )
+    # The team member whose tie this describes: app.auth hides interaction detail by it.
+    holder: strawberry.Private[str | None] = None
 
     @classmethod
-    def from_domain(cls, component: ScoreComponent) -> Self:
-        return cls(name=component.name, value=component.value, explanation=component.explanation)
+    def from_domain(cls, component: ScoreComponent, holder: str | None = None) -> Self:
+        return cls(name=component.name, value=component.value,
+                   explanation=component.explanation, holder=holder)  # fmt: skip
 
 
 @strawberry.type(description="A count of interactions of one kind.")
@@ -61,16 +70,17 @@ class Evidence:
     recent_counts: list[KindCount] | None = strawberry.field(
         description="Counts by kind in the 90 days before the score's moment, when scanned."
     )
+    holder: strawberry.Private[str | None] = None
 
     @classmethod
-    def from_domain(cls, evidence: TieEvidence) -> Self:
+    def from_domain(cls, evidence: TieEvidence, holder: str | None = None) -> Self:
         return cls(
             first_at=evidence.first_at, last_at=evidence.last_at,
             last_two_way_at=evidence.last_two_way_at,
             interaction_count=evidence.interaction_count,
             declined_count=evidence.declined_count, median_reply=evidence.median_reply,
             counts=_kind_counts(evidence.counts) or [],
-            recent_counts=_kind_counts(evidence.recent_counts),
+            recent_counts=_kind_counts(evidence.recent_counts), holder=holder,
         )  # fmt: skip
 
 
@@ -84,12 +94,13 @@ class Strength:
     evidence: Evidence
 
     @classmethod
-    def from_domain(cls, strength: TieScore) -> Self:
+    def from_domain(cls, strength: TieScore, holder: str | None = None) -> Self:
+        """`holder`: the team member whose tie this is (None hides detail from reps)."""
         return cls(
             score=strength.score, label=strength.label, colour=strength.colour,
             trend=strength.trend,
-            components=[Component.from_domain(c) for c in strength.components],
-            evidence=Evidence.from_domain(strength.evidence),
+            components=[Component.from_domain(c, holder) for c in strength.components],
+            evidence=Evidence.from_domain(strength.evidence, holder),
         )  # fmt: skip
 
 
@@ -104,16 +115,19 @@ class TeamTie:
         description="This member's score as a percentage of all members' scores for the "
         "contact (0-100, to 0.1)."
     )
+    holder: strawberry.Private[str | None] = None
 
     @classmethod
     def from_domain(cls, known: KnownBy) -> Self:
+        holder = known.member.email
         return cls(
             member=Person.from_domain(known.member),
-            strength=Strength.from_domain(known.strength),
+            strength=Strength.from_domain(known.strength, holder),
             last_interaction_at=known.last_interaction_at,
             last_two_way_at=known.last_two_way_at,
             interaction_count=known.interaction_count,
             share=known.share,
+            holder=holder,
         )
 
 
@@ -136,14 +150,17 @@ class Account:
     name: str | None
     tier: str | None
     annual_value: float | None
-    contacts: list[ContactTies]
+
+    @strawberry.field(description="The account's contacts in email order, each with who knows "
+                      "them; one query for the contacts of every account on a page.")  # fmt: skip
+    async def contacts(
+        self, info: Info[Context, None], first: int = 20, after: str | None = None
+    ) -> Connection[ContactTies]:
+        start, size = page_window(first, after, info.context.settings.max_page_size)
+        views = await info.context.contact_pages.load((self.domain, start, size + 1))
+        return connection(views, size, lambda v: v.contact.email, ContactTies.from_domain)
 
     @classmethod
     def from_domain(cls, view: AccountView) -> Self:
-        return cls(
-            domain=view.domain,
-            name=view.name,
-            tier=view.tier,
-            annual_value=view.annual_value,
-            contacts=[ContactTies.from_domain(c) for c in view.contacts],
-        )
+        return cls(domain=view.domain, name=view.name, tier=view.tier,
+                   annual_value=view.annual_value)  # fmt: skip

@@ -1,0 +1,158 @@
+"""The one place that decides who may do what.
+
+Every GraphQL root field and every REST route has a minimum role in a table below; a field or
+route missing from its table is denied to everyone (a test fails until it gets an entry). Reps
+see any colleague's tie as labels, scores and counts, but the times of individual interactions
+only on ties they hold: those fields are listed in INTERACTION_DETAIL and come back null.
+"""
+
+from collections.abc import Awaitable, Callable
+from inspect import isawaitable
+from typing import Any
+
+from fastapi import Request
+from graphql import GraphQLResolveInfo
+from strawberry.extensions import SchemaExtension
+
+from app.graphql.context import Context
+from graph.tokens import authenticate
+from tiegraph.access import Role, Viewer
+from tiegraph.errors import Forbidden
+
+Info = GraphQLResolveInfo  # graphql-core's, as extensions receive it (not strawberry's Info)
+
+# Minimum role per GraphQL root field ("Type.field" as in the schema).
+GRAPHQL_ROLES: dict[str, Role] = {
+    "Query.me": Role.REP,
+    "Query.whoKnows": Role.REP,
+    "Query.tie": Role.REP,
+    "Query.account": Role.REP,
+    "Query.accounts": Role.REP,
+    "Query.scoringProfile": Role.REP,
+    "Query.accountHealth": Role.MANAGER,
+    "Query.contactHealth": Role.MANAGER,
+    # Finding a way in through a colleague is what reps come for; hops show labels and counts,
+    # and their dates follow INTERACTION_DETAIL like every other tie.
+    "Query.warmIntroRoutes": Role.REP,
+    "Query.influenceMap": Role.REP,
+    "Query.influencePath": Role.REP,
+    # A rep's own feed (see SELF_SCOPED); the team's or a colleague's is a manager's view.
+    "Query.attentionFeed": Role.REP,
+    # Book-wide risk and "what if this person left" are management questions.
+    "Query.singleThreadedAccounts": Role.MANAGER,
+    "Query.departureImpact": Role.MANAGER,
+    "Query.ingestJob": Role.ADMIN,
+    "Query.apiTokens": Role.ADMIN,
+    "Mutation.ingestInteractions": Role.ADMIN,
+    "Mutation.updateScoringProfile": Role.ADMIN,
+    "Mutation.createToken": Role.ADMIN,
+    "Mutation.revokeToken": Role.ADMIN,
+    "Mutation.eraseContact": Role.ADMIN,
+    "Mutation.restoreErasedAddress": Role.ADMIN,
+}
+
+# Minimum role per REST route (method, path template). /healthz and /readyz are public, and so
+# are the API's descriptions (/openapi.json, /docs, and the GraphiQL page at GET /graphql):
+# they hold no data. GraphQL operations are checked field by field with GRAPHQL_ROLES.
+REST_ROLES: dict[tuple[str, str], Role] = {
+    ("POST", "/ingest"): Role.ADMIN,
+    ("GET", "/jobs/{job_id}"): Role.ADMIN,
+    ("GET", "/metrics"): Role.REP,
+}
+# Root fields a role below manager may call only about themselves: the argument named here
+# must be the caller's own member address (leaving it out means "the whole team": refused).
+SELF_SCOPED: dict[str, str] = {"Query.attentionFeed": "memberEmail"}
+
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect",
+                          "/redoc"})  # fmt: skip
+GRAPHQL_PATH = "/graphql"
+
+# Fields that date or name individual interactions. A rep gets them only on their own ties
+# (the object's `holder` is the rep); anyone else's, or an object without a holder, gives null.
+INTERACTION_DETAIL: frozenset[tuple[str, str]] = frozenset({
+    ("Evidence", "firstAt"), ("Evidence", "lastAt"), ("Evidence", "lastTwoWayAt"),
+    ("TeamTie", "lastInteractionAt"), ("TeamTie", "lastTwoWayAt"),
+    ("Component", "explanation"),
+})  # fmt: skip
+
+
+def required_role(type_name: str, field_name: str) -> Role | None:
+    """The minimum role for a root field, or None when it has no entry (denied)."""
+    return GRAPHQL_ROLES.get(f"{type_name}.{field_name}")
+
+
+def check(viewer: Viewer, needed: Role | None, what: str) -> None:
+    """Raise Forbidden unless `viewer` holds `needed` (None: nobody may)."""
+    if needed is None:
+        raise Forbidden(f"{what} is not open to any role")
+    if not viewer.at_least(needed):
+        raise Forbidden(f"{what} needs the {needed.label} role; this token is {viewer.role.label}")
+
+
+def check_scope(viewer: Viewer, field: str, arguments: dict[str, Any]) -> None:
+    """Raise Forbidden when a rep asks a self-scoped field about someone else."""
+    argument = SELF_SCOPED.get(field)
+    if argument is None or viewer.at_least(Role.MANAGER):
+        return
+    asked = arguments.get(argument)
+    if not isinstance(asked, str) or asked.strip().lower() != viewer.member_email:
+        raise Forbidden(f"{field} for anyone but yourself ({argument}) needs the manager role")
+
+
+def sees_detail(viewer: Viewer | None, holder: str | None) -> bool:
+    """Whether `viewer` may see interaction times on a tie held by `holder`."""
+    if viewer is None:
+        return False
+    return viewer.at_least(Role.MANAGER) or (holder is not None and holder == viewer.member_email)
+
+
+async def _guarded(
+    next_: Callable[..., Any],
+    root: Any,
+    info: "GraphQLResolveInfo[Context]",
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    context: Context = info.context
+    viewer = await context.authenticated()
+    name = info.field_name
+    if not name.startswith("__"):  # introspection: any valid token
+        field = f"{info.parent_type.name}.{name}"
+        check(viewer, required_role(info.parent_type.name, name), field)
+        check_scope(viewer, field, kwargs)
+    result = next_(root, info, *args, **kwargs)
+    return await result if isawaitable(result) else result
+
+
+class Authorization(SchemaExtension):
+    """Applies the tables above to every GraphQL operation: root fields by role, interaction
+    detail by holder."""
+
+    def resolve(
+        self, _next: Callable[..., Any], root: Any, info: Info, *args: Any,
+        **kwargs: Any,
+    ) -> Any | Awaitable[Any]:  # fmt: skip
+        """Check root fields; null interaction detail the caller may not see."""
+        if info.path.prev is None:
+            return _guarded(_next, root, info, *args, **kwargs)
+        if (info.parent_type.name, info.field_name) in INTERACTION_DETAIL:
+            context: Context = info.context
+            if not sees_detail(context.viewer, getattr(root, "holder", None)):
+                return None
+        return _next(root, info, *args, **kwargs)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, or None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def authorize_rest(request: Request) -> Viewer:
+    """The REST dependency: a valid token whose role the route's table entry allows."""
+    viewer = await authenticate(
+        request.app.state.repo, bearer_token(request.headers.get("authorization"))
+    )
+    path = getattr(request.scope.get("route"), "path", request.url.path)
+    check(viewer, REST_ROLES.get((request.method, path)), f"{request.method} {path}")
+    return viewer

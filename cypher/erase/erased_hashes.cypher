@@ -1,0 +1,3 @@
+// The erasure list, read once at the start of an ingestion run.
+MATCH (x:ErasedAddress)
+RETURN x.hash AS hash

@@ -1,0 +1,137 @@
+"""Erasing a contact: the person, their aliases and their place in every interaction go, the
+ties they shared an interaction with are rebuilt without them, and their addresses join the
+erasure list (as hashes) so ingestion drops them from then on.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from graph.models import ErasurePlan
+from graph.records import epoch_ms
+from graph.repository import GraphRepository
+from ingest.batch import Row
+from ingest.policy import IngestPolicy
+from ingest.tie_events import TieKey, tie_events
+from ingest.ties import fold_ties
+from tiegraph.access import address_hash
+from tiegraph.domain import InteractionRecord, PersonKind, TieType
+from tiegraph.errors import BadInput
+from tiegraph.identity import normalise_address, person_kind
+
+
+class ErasureReport(BaseModel):
+    """What an erasure did."""
+
+    model_config = ConfigDict(frozen=True)
+
+    address: str
+    person_found: bool
+    interactions_rewritten: int
+    interactions_deleted: int
+    ties_rebuilt: int
+
+
+def strip_addresses(
+    records: Iterable[InteractionRecord], gone: set[str]
+) -> tuple[list[InteractionRecord], list[str]]:
+    """The records without the `gone` participants, and the ids of those left with fewer than
+    two people (an interaction with nobody to tie is not kept, as at ingest)."""
+    kept: list[InteractionRecord] = []
+    deleted: list[str] = []
+    for record in records:
+        rest = _without(record, gone)
+        if len(rest.participants) < 2:
+            deleted.append(record.external_id)
+        else:
+            kept.append(rest)
+    return kept, deleted
+
+
+def _without(record: InteractionRecord, gone: set[str]) -> InteractionRecord:
+    rest = tuple(p for p in record.participants if p.email not in gone)
+    return record.model_copy(update={"participants": rest})
+
+
+def _kinds(records: Iterable[InteractionRecord], policy: IngestPolicy) -> dict[str, PersonKind]:
+    emails = {p.email for r in records for p in r.participants}
+    return {e: person_kind(e, policy.firm_domain_set) for e in emails}
+
+
+def touched_ties(records: Sequence[InteractionRecord], policy: IngestPolicy) -> set[TieKey]:
+    """Every tie these interactions feed: the ties an erasure must rebuild."""
+    kinds = _kinds(records, policy)
+    return {key for r in records for key, _ in tie_events(r, kinds, policy, None)}
+
+
+def _rewrite_row(record: InteractionRecord) -> Row:
+    return {
+        "id": record.external_id,
+        "participants": [p.email for p in record.participants],
+        "roles": [p.role.value for p in record.participants],
+        "responses": [p.response.value if p.response else "" for p in record.participants],
+    }
+
+
+async def _rebuilt_ties(
+    repo: GraphRepository, keys: set[TieKey], cleaned: list[InteractionRecord],
+    deleted: list[str], gone: set[str], policy: IngestPolicy,
+) -> dict[TieType, list[Row]]:  # fmt: skip
+    """The touched ties rebuilt from every interaction between their two people, with the
+    erased person already taken out of them."""
+    pairs = sorted({(a, b) for _, a, b in keys})
+    replay = {r.external_id: r for r in await repo.pair_interactions(pairs)} if pairs else {}
+    replay.update({r.external_id: r for r in cleaned})
+    for ident in deleted:
+        replay.pop(ident, None)
+    wanted = {r.in_reply_to for r in replay.values() if r.in_reply_to} - replay.keys()
+    stored = await repo.stored_interactions(sorted(wanted)) if wanted else {}
+    parents = {i: _without(r, gone) for i, r in stored.items()} | replay
+    records = list(replay.values())
+    folded = fold_ties(records, _kinds(records, policy), policy, parents=parents)
+    return {
+        tie_type: [row for row in rows if (tie_type, row["a"], row["b"]) in keys]
+        for tie_type, rows in folded.items()
+    }
+
+
+async def erase_contact(
+    repo: GraphRepository, email: str, firm_domains: tuple[str, ...]
+) -> ErasureReport:
+    """Erase the contact `email` names (directly or as an alias) and list their addresses.
+
+    An address nobody holds is still listed, so it never arrives later. A team member is not
+    erased this way (they are part of the firm's roster).
+    """
+    address = normalise_address(email)
+    if address is None:
+        raise BadInput(f"{email!r} is not an email address", location="email")
+    target = await repo.erasure_target(address)
+    if target is not None and "TeamMember" in target[1]:
+        raise BadInput("a team member, not a contact; take them off the roster", location="email")
+    person, aliases = (target[0], target[2]) if target else (address, [])
+    gone = {address, person, *aliases}
+    policy = IngestPolicy(firm_domains=firm_domains, profile=await repo.scoring_profile())
+    cleaned, deleted = strip_addresses(await repo.interactions_with(sorted(gone)), gone)
+    keys = touched_ties(cleaned, policy)
+    ties = await _rebuilt_ties(repo, keys, cleaned, deleted, gone, policy)
+    plan = ErasurePlan(
+        email=person, hashes=tuple(sorted(address_hash(a) for a in gone)),
+        erased_ms=epoch_ms(datetime.now(UTC)), rewritten=[_rewrite_row(r) for r in cleaned],
+        deleted_interactions=tuple(deleted), pairs=tuple(sorted({(a, b) for _, a, b in keys})),
+        ties=ties,
+    )  # fmt: skip
+    await repo.apply_erasure(plan)
+    return ErasureReport(
+        address=address, person_found=target is not None, interactions_rewritten=len(cleaned),
+        interactions_deleted=len(deleted), ties_rebuilt=sum(len(r) for r in ties.values()),
+    )  # fmt: skip
+
+
+async def restore_address(repo: GraphRepository, email: str) -> bool:
+    """Take an address off the erasure list (ingest accepts it again); False if it was not on."""
+    address = normalise_address(email)
+    if address is None:
+        raise BadInput(f"{email!r} is not an email address", location="email")
+    return await repo.unlist_erased(address_hash(address))

@@ -1,0 +1,40 @@
+"""API tokens: issue, authenticate, list and revoke. Only a token's hash reaches the graph."""
+
+from datetime import UTC, datetime
+
+from graph.repository import GraphRepository
+from tiegraph.access import ApiToken, Role, Viewer, new_token, token_hash, token_id
+from tiegraph.errors import BadInput, NotFound, Unauthenticated
+from tiegraph.identity import normalise_address
+
+
+async def issue_token(repo: GraphRepository, member_email: str, role: Role) -> tuple[str, ApiToken]:
+    """A new token for `member_email` with `role`: the token (show it once) and what is stored."""
+    member = normalise_address(member_email)
+    if member is None:
+        raise BadInput(f"{member_email!r} is not an email address", location="member")
+    token = new_token()
+    hashed = token_hash(token)
+    stored = ApiToken(
+        id=token_id(hashed), role=role, member_email=member, created_at=datetime.now(UTC)
+    )
+    await repo.create_token(stored, hashed)
+    return token, stored
+
+
+async def authenticate(repo: GraphRepository, token: str | None) -> Viewer:
+    """The caller a bearer token stands for; Unauthenticated for none, unknown or revoked."""
+    if not token:
+        raise Unauthenticated("send a bearer token: Authorization: Bearer <token>")
+    stored = await repo.token_by_hash(token_hash(token))
+    if stored is None or stored.revoked_at is not None:
+        raise Unauthenticated("the bearer token is unknown or revoked")
+    return Viewer(token_id=stored.id, role=stored.role, member_email=stored.member_email)
+
+
+async def revoke_token(repo: GraphRepository, ident: str) -> ApiToken:
+    """Revoke the token with public id `ident`; NotFound when there is none."""
+    revoked = await repo.revoke_token(ident.strip(), datetime.now(UTC))
+    if revoked is None:
+        raise NotFound(f"no token with the id {ident.strip()}")
+    return revoked

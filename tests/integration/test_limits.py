@@ -1,0 +1,107 @@
+"""Limits answer with code LIMIT (or BAD_INPUT for a malformed page), never a 500."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from app.main import create_app
+from graph.repository import GraphRepository
+from ingest.pipeline import Ingestor
+from tests.integration.apihelp import codes, gql, record
+from tests.integration.conftest import client, token_for
+from tiegraph.access import Role
+from tiegraph.settings import Settings
+
+
+@asynccontextmanager
+async def admin_client(
+    settings: Settings, tmp_path: Path, repo: GraphRepository, **limits: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An admin client of an app with these settings changed."""
+    app = create_app(settings.model_copy(update={"data_dir": tmp_path, **limits}))
+    token = await token_for(repo, Role.ADMIN, "admin@firm.test")
+    async with app.router.lifespan_context(app), client(app, token) as http:
+        yield http
+
+
+async def test_depth_aliases_and_tokens_are_limited(
+    settings: Settings, tmp_path: Path, repo: GraphRepository
+) -> None:
+    limits = {"max_query_depth": 4, "max_aliases": 2, "max_query_tokens": 40}
+    async with admin_client(settings, tmp_path, repo, **limits) as http:
+        shallow = "{ accounts { edges { node { domain } } } }"
+        assert "errors" not in await gql(http, shallow)
+        deep = (
+            "{ accounts { edges { node { contacts { edges { node { contact { email } } } } } } } }"
+        )
+        body = await gql(http, deep)
+        assert codes(body) == ["LIMIT"]
+        assert "depth" in body["errors"][0]["message"]
+        assert codes(await gql(http, "{ a: me { role } b: me { role } c: me { role } }")) == [
+            "LIMIT"
+        ]
+        many = "{ " + " ".join("me { role memberEmail tokenId }" for _ in range(10)) + " }"
+        assert codes(await gql(http, many)) == ["LIMIT"]
+
+
+async def test_page_size_is_limited_and_cursors_checked(api: httpx.AsyncClient) -> None:
+    too_many = await gql(api, "{ accounts(first: 101) { edges { cursor } } }")
+    assert codes(too_many) == ["LIMIT"]
+    assert "at most 100" in too_many["errors"][0]["message"]
+    assert codes(await gql(api, "{ accounts(first: 0) { edges { cursor } } }")) == ["BAD_INPUT"]
+    bogus = await gql(api, '{ accounts(after: "not-ours") { edges { cursor } } }')
+    assert codes(bogus) == ["BAD_INPUT"]
+
+
+async def test_accounts_page_with_cursors(api: httpx.AsyncClient, ingestor: Ingestor) -> None:
+    await ingestor.run([record(f"p{i}", "ann@firm.test", [f"c@acct{i}.com"], 3) for i in range(5)])
+    query = """query($after: String) { accounts(first: 2, after: $after) {
+      edges { cursor node { domain } } pageInfo { hasNextPage endCursor } } }"""
+    seen, after, pages = [], None, 0
+    while True:
+        page = (await gql(api, query, after=after))["data"]["accounts"]
+        seen += [e["node"]["domain"] for e in page["edges"]]
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [f"acct{i}.com" for i in range(5)]
+    assert pages == 3
+
+
+async def test_a_slow_request_times_out_with_limit(
+    settings: Settings, tmp_path: Path, repo: GraphRepository
+) -> None:
+    # One millisecond is shorter than any round trip to Neo4j: every data request times out.
+    async with admin_client(settings, tmp_path, repo, request_timeout_seconds=0.001) as http:
+        body = await gql(http, '{ whoKnows(email: "joe@acme.com") { member { email } } }')
+        assert codes(body) == ["LIMIT"]
+        assert body["data"] is None
+        rest = await http.get("/jobs/abc")
+        assert rest.status_code == 429
+        assert rest.json()["error"]["code"] == "LIMIT"
+        assert (await http.get("/healthz")).status_code == 200
+
+
+async def test_account_page_of_50_is_a_handful_of_queries(
+    app: FastAPI, api: httpx.AsyncClient, ingestor: Ingestor
+) -> None:
+    await ingestor.run([
+        record(f"q{i}-{j}", f"m{j}@firm.test", [f"c{j}@acct{i:02d}.com"], 3)
+        for i in range(50) for j in range(2)
+    ])  # fmt: skip
+    ran: list[str] = []
+    app.state.repo.observe(ran.append)
+    query = """{ accounts(first: 50) { edges { node { domain contacts(first: 10) {
+      edges { node { contact { email } knownBy { member { email } strength { label } } } } } } } } }"""
+    body = await gql(api, query)
+    edges = body["data"]["accounts"]["edges"]
+    assert len(edges) == 50
+    assert all(len(e["node"]["contacts"]["edges"]) == 2 for e in edges)
+    # The token, the page of accounts, every account's contacts at once, and the profile.
+    assert sorted(ran) == sorted(["auth/token_by_hash", "read/accounts_page",
+                                  "read/account_contacts", "profile/active"])  # fmt: skip

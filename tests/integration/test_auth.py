@@ -226,3 +226,16 @@ async def test_the_tie_query_hides_a_colleagues_dates_from_a_rep(
     assert own["firstAt"]
     assert own["lastAt"]
     assert other == {"firstAt": None, "lastAt": None, "interactionCount": 3}
+
+
+async def test_a_rep_reads_only_their_own_attention_feed(
+    ingestor: Ingestor, rep_api: httpx.AsyncClient, manager_api: httpx.AsyncClient
+) -> None:
+    await seed_firm(ingestor)
+    query = "query($m: String) { attentionFeed(memberEmail: $m) { reason } }"
+    assert (await gql(rep_api, query, m="REP@firm.test")).get("errors") is None
+    for someone_else in ("ann@firm.test", None):  # a colleague's feed, or the team's
+        body = await gql(rep_api, query, m=someone_else)
+        assert codes(body) == ["FORBIDDEN"], someone_else
+        assert "needs the manager role" in body["errors"][0]["message"]
+        assert (await gql(manager_api, query, m=someone_else)).get("errors") is None

@@ -26,7 +26,7 @@ from scoring.departure import (
     is_orphaned,
 )
 from scoring.profile import ScoringProfile
-from scoring.tie_model import score_tie
+from scoring.tie_model import quick_score
 from tiegraph.domain import PersonRef
 from tiegraph.errors import NotFound
 
@@ -52,7 +52,7 @@ def _close(
     return [
         CloseContact(
             contact=contact_input(item, None),
-            tie_score=score_tie(to_tie_state(item["association"]), profile, at).score,
+            tie_score=quick_score(to_tie_state(item["association"]), profile, at).score,
         )
         for item in items
     ]

@@ -142,12 +142,21 @@ class GraphRepository:
         tier: str | None,
         after: tuple[float, str] | None,
         limit: int,
+        reach: dict[str, Any],
     ) -> list[dict[str, Any]]:
         """Up to `limit` accounts after the keyset position `after` (value, domain), highest
-        annual value first, with their contacts and KNOWS ties."""
+        annual value first, with the contacts and KNOWS ties that pass the `reach` pre-filter
+        (`graph.common.reach_params`)."""
         value, domain = after if after is not None else (None, None)
         return await self._read("read/account_threads", min_value=min_value, tier=tier,
-                                after_value=value, after_domain=domain, limit=limit)  # fmt: skip
+                                after_value=value, after_domain=domain, limit=limit,
+                                **reach)  # fmt: skip
+
+    async def account_threads_of(self, domains: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The accounts of `domains` by domain, each with all its contacts and KNOWS ties, in
+        the row shape of `account_threads`."""
+        rows = await self._read("read/account_threads_of", domains=list(domains))
+        return {row["account"]["domain"]: row for row in rows}
 
     async def colleague_ties(self, emails: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Each known member of `emails` with their WORKS_WITH ties (colleague and tie maps)."""
@@ -165,11 +174,14 @@ class GraphRepository:
         rows = await self._read("read/shared_accounts", source=source, target=target)
         return rows[0]
 
-    async def departure_neighbourhood(self, member: str) -> dict[str, Any] | None:
-        """The member, the contacts they know (with every tie to them), those contacts'
-        accounts (with all their ties), the member's colleagues and the active profile; None
-        for an unknown member."""
-        rows = await self._read("read/departure_impact", member=member)
+    async def departure_neighbourhood(
+        self, member: str, reach: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The member, the contacts whose tie from them passes the `reach` pre-filter
+        (`graph.common.reach_params`) with every tie to them, those contacts' accounts (with
+        the ties there that pass it) and the member's colleagues; None for an unknown
+        member."""
+        rows = await self._read("read/departure_impact", member=member, **reach)
         return rows[0] if rows else None
 
     async def close_contacts(self, emails: Sequence[str]) -> dict[str, list[dict[str, Any]]]:

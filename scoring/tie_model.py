@@ -724,6 +724,64 @@ def quick_score(state: TieState, profile: ScoringProfile, as_of: datetime) -> Qu
     return QuickScore(score, label_for(score, profile).label, trend_of(state, as_of).trend)
 
 
+# Subtracted from a label's threshold in `reach_bound`: covers rounding scores to one decimal
+# before labelling (0.05) and float differences between Cypher's and Python's arithmetic.
+REACH_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class ReachBound:
+    """Numbers for a pre-filter (in Cypher) that keeps every stored tie whose score at `as_of`
+    could reach a label, so that only those need reading and scoring.
+
+    For a tie with stored sums `weight_fast`, `weight_slow` and last two-way exchange at
+    `last_two_way_ms` (epoch milliseconds), the filter keeps it when
+
+        100 · (1 − exp(−(weight_fast · fast_factor + weight_slow · slow_factor) / saturation))
+            · (floor + (1 − floor) · 2^(−max(at_ms − last_two_way_ms, 0) / recency_ms))
+        ≥ min_score
+
+    with `floor` alone as the second factor when there was no two-way exchange. This is an
+    upper bound of `breakdown(...).score`: the decayed sums and the freshness only fall as the
+    scoring moment moves past `as_of` (it is `max(as_of, last_at)`), the history factor gamma
+    and the decline factor are at most 1, and the base grows with the effective weight. So a
+    tie the filter drops cannot reach the label; `min_score` is the label's lowest threshold
+    less `REACH_MARGIN`.
+    """
+
+    min_score: float
+    fast_factor: float
+    slow_factor: float
+    saturation: float
+    at_ms: int
+    recency_ms: float
+    floor: float
+
+
+def _reach_factor(at: datetime, half_life_days: float) -> float:
+    return decayed_weight_at(1.0, at, half_life_days) * _LN2 / half_life_days * NORMALISING_DAYS
+
+
+def reach_bound(profile: ScoringProfile, as_of: datetime, floor: TieLabel) -> ReachBound | None:
+    """The pre-filter for ties that could be `floor` or better at `as_of` (`ReachBound`); None
+    when every score would be (the lowest band is already at least `floor`)."""
+    rank = {label: r for r, label in enumerate(reversed(TieLabel))}
+    reaching = [b.min_score for b in profile.bands if rank[b.label] >= rank[floor]]
+    lowest = min(b.min_score for b in profile.bands)
+    if not reaching or min(reaching) <= lowest:
+        return None
+    at = _aware_utc(as_of, "as_of")
+    return ReachBound(
+        min_score=min(reaching) - REACH_MARGIN,
+        fast_factor=_reach_factor(at, profile.fast_half_life_days),
+        slow_factor=_reach_factor(at, profile.slow_half_life_days),
+        saturation=profile.saturation,
+        at_ms=int(at.timestamp() * 1000),
+        recency_ms=profile.recency_half_life_days * _SECONDS_PER_DAY * 1000,
+        floor=FRESHNESS_FLOOR,
+    )
+
+
 def score_events(events: Iterable[TieEvent], profile: ScoringProfile, as_of: datetime) -> TieScore:
     """Shorthand for `score_tie(state_delta(events, profile), profile, as_of)`."""
     return score_tie(state_delta(events, profile), profile, as_of)
@@ -731,7 +789,9 @@ def score_events(events: Iterable[TieEvent], profile: ScoringProfile, as_of: dat
 
 __all__ = [
     "EMPTY_STATE",
+    "REACH_MARGIN",
     "QuickScore",
+    "ReachBound",
     "ScoreBreakdown",
     "ScoreComponent",
     "TieEvent",
@@ -748,6 +808,7 @@ __all__ = [
     "median_reply_bucket",
     "quick_score",
     "raw_score",
+    "reach_bound",
     "reply_bucket",
     "score_events",
     "score_tie",

@@ -5,6 +5,8 @@
 // scoring.tie_model.ReachBound, null $reach_score for every tie. A dropped tie cannot be active,
 // so the single-thread rule (scoring/threads.py) reads the same active contacts from this.
 // graph/threads.py pages through and reads the page's accounts whole (account_threads_of).
+// Tie times are returned as epoch microseconds (UTC): the driver's DateTime decoding costs
+// about half a millisecond a value, more than all the rest of a tie (graph.records).
 MATCH (a:Account)
 WHERE ($min_value IS NULL OR a.annual_value >= $min_value)
   AND ($tier IS NULL OR toLower(trim(a.tier)) = $tier)
@@ -25,7 +27,7 @@ CALL (a) {
                         WHEN t.last_two_way_at.epochMillis < $reach_at_ms
                         THEN $reach_at_ms - t.last_two_way_at.epochMillis ELSE 0 END) / $reach_recency_ms)
             END >= $reach_score
-    RETURN collect({member: properties(m), tie: properties(t)}) AS ties
+    RETURN collect({member: properties(m), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond, last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond, last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond}}) AS ties
   }
   WITH c, ties WHERE size(ties) > 0
   RETURN collect({contact: properties(c), ties: ties}) AS contacts

@@ -7,6 +7,8 @@
 // could be active (enough for the thread rules to see what changes; graph/departure.py reads
 // weakened accounts whole afterwards); the member's WORKS_WITH colleagues (for handovers).
 // Rules: scoring/departure.py.
+// Tie times are returned as epoch microseconds (UTC): the driver's DateTime decoding costs
+// about half a millisecond a value, more than all the rest of a tie (graph.records).
 MATCH (leaver:TeamMember {email: $member})
 CALL (leaver) {
   OPTIONAL MATCH (leaver)-[l:KNOWS]->(c:Contact)
@@ -21,7 +23,7 @@ CALL (leaver) {
   WITH c WHERE c IS NOT NULL
   CALL (c) {
     MATCH (m:TeamMember)-[t:KNOWS]->(c)
-    RETURN collect({member: properties(m), tie: properties(t)}) AS ties
+    RETURN collect({member: properties(m), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond, last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond, last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond}}) AS ties
   }
   CALL (c) {
     OPTIONAL MATCH (c)-[:WORKS_AT]->(a:Account)
@@ -52,7 +54,7 @@ CALL (leaver) {
                       WHEN t.last_two_way_at.epochMillis < $reach_at_ms
                       THEN $reach_at_ms - t.last_two_way_at.epochMillis ELSE 0 END) / $reach_recency_ms)
           END >= $reach_score
-      RETURN collect({member: properties(m), tie: properties(t)}) AS ties
+      RETURN collect({member: properties(m), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond, last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond, last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond}}) AS ties
     }
     WITH c, ties WHERE size(ties) > 0
     RETURN collect({contact: properties(c), ties: ties}) AS contacts
@@ -61,6 +63,6 @@ CALL (leaver) {
 }
 CALL (leaver) {
   OPTIONAL MATCH (leaver)-[w:WORKS_WITH]-(o:TeamMember)
-  RETURN collect(CASE WHEN o IS NULL THEN null ELSE {colleague: properties(o), tie: properties(w)} END) AS colleagues
+  RETURN collect(CASE WHEN o IS NULL THEN null ELSE {colleague: properties(o), tie: w {.*, first_at: w.first_at.epochSeconds * 1000000 + w.first_at.microsecond, last_at: w.last_at.epochSeconds * 1000000 + w.last_at.microsecond, last_two_way_at: w.last_two_way_at.epochSeconds * 1000000 + w.last_two_way_at.microsecond}} END) AS colleagues
 }
 RETURN properties(leaver) AS member, contacts, accounts, colleagues

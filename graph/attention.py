@@ -2,7 +2,8 @@
 `scoring.attention`, single threads from `graph.threads`.
 
 Reads: the candidate KNOWS ties of one member or of the team
-(`cypher/read/attention_*_ties`, bounded by time windows), the moves of the few champion-like
+(`cypher/read/attention_*_ties`, bounded by time windows and by an upper bound of the score,
+`scoring.tie_model.ReachBound`), the moves of the few champion-like
 contacts among them (`cypher/read/contacts_moves`), and the most valuable single-threaded
 accounts (`graph.threads`, at most `FEED_THREAD_ACCOUNTS`). With a member, only their own ties
 and the accounts whose thread they hold (or whose thread contact they know) are reported.
@@ -11,7 +12,7 @@ and the accounts whose thread they hold (or whose thread contact they know) are 
 from datetime import datetime, timedelta
 from typing import Any
 
-from graph.common import address, is_current, moment, page_size
+from graph.common import address, is_current, moment, page_size, reach_params
 from graph.health import primary_account
 from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
@@ -19,6 +20,7 @@ from graph.threads import ThreadedAccount, contact_input, single_threaded_accoun
 from scoring.account_health import ContactInput, find_move
 from scoring.attention import (
     FORGET_AFTER_DAYS,
+    KEY_TIE_LABEL,
     MEDIUM_VALUE,
     AttentionItem,
     cold_tie_item,
@@ -41,7 +43,7 @@ FEED_THREAD_ACCOUNTS = 20
 MAX_MOVE_CHECKS = 200
 
 
-def _windows(profile: ScoringProfile, at: datetime) -> dict[str, int]:
+def _windows(profile: ScoringProfile, at: datetime) -> dict[str, Any]:
     def ms(days: float) -> int:
         return int((at - timedelta(days=days)).timestamp() * 1000)
 
@@ -51,6 +53,8 @@ def _windows(profile: ScoringProfile, at: datetime) -> dict[str, int]:
         "forget_ms": ms(FORGET_AFTER_DAYS),
         "recent_ms": ms(RECENT_DAYS),
         "min_two_way": MIN_TWO_WAY,
+        # Cold and rising items need a Good-or-better tie (then or now): the scan's score bound.
+        **reach_params(profile, at, KEY_TIE_LABEL),
     }
 
 

@@ -64,7 +64,9 @@ def reach_params(profile: ScoringProfile, at: datetime, floor: TieLabel) -> dict
     bound = reach_bound(profile, at, floor)
     if bound is None:
         return {"reach_score": None, "reach_fast": 0.0, "reach_slow": 0.0, "reach_saturation": 1.0,
-                "reach_at_ms": 0, "reach_recency_ms": 1.0, "reach_floor": 1.0}  # fmt: skip
+                "reach_at_ms": 0, "reach_recency_ms": 1.0, "reach_floor": 1.0,
+                "reach_fast_norm": 0.0, "reach_slow_norm": 0.0, "reach_fast_ms": 1.0,
+                "reach_slow_ms": 1.0, "reach_epoch_ms": 0}  # fmt: skip
     return {
         "reach_score": bound.min_score,
         "reach_fast": bound.fast_factor,
@@ -73,4 +75,9 @@ def reach_params(profile: ScoringProfile, at: datetime, floor: TieLabel) -> dict
         "reach_at_ms": bound.at_ms,
         "reach_recency_ms": bound.recency_ms,
         "reach_floor": bound.floor,
+        "reach_fast_norm": bound.fast_norm,
+        "reach_slow_norm": bound.slow_norm,
+        "reach_fast_ms": bound.fast_ms,
+        "reach_slow_ms": bound.slow_ms,
+        "reach_epoch_ms": bound.epoch_ms,
     }

@@ -191,10 +191,11 @@ class GraphRepository:
         return {row["email"]: row["close"] for row in rows}
 
     async def attention_ties(
-        self, member: str | None, windows: dict[str, int]
+        self, member: str | None, windows: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Attention-feed candidate ties of one member (or the whole team when None), within
-        the epoch-millisecond bounds `cold_ms`, `forget_ms`, `recent_ms` and `min_two_way`."""
+        the epoch-millisecond bounds `cold_ms`, `forget_ms`, `recent_ms`, `min_two_way` and the
+        `reach_*` score bound (`graph.common.reach_params`)."""
         if member is None:
             return await self._read("read/attention_team_ties", **windows)
         return await self._read("read/attention_member_ties", member=member, **windows)

@@ -200,6 +200,7 @@ def rank_items(items: Iterable[AttentionItem], first: int) -> list[AttentionItem
 __all__ = [
     "FORGET_AFTER_DAYS",
     "HIGH_VALUE",
+    "KEY_TIE_LABEL",
     "MEDIUM_VALUE",
     "AttentionItem",
     "AttentionKind",

@@ -75,6 +75,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from scoring.decay import EPOCH as DECAY_EPOCH
 from scoring.decay import days_since_epoch, decayed_weight_at, epoch_weight
 from scoring.profile import ScoringProfile
 from scoring.strength import LabelBand, TieLabel, band_for
@@ -727,6 +728,7 @@ def quick_score(state: TieState, profile: ScoringProfile, as_of: datetime) -> Qu
 # Subtracted from a label's threshold in `reach_bound`: covers rounding scores to one decimal
 # before labelling (0.05) and float differences between Cypher's and Python's arithmetic.
 REACH_MARGIN = 0.1
+_DAY_MS = _SECONDS_PER_DAY * 1000
 
 
 @dataclass(frozen=True)
@@ -747,6 +749,10 @@ class ReachBound:
     and the decline factor are at most 1, and the base grows with the effective weight. So a
     tie the filter drops cannot reach the label; `min_score` is the label's lowest threshold
     less `REACH_MARGIN`.
+
+    For the score at another moment T of each tie's own (its last two-way exchange, in
+    epoch milliseconds `T_ms`), the factors are `fast_norm · 2^(−(T_ms − epoch_ms) / fast_ms)`
+    (the same for slow) and the freshness factor is at most 1.
     """
 
     min_score: float
@@ -756,6 +762,11 @@ class ReachBound:
     at_ms: int
     recency_ms: float
     floor: float
+    fast_norm: float
+    slow_norm: float
+    fast_ms: float
+    slow_ms: float
+    epoch_ms: int
 
 
 def _reach_factor(at: datetime, half_life_days: float) -> float:
@@ -777,8 +788,13 @@ def reach_bound(profile: ScoringProfile, as_of: datetime, floor: TieLabel) -> Re
         slow_factor=_reach_factor(at, profile.slow_half_life_days),
         saturation=profile.saturation,
         at_ms=int(at.timestamp() * 1000),
-        recency_ms=profile.recency_half_life_days * _SECONDS_PER_DAY * 1000,
+        recency_ms=profile.recency_half_life_days * _DAY_MS,
         floor=FRESHNESS_FLOOR,
+        fast_norm=_LN2 / profile.fast_half_life_days * NORMALISING_DAYS,
+        slow_norm=_LN2 / profile.slow_half_life_days * NORMALISING_DAYS,
+        fast_ms=profile.fast_half_life_days * _DAY_MS,
+        slow_ms=profile.slow_half_life_days * _DAY_MS,
+        epoch_ms=int(DECAY_EPOCH.timestamp() * 1000),
     )
 
 

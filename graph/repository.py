@@ -1,5 +1,6 @@
 """The repository: the only code that runs Cypher. Every query is a named file in `cypher/`."""
 
+import sys
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, LiteralString
@@ -148,9 +149,11 @@ class GraphRepository:
         annual value first, with the contacts and KNOWS ties that pass the `reach` pre-filter
         (`graph.common.reach_params`)."""
         value, domain = after if after is not None else (None, None)
+        low = -sys.float_info.max if min_value is None else min_value
+        high = sys.float_info.max if value is None else value
         return await self._read("read/account_threads", min_value=min_value, tier=tier,
                                 after_value=value, after_domain=domain, limit=limit,
-                                **reach)  # fmt: skip
+                                low_value=low, high_value=high, **reach)  # fmt: skip
 
     async def account_threads_of(self, domains: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The accounts of `domains` by domain, each with all its contacts and KNOWS ties, in

@@ -203,6 +203,13 @@ class GraphRepository:
             return await self._read("read/attention_team_ties", **windows)
         return await self._read("read/attention_member_ties", member=member, **windows)
 
+    async def attention_movers(self, member: str | None, params: dict[str, Any]) -> list[str]:
+        """The contacts of one member (or of the whole team when None) who may have moved, most
+        recently heard from first, at most `max_moves` (`read/attention_*_movers`)."""
+        name = "read/attention_team_movers" if member is None else "read/attention_member_movers"
+        rows = await self._read(name, member=member, **params)
+        return [row["email"] for row in rows]
+
     async def contacts_moves(self, emails: Sequence[str]) -> list[dict[str, Any]]:
         """For each known contact of `emails`: its ties, accounts and namesakes elsewhere."""
         return await self._read("read/contacts_moves", emails=list(emails))

@@ -1,13 +1,13 @@
 // Attention-feed candidates among the KNOWS ties of one team member: ties whose last two-way
 // exchange lies between $forget_ms and $cold_ms and that could have been Good or better then
-// (perhaps a key tie going cold), ties active since $recent_ms that could be Good or better now
-// (perhaps a rising advocate), and ties to contacts who may have moved (marked left, or
-// champion-like and quiet since $cold_ms). "Could be Good" is the `$reach_*` upper bound of
+// (perhaps a key tie going cold), and ties active since $recent_ms that could be Good or
+// better now (perhaps a rising advocate). "Could be Good" is the `$reach_*` upper bound of
 // scoring.tie_model.ReachBound (at the tie's last two-way exchange for a cold tie, at the read
 // time for a rising one; null $reach_score keeps every tie). A tie with fewer than
 // $min_two_way two-way exchanges is never Good, so never key. The exact rules run in
-// scoring/attention.py. Tie times come as epoch microseconds (UTC): the driver's DateTime
-// decoding costs about half a millisecond a value.
+// scoring/attention.py; contacts who may have moved come from read/attention_*_movers. Tie
+// times come as epoch microseconds (UTC): the driver's DateTime decoding costs about half a
+// millisecond a value.
 MATCH (m:TeamMember {email: $member})-[t:KNOWS]->(c:Contact)
 WHERE t.two_way_count >= $min_two_way
   AND ((t.last_two_way_at < datetime({epochMillis: $cold_ms})
@@ -26,10 +26,7 @@ WHERE t.two_way_count >= $min_two_way
                       ELSE $reach_floor + (1.0 - $reach_floor) * 2.0 ^ (-toFloat(CASE
                              WHEN t.last_two_way_at.epochMillis < $reach_at_ms
                              THEN $reach_at_ms - t.last_two_way_at.epochMillis ELSE 0 END) / $reach_recency_ms)
-                 END >= $reach_score))
-       OR c.left_on IS NOT NULL
-       OR (t.brought_colleagues_count > 0 AND t.b_initiated > 0
-           AND t.last_at < datetime({epochMillis: $cold_ms})))
+                 END >= $reach_score)))
 RETURN properties(m) AS member, properties(c) AS contact, t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond,
           last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond,
           last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond} AS tie

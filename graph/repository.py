@@ -43,6 +43,18 @@ class GraphRepository:
         )
         return [record.data() for record in result.records]
 
+    async def _read_maps(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        # For queries that return only maps, lists and plain values (properties(), map
+        # projections), never nodes or relationships: those need no `Record.data()` walk, which
+        # costs more than decoding on the large nested rows of the intelligence reads.
+        result = await self._driver.execute_query(
+            cypher.query(name),
+            params,
+            database_=self._database,
+            routing_=RoutingControl.READ,
+        )
+        return [dict(record) for record in result.records]
+
     async def stored_interactions(self, ids: Sequence[str]) -> dict[str, InteractionRecord]:
         """Those of `ids` already stored, as records (participants without display names)."""
         rows = await self._read("ingest/stored_interactions", ids=list(ids))
@@ -151,19 +163,19 @@ class GraphRepository:
         value, domain = after if after is not None else (None, None)
         low = -sys.float_info.max if min_value is None else min_value
         high = sys.float_info.max if value is None else value
-        return await self._read("read/account_threads", min_value=min_value, tier=tier,
+        return await self._read_maps("read/account_threads", min_value=min_value, tier=tier,
                                 after_value=value, after_domain=domain, limit=limit,
                                 low_value=low, high_value=high, **reach)  # fmt: skip
 
     async def account_threads_of(self, domains: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The accounts of `domains` by domain, each with all its contacts and KNOWS ties, in
         the row shape of `account_threads`."""
-        rows = await self._read("read/account_threads_of", domains=list(domains))
+        rows = await self._read_maps("read/account_threads_of", domains=list(domains))
         return {row["account"]["domain"]: row for row in rows}
 
     async def colleague_ties(self, emails: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Each known member of `emails` with their WORKS_WITH ties (colleague and tie maps)."""
-        rows = await self._read("read/colleague_ties", emails=list(emails))
+        rows = await self._read_maps("read/colleague_ties", emails=list(emails))
         return {row["email"]: row["colleagues"] for row in rows}
 
     async def influence_map(self, domain: str) -> dict[str, Any] | None:
@@ -184,13 +196,13 @@ class GraphRepository:
         (`graph.common.reach_params`) with every tie to them, those contacts' accounts (with
         the ties there that pass it) and the member's colleagues; None for an unknown
         member."""
-        rows = await self._read("read/departure_impact", member=member, **reach)
+        rows = await self._read_maps("read/departure_impact", member=member, **reach)
         return rows[0] if rows else None
 
     async def close_contacts(self, emails: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """For each of `emails`, the contacts at the same account seen with them, each with
         that tie (`association`) and their KNOWS ties."""
-        rows = await self._read("read/close_contacts", emails=list(emails))
+        rows = await self._read_maps("read/close_contacts", emails=list(emails))
         return {row["email"]: row["close"] for row in rows}
 
     async def attention_ties(
@@ -200,8 +212,8 @@ class GraphRepository:
         the epoch-millisecond bounds `cold_ms`, `forget_ms`, `recent_ms`, `min_two_way` and the
         `reach_*` score bound (`graph.common.reach_params`)."""
         if member is None:
-            return await self._read("read/attention_team_ties", **windows)
-        return await self._read("read/attention_member_ties", member=member, **windows)
+            return await self._read_maps("read/attention_team_ties", **windows)
+        return await self._read_maps("read/attention_member_ties", member=member, **windows)
 
     async def attention_movers(self, member: str | None, params: dict[str, Any]) -> list[str]:
         """The contacts of one member (or of the whole team when None) who may have moved, most
@@ -212,7 +224,7 @@ class GraphRepository:
 
     async def contacts_moves(self, emails: Sequence[str]) -> list[dict[str, Any]]:
         """For each known contact of `emails`: its ties, accounts and namesakes elsewhere."""
-        return await self._read("read/contacts_moves", emails=list(emails))
+        return await self._read_maps("read/contacts_moves", emails=list(emails))
 
 
 async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> None:

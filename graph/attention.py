@@ -2,8 +2,10 @@
 `scoring.attention`, single threads from `graph.threads`.
 
 Reads: the candidate KNOWS ties of one member or of the team
-(`cypher/read/attention_*_ties`, bounded by time windows), the moves of the few champion-like
-contacts among them (`cypher/read/contacts_moves`), and the most valuable single-threaded
+(`cypher/read/attention_*_ties`, bounded by time windows and by an upper bound of the score,
+`scoring.tie_model.ReachBound`), the contacts who may have moved (marked left, or
+champion-like and quiet: `cypher/read/attention_*_movers`, the `MAX_MOVE_CHECKS` most recently
+heard from) and their moves (`cypher/read/contacts_moves`), and the most valuable single-threaded
 accounts (`graph.threads`, at most `FEED_THREAD_ACCOUNTS`). With a member, only their own ties
 and the accounts whose thread they hold (or whose thread contact they know) are reported.
 """
@@ -11,7 +13,7 @@ and the accounts whose thread they hold (or whose thread contact they know) are 
 from datetime import datetime, timedelta
 from typing import Any
 
-from graph.common import address, is_current, moment, page_size
+from graph.common import address, is_current, moment, page_size, reach_params
 from graph.health import primary_account
 from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
@@ -19,6 +21,7 @@ from graph.threads import ThreadedAccount, contact_input, single_threaded_accoun
 from scoring.account_health import ContactInput, find_move
 from scoring.attention import (
     FORGET_AFTER_DAYS,
+    KEY_TIE_LABEL,
     MEDIUM_VALUE,
     AttentionItem,
     cold_tie_item,
@@ -28,7 +31,6 @@ from scoring.attention import (
     single_thread_item,
 )
 from scoring.profile import ScoringProfile
-from scoring.tie_model import TieState
 from tiegraph.errors import NotFound
 
 # Ties active in this many days are looked at for rising advocates.
@@ -41,7 +43,7 @@ FEED_THREAD_ACCOUNTS = 20
 MAX_MOVE_CHECKS = 200
 
 
-def _windows(profile: ScoringProfile, at: datetime) -> dict[str, int]:
+def _windows(profile: ScoringProfile, at: datetime) -> dict[str, Any]:
     def ms(days: float) -> int:
         return int((at - timedelta(days=days)).timestamp() * 1000)
 
@@ -51,13 +53,13 @@ def _windows(profile: ScoringProfile, at: datetime) -> dict[str, int]:
         "forget_ms": ms(FORGET_AFTER_DAYS),
         "recent_ms": ms(RECENT_DAYS),
         "min_two_way": MIN_TWO_WAY,
+        # Cold and rising items need a Good-or-better tie (then or now): the scan's score bound.
+        **reach_params(profile, at, KEY_TIE_LABEL),
     }
 
 
-def _may_have_moved(contact: dict[str, Any], state: TieState, cold_ms: int) -> bool:
-    quiet = state.last_at is not None and state.last_at.timestamp() * 1000 < cold_ms
-    champion_like = state.brought_colleagues_count > 0 and state.b_initiated > 0
-    return contact.get("left_on") is not None or (quiet and champion_like)
+def _mover_params(at: datetime) -> dict[str, Any]:
+    return {"today": at.date().isoformat(), "max_moves": MAX_MOVE_CHECKS}
 
 
 def _with_namesakes(row: dict[str, Any]) -> ContactInput:
@@ -76,7 +78,7 @@ async def _moves(
     if not emails:
         return []
     items = []
-    for row in await repo.contacts_moves(emails[:MAX_MOVE_CHECKS]):
+    for row in await repo.contacts_moves(emails):
         move = find_move(_with_namesakes(row), profile, at)
         if move is not None and (item := moved_champion_item(move)) is not None:
             items.append(item)
@@ -120,7 +122,6 @@ async def attention_feed(
     profile = await repo.scoring_profile()
     windows = _windows(profile, at)
     items: list[AttentionItem] = []
-    movers: dict[str, float] = {}
     for row in await repo.attention_ties(member, windows):
         if not is_current(row["member"], at):
             continue
@@ -135,10 +136,7 @@ async def attention_feed(
         ):
             if item is not None:
                 items.append(item)
-        if _may_have_moved(row["contact"], state, windows["cold_ms"]):
-            seen = state.last_at.timestamp() if state.last_at else 0.0
-            movers[contact.email] = max(movers.get(contact.email, 0.0), seen)
-    recent_first = sorted(movers, key=lambda e: (-movers[e], e))
-    items.extend(await _moves(repo, recent_first, profile, at))
+    movers = await repo.attention_movers(member, windows | _mover_params(at))
+    items.extend(await _moves(repo, movers, profile, at))
     items.extend(await _threads(repo, member, at))
     return rank_items(items, limit)

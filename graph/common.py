@@ -8,6 +8,8 @@ from graph.health import to_date
 from ingest.parsers.reference import normalise_domain
 from scoring.account_health import is_departed
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
+from scoring.strength import TieLabel
+from scoring.tie_model import reach_bound
 from tiegraph.errors import BadInput
 from tiegraph.identity import normalise_address
 
@@ -55,3 +57,28 @@ def profile_from(raw: str | None) -> ScoringProfile:
 def is_current(member: dict[str, Any], at: datetime) -> bool:
     """True when a team member's node (its properties) has no roster `left_on` by `at`."""
     return not is_departed(to_date(member.get("left_on")), at)
+
+
+def reach_params(profile: ScoringProfile, at: datetime, floor: TieLabel) -> dict[str, Any]:
+    """The `$reach_*` parameters of a Cypher pre-filter keeping the ties that could be `floor`
+    or better at `at` (`scoring.tie_model.ReachBound`); `reach_score` is None for no filter."""
+    bound = reach_bound(profile, at, floor)
+    if bound is None:
+        return {"reach_score": None, "reach_fast": 0.0, "reach_slow": 0.0, "reach_saturation": 1.0,
+                "reach_at_ms": 0, "reach_recency_ms": 1.0, "reach_floor": 1.0,
+                "reach_fast_norm": 0.0, "reach_slow_norm": 0.0, "reach_fast_ms": 1.0,
+                "reach_slow_ms": 1.0, "reach_epoch_ms": 0}  # fmt: skip
+    return {
+        "reach_score": bound.min_score,
+        "reach_fast": bound.fast_factor,
+        "reach_slow": bound.slow_factor,
+        "reach_saturation": bound.saturation,
+        "reach_at_ms": bound.at_ms,
+        "reach_recency_ms": bound.recency_ms,
+        "reach_floor": bound.floor,
+        "reach_fast_norm": bound.fast_norm,
+        "reach_slow_norm": bound.slow_norm,
+        "reach_fast_ms": bound.fast_ms,
+        "reach_slow_ms": bound.slow_ms,
+        "reach_epoch_ms": bound.epoch_ms,
+    }

@@ -1,8 +1,11 @@
 """Departure impact: what happens to coverage if one team member leaves.
 
-One read gathers the member's contacts and the accounts they work at with every tie there
-(`cypher/read/departure_impact`); a second, only for orphaned contacts nobody else knows,
-fetches the people close to them (`cypher/read/close_contacts`). The rules are
+One read gathers the contacts the member may hold an active tie to and the accounts they work
+at, with the ties there that could be active (`cypher/read/departure_impact`, bounded by
+`scoring.tie_model.ReachBound`: a contact or account the leaver holds no active tie to cannot
+be orphaned or weakened). The accounts that would weaken are then read whole
+(`cypher/read/account_threads_of`) for their successors, and, only for orphaned contacts nobody
+else knows, the people close to them (`cypher/read/close_contacts`). The rules are
 `scoring.departure`.
 """
 
@@ -11,12 +14,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from graph.common import address, moment, profile_from
+from graph.common import address, moment, reach_params
 from graph.health import primary_account
 from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
 from graph.threads import account_input, colleague_inputs, contact_input
-from scoring.account_health import held_tie
+from scoring.account_health import ACTIVE_LABEL, held_tie
 from scoring.departure import (
     AccountImpact,
     CloseContact,
@@ -26,7 +29,7 @@ from scoring.departure import (
     is_orphaned,
 )
 from scoring.profile import ScoringProfile
-from scoring.tie_model import score_tie
+from scoring.tie_model import quick_score
 from tiegraph.domain import PersonRef
 from tiegraph.errors import NotFound
 
@@ -52,7 +55,7 @@ def _close(
     return [
         CloseContact(
             contact=contact_input(item, None),
-            tie_score=score_tie(to_tie_state(item["association"]), profile, at).score,
+            tie_score=quick_score(to_tie_state(item["association"]), profile, at).score,
         )
         for item in items
     ]
@@ -65,10 +68,10 @@ async def departure_impact(
     and the accounts that would become uncovered or single-threaded, each with a suggested
     successor. NotFound for an unknown member."""
     member, at = address(member_email, "memberEmail"), moment(as_of)
-    row = await repo.departure_neighbourhood(member)
+    profile = await repo.scoring_profile()
+    row = await repo.departure_neighbourhood(member, reach_params(profile, at, ACTIVE_LABEL))
     if row is None:
         raise NotFound(f"no team member {member}")
-    profile = profile_from(row["profile"])
     colleagues = colleague_inputs(row["colleagues"])
     contacts = [
         contact_input(c, primary_account(c["contact"]["email"], c["accounts"]))
@@ -90,10 +93,21 @@ async def departure_impact(
                 successor=contact_successor(contact, near, member, colleagues, profile, at),
             )
         )
+    # The accounts were read with only the ties that could be active: enough to see which
+    # weaken. Those are read whole for their successors, which weigh every tie.
+    weakened = [
+        a["account"]["domain"]
+        for a in row["accounts"]
+        if account_impact(account_input(a), member, colleagues, profile, at)
+    ]
+    whole = await repo.account_threads_of(weakened) if weakened else {}
     impacts = [
         impact
-        for a in row["accounts"]
-        if (impact := account_impact(account_input(a), member, colleagues, profile, at))
+        for domain in weakened
+        if domain in whole
+        and (
+            impact := account_impact(account_input(whole[domain]), member, colleagues, profile, at)
+        )
     ]
     impacts.sort(key=lambda i: (-(i.value_at_risk or 0.0), i.domain))
     found.sort(key=lambda o: (-o.leaver_tie.score, o.contact.email))

@@ -1,7 +1,7 @@
 """Where Neo4j values become domain models: nothing above graph/ sees a neo4j type."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from neo4j.time import DateTime
@@ -20,11 +20,16 @@ from tiegraph.domain import (
 )
 from tiegraph.identity import person_kind
 
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 def to_datetime(value: Any) -> datetime | None:
-    """A Python datetime from a Neo4j DateTime (or None)."""
+    """A Python datetime from a Neo4j DateTime, or from epoch microseconds (an int: how the
+    hot read queries return tie times, much cheaper to decode), or None."""
     if value is None:
         return None
+    if isinstance(value, int):
+        return _UNIX_EPOCH + timedelta(microseconds=value)
     if isinstance(value, DateTime):
         return value.to_native()
     if isinstance(value, datetime):

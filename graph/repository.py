@@ -1,10 +1,11 @@
 """The repository: the only code that runs Cypher. Every query is a named file in `cypher/`."""
 
+import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, LiteralString
 
-from neo4j import AsyncDriver, AsyncManagedTransaction, Query, RoutingControl
+from neo4j import AsyncDriver, AsyncManagedTransaction, Query, Record, RoutingControl
 
 import cypher
 from graph.models import AccountSnapshot, ContactPageKey, ContactTies, ErasurePlan, MemberContactTie
@@ -56,6 +57,15 @@ class GraphRepository:
         return await self._read(name, **params)
 
     async def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return [record.data() for record in await self._read_records(name, params)]
+
+    async def _read_maps(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        # For queries that return only maps, lists and plain values (properties(), map
+        # projections), never nodes or relationships: those need no `Record.data()` walk, which
+        # costs more than decoding on the large nested rows of the intelligence reads.
+        return [dict(record) for record in await self._read_records(name, params)]
+
+    async def _read_records(self, name: str, params: dict[str, Any]) -> list[Record]:
         self._ran(name)
         result = await self._driver.execute_query(
             Query(cypher.query(name), timeout=self._read_timeout),
@@ -63,7 +73,7 @@ class GraphRepository:
             database_=self._database,
             routing_=RoutingControl.READ,
         )
-        return [record.data() for record in result.records]
+        return list(result.records)
 
     async def stored_interactions(self, ids: Sequence[str]) -> dict[str, InteractionRecord]:
         """Those of `ids` already stored, as records (participants without display names)."""
@@ -176,16 +186,27 @@ class GraphRepository:
         tier: str | None,
         after: tuple[float, str] | None,
         limit: int,
+        reach: dict[str, Any],
     ) -> list[dict[str, Any]]:
         """Up to `limit` accounts after the keyset position `after` (value, domain), highest
-        annual value first, with their contacts and KNOWS ties."""
+        annual value first, with the contacts and KNOWS ties that pass the `reach` pre-filter
+        (`graph.common.reach_params`)."""
         value, domain = after if after is not None else (None, None)
-        return await self._read("read/account_threads", min_value=min_value, tier=tier,
-                                after_value=value, after_domain=domain, limit=limit)  # fmt: skip
+        low = -sys.float_info.max if min_value is None else min_value
+        high = sys.float_info.max if value is None else value
+        return await self._read_maps("read/account_threads", min_value=min_value, tier=tier,
+                                after_value=value, after_domain=domain, limit=limit,
+                                low_value=low, high_value=high, **reach)  # fmt: skip
+
+    async def account_threads_of(self, domains: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The accounts of `domains` by domain, each with all its contacts and KNOWS ties, in
+        the row shape of `account_threads`."""
+        rows = await self._read_maps("read/account_threads_of", domains=list(domains))
+        return {row["account"]["domain"]: row for row in rows}
 
     async def colleague_ties(self, emails: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Each known member of `emails` with their WORKS_WITH ties (colleague and tie maps)."""
-        rows = await self._read("read/colleague_ties", emails=list(emails))
+        rows = await self._read_maps("read/colleague_ties", emails=list(emails))
         return {row["email"]: row["colleagues"] for row in rows}
 
     async def influence_map(self, domain: str) -> dict[str, Any] | None:
@@ -199,31 +220,42 @@ class GraphRepository:
         rows = await self._read("read/shared_accounts", source=source, target=target)
         return rows[0]
 
-    async def departure_neighbourhood(self, member: str) -> dict[str, Any] | None:
-        """The member, the contacts they know (with every tie to them), those contacts'
-        accounts (with all their ties), the member's colleagues and the active profile; None
-        for an unknown member."""
-        rows = await self._read("read/departure_impact", member=member)
+    async def departure_neighbourhood(
+        self, member: str, reach: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The member, the contacts whose tie from them passes the `reach` pre-filter
+        (`graph.common.reach_params`) with every tie to them, those contacts' accounts (with
+        the ties there that pass it) and the member's colleagues; None for an unknown
+        member."""
+        rows = await self._read_maps("read/departure_impact", member=member, **reach)
         return rows[0] if rows else None
 
     async def close_contacts(self, emails: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """For each of `emails`, the contacts at the same account seen with them, each with
         that tie (`association`) and their KNOWS ties."""
-        rows = await self._read("read/close_contacts", emails=list(emails))
+        rows = await self._read_maps("read/close_contacts", emails=list(emails))
         return {row["email"]: row["close"] for row in rows}
 
     async def attention_ties(
-        self, member: str | None, windows: dict[str, int]
+        self, member: str | None, windows: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Attention-feed candidate ties of one member (or the whole team when None), within
-        the epoch-millisecond bounds `cold_ms`, `forget_ms`, `recent_ms` and `min_two_way`."""
+        the epoch-millisecond bounds `cold_ms`, `forget_ms`, `recent_ms`, `min_two_way` and the
+        `reach_*` score bound (`graph.common.reach_params`)."""
         if member is None:
-            return await self._read("read/attention_team_ties", **windows)
-        return await self._read("read/attention_member_ties", member=member, **windows)
+            return await self._read_maps("read/attention_team_ties", **windows)
+        return await self._read_maps("read/attention_member_ties", member=member, **windows)
+
+    async def attention_movers(self, member: str | None, params: dict[str, Any]) -> list[str]:
+        """The contacts of one member (or of the whole team when None) who may have moved, most
+        recently heard from first, at most `max_moves` (`read/attention_*_movers`)."""
+        name = "read/attention_team_movers" if member is None else "read/attention_member_movers"
+        rows = await self._read(name, member=member, **params)
+        return [row["email"] for row in rows]
 
     async def contacts_moves(self, emails: Sequence[str]) -> list[dict[str, Any]]:
         """For each known contact of `emails`: its ties, accounts and namesakes elsewhere."""
-        return await self._read("read/contacts_moves", emails=list(emails))
+        return await self._read_maps("read/contacts_moves", emails=list(emails))
 
     async def accounts_page(self, after: str, limit: int) -> list[AccountSnapshot]:
         """Up to `limit` accounts with domains after `after`, in domain order."""

@@ -2,9 +2,12 @@
 
 For a single-threaded account the value at risk is its annual value, so the ranking is the
 accounts' annual value order: accounts are read in that order (`cypher/read/account_threads`,
-a keyset page of `SCAN_BATCH`) and the single-thread rule of `scoring.threads` runs on each
+keyset batches growing up to `SCAN_BATCH`) with only the ties that could be active (a bound,
+`scoring.tie_model.ReachBound`), and the single-thread rule of `scoring.threads` runs on each
 until one more than the page holds is found (which says whether there is a next page). The
-cursor is the position (annual value, domain) of the page's last account, opaque to clients.
+page's accounts are then read whole (`cypher/read/account_threads_of`) for the second-thread
+rule. The cursor is the position (annual value, domain) of the page's last account, opaque to
+clients.
 """
 
 import base64
@@ -15,11 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from graph.common import moment, page_size
+from graph.common import moment, page_size, reach_params
 from graph.health import to_date
 from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
-from scoring.account_health import AccountInput, ContactInput, TieInput
+from scoring.account_health import ACTIVE_LABEL, AccountInput, ContactInput, TieInput
 from scoring.profile import ScoringProfile
 from scoring.threads import (
     AccountThreads,
@@ -30,9 +33,12 @@ from scoring.threads import (
 )
 from tiegraph.errors import BadInput
 
-# Accounts read per round trip while looking for single threads: large enough that a page
-# usually takes one or two reads, small enough that a read stays fast.
-SCAN_BATCH = 500
+# Accounts read per round trip while looking for single threads: the first read takes
+# SCAN_BATCH_PER_WANTED per account wanted (at least SCAN_FIRST_BATCH), so that a page usually
+# takes one read; each further read doubles, up to SCAN_BATCH, for sparse filters.
+SCAN_FIRST_BATCH = 50
+SCAN_BATCH_PER_WANTED = 5
+SCAN_BATCH = 1000
 _CURSOR_PREFIX = "acct:"
 
 
@@ -133,17 +139,21 @@ async def _scan(
     wanted: int,
     profile: ScoringProfile,
     at: datetime,
-) -> list[tuple[AccountThreads, tuple[float, str]]]:
-    found: list[tuple[AccountThreads, tuple[float, str]]] = []
+) -> list[tuple[float, str]]:
+    """The keyset positions of the first `wanted` single-threaded accounts after `after`."""
+    found: list[tuple[float, str]] = []
+    reach = reach_params(profile, at, ACTIVE_LABEL)
+    batch = max(SCAN_FIRST_BATCH, SCAN_BATCH_PER_WANTED * wanted)
     while len(found) < wanted:
-        rows = await repo.account_threads(*filters, after, SCAN_BATCH)
+        rows = await repo.account_threads(*filters, after, batch, reach)
         for row in rows:
-            threads = account_threads(account_input(row), profile, at)
-            if threads.thread is not None:
-                found.append((threads, (float(row["value"]), row["account"]["domain"])))
-        if len(rows) < SCAN_BATCH:
+            # Only ties that could be active were read: enough to find the thread.
+            if account_threads(account_input(row), profile, at).thread is not None:
+                found.append((float(row["value"]), row["account"]["domain"]))
+        if len(rows) < batch:
             break
         after = (float(rows[-1]["value"]), rows[-1]["account"]["domain"])
+        batch = min(batch * 2, SCAN_BATCH)
     return found[:wanted]
 
 
@@ -170,7 +180,13 @@ async def single_threaded_accounts(
     wanted_tier = None if tier is None else tier.strip().casefold()
     profile = await repo.scoring_profile()
     found = await _scan(repo, (min_annual_value, wanted_tier), position, limit + 1, profile, at)
-    page = found[:limit]
+    # The page's accounts read whole: second threads weigh every tie, not only active ones.
+    rows = await repo.account_threads_of([domain for _, domain in found[:limit]])
+    page = [
+        (account_threads(account_input(rows[domain]), profile, at), (value, domain))
+        for value, domain in found[:limit]
+        if domain in rows
+    ]
     holders = [t.thread.member.email for t, _ in page if t.thread and t.thread.member]
     colleagues = await holder_colleagues(repo, holders) if holders else {}
     accounts = tuple(

@@ -69,7 +69,7 @@ from scoring.tie_model import (
     TieTrend,
     combine,
     median_reply_bucket,
-    score_tie,
+    quick_score,
 )
 from tiegraph.domain import PersonRef
 
@@ -377,7 +377,7 @@ def last_interaction(contact: ContactInput) -> datetime | None:
 
 def held_tie(tie: TieInput, profile: ScoringProfile, as_of: datetime) -> HeldTie:
     """Score one tie at `as_of` and note whether its holder has left."""
-    score = score_tie(tie.state, profile, as_of)
+    score = quick_score(tie.state, profile, as_of)
     return HeldTie(
         member=tie.member,
         score=score.score,
@@ -409,7 +409,7 @@ def champion_check(
     initiated = state.a_initiated + state.b_initiated
     share = state.b_initiated / initiated if initiated else None
     median = median_reply_bucket(state.reply_buckets)
-    labels = [score_tie(t.state, profile, at).label for t in ties]
+    labels = [quick_score(t.state, profile, at).label for t in ties]
     best = max(labels, key=lambda label: _LABEL_RANK[label]) if labels else None
     missing = []
     if share is None:

@@ -28,7 +28,7 @@ from scoring.account_health import Move, label_at_least
 from scoring.profile import ScoringProfile
 from scoring.strength import TieLabel
 from scoring.threads import AccountThreads, Suggestion
-from scoring.tie_model import TieState, TieTrend, score_tie
+from scoring.tie_model import TieState, TieTrend, quick_score
 from tiegraph.domain import PersonRef
 
 HIGH_VALUE = 250_000.0
@@ -93,14 +93,14 @@ def cold_tie_item(
     if last is None or not marks:
         return None
     days = (at - last).total_seconds() / _DAY
-    peak = score_tie(state, profile, last)
+    peak = quick_score(state, profile, last)
     if not marks[0] <= days <= FORGET_AFTER_DAYS or not label_at_least(peak.label, KEY_TIE_LABEL):
         return None
     passed = [m for m in marks if days >= m]
     severity = (
         Severity.HIGH if len(passed) >= 3 else Severity.MEDIUM if len(passed) == 2 else Severity.LOW
     )
-    now = score_tie(state, profile, at)
+    now = quick_score(state, profile, at)
     return AttentionItem(
         kind=AttentionKind.COLD_TIE,
         severity=severity,
@@ -119,7 +119,7 @@ def rising_item(
     member: PersonRef, contact: PersonRef, state: TieState, profile: ScoringProfile, at: datetime
 ) -> AttentionItem | None:
     """An item for a rising advocate, or None when the tie is not Good-or-better and rising."""
-    score = score_tie(state, profile, at)
+    score = quick_score(state, profile, at)
     if score.trend is not TieTrend.RISING or not label_at_least(score.label, KEY_TIE_LABEL):
         return None
     return AttentionItem(
@@ -200,6 +200,7 @@ def rank_items(items: Iterable[AttentionItem], first: int) -> list[AttentionItem
 __all__ = [
     "FORGET_AFTER_DAYS",
     "HIGH_VALUE",
+    "KEY_TIE_LABEL",
     "MEDIUM_VALUE",
     "AttentionItem",
     "AttentionKind",

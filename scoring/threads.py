@@ -37,7 +37,7 @@ from scoring.account_health import (
 )
 from scoring.profile import ScoringProfile
 from scoring.strength import TieLabel
-from scoring.tie_model import TieState, score_tie
+from scoring.tie_model import TieState, quick_score
 from tiegraph.domain import PersonRef
 
 
@@ -115,7 +115,7 @@ def strongest_tie(
         for tie in current_ties(contact, at):
             if not wanted(tie.member.email, contact.contact.email):
                 continue
-            score = score_tie(tie.state, profile, at)
+            score = quick_score(tie.state, profile, at)
             key = (-score.score, tie.member.email, contact.contact.email)
             if score.score > 0 and (best is None or key < best):
                 best = key
@@ -139,7 +139,7 @@ def closest_colleague(
 ) -> Suggestion | None:
     """`member`'s strongest current colleague by WORKS_WITH score, not in `exclude`."""
     scored = [
-        (score_tie(c.state, profile, at), c)
+        (quick_score(c.state, profile, at), c)
         for c in colleagues
         if not is_departed(c.left_on, at) and c.colleague.email not in exclude | {member}
     ]

@@ -75,6 +75,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from scoring.decay import EPOCH as DECAY_EPOCH
 from scoring.decay import days_since_epoch, decayed_weight_at, epoch_weight
 from scoring.profile import ScoringProfile
 from scoring.strength import LabelBand, TieLabel, band_for
@@ -707,6 +708,96 @@ def score_tie(state: TieState, profile: ScoringProfile, as_of: datetime) -> TieS
     )
 
 
+@dataclass(frozen=True)
+class QuickScore:
+    """What `score_tie` says of a tie without the explanation (components and evidence): the
+    same score, label and trend, at a fraction of the cost, for the many ties a query weighs
+    but does not explain."""
+
+    score: float
+    label: TieLabel
+    trend: TieTrend
+
+
+def quick_score(state: TieState, profile: ScoringProfile, as_of: datetime) -> QuickScore:
+    """`score_tie`'s score, label and trend only (the same numbers, no explanation)."""
+    score = round(breakdown(state, profile, as_of).score, 1)
+    return QuickScore(score, label_for(score, profile).label, trend_of(state, as_of).trend)
+
+
+# Subtracted from a label's threshold in `reach_bound`: covers rounding scores to one decimal
+# before labelling (0.05) and float differences between Cypher's and Python's arithmetic.
+REACH_MARGIN = 0.1
+_DAY_MS = _SECONDS_PER_DAY * 1000
+
+
+@dataclass(frozen=True)
+class ReachBound:
+    """Numbers for a pre-filter (in Cypher) that keeps every stored tie whose score at `as_of`
+    could reach a label, so that only those need reading and scoring.
+
+    For a tie with stored sums `weight_fast`, `weight_slow` and last two-way exchange at
+    `last_two_way_ms` (epoch milliseconds), the filter keeps it when
+
+        100 · (1 − exp(−(weight_fast · fast_factor + weight_slow · slow_factor) / saturation))
+            · (floor + (1 − floor) · 2^(−max(at_ms − last_two_way_ms, 0) / recency_ms))
+        ≥ min_score
+
+    with `floor` alone as the second factor when there was no two-way exchange. This is an
+    upper bound of `breakdown(...).score`: the decayed sums and the freshness only fall as the
+    scoring moment moves past `as_of` (it is `max(as_of, last_at)`), the history factor gamma
+    and the decline factor are at most 1, and the base grows with the effective weight. So a
+    tie the filter drops cannot reach the label; `min_score` is the label's lowest threshold
+    less `REACH_MARGIN`.
+
+    For the score at another moment T of each tie's own (its last two-way exchange, in
+    epoch milliseconds `T_ms`), the factors are `fast_norm · 2^(−(T_ms − epoch_ms) / fast_ms)`
+    (the same for slow) and the freshness factor is at most 1.
+    """
+
+    min_score: float
+    fast_factor: float
+    slow_factor: float
+    saturation: float
+    at_ms: int
+    recency_ms: float
+    floor: float
+    fast_norm: float
+    slow_norm: float
+    fast_ms: float
+    slow_ms: float
+    epoch_ms: int
+
+
+def _reach_factor(at: datetime, half_life_days: float) -> float:
+    return decayed_weight_at(1.0, at, half_life_days) * _LN2 / half_life_days * NORMALISING_DAYS
+
+
+def reach_bound(profile: ScoringProfile, as_of: datetime, floor: TieLabel) -> ReachBound | None:
+    """The pre-filter for ties that could be `floor` or better at `as_of` (`ReachBound`); None
+    when every score would be (the lowest band is already at least `floor`)."""
+    rank = {label: r for r, label in enumerate(reversed(TieLabel))}
+    reaching = [b.min_score for b in profile.bands if rank[b.label] >= rank[floor]]
+    lowest = min(b.min_score for b in profile.bands)
+    if not reaching or min(reaching) <= lowest:
+        return None
+    at = _aware_utc(as_of, "as_of")
+    return ReachBound(
+        min_score=min(reaching) - REACH_MARGIN,
+        fast_factor=_reach_factor(at, profile.fast_half_life_days),
+        slow_factor=_reach_factor(at, profile.slow_half_life_days),
+        saturation=profile.saturation,
+        at_ms=int(at.timestamp() * 1000),
+        recency_ms=profile.recency_half_life_days * _DAY_MS,
+        floor=FRESHNESS_FLOOR,
+        fast_norm=_LN2 / profile.fast_half_life_days * NORMALISING_DAYS,
+        slow_norm=_LN2 / profile.slow_half_life_days * NORMALISING_DAYS,
+        fast_ms=profile.fast_half_life_days * _DAY_MS,
+        slow_ms=profile.slow_half_life_days * _DAY_MS,
+        epoch_ms=int(DECAY_EPOCH.timestamp() * 1000),
+    )
+
+
 def score_events(events: Iterable[TieEvent], profile: ScoringProfile, as_of: datetime) -> TieScore:
     """Shorthand for `score_tie(state_delta(events, profile), profile, as_of)`."""
     return score_tie(state_delta(events, profile), profile, as_of)
@@ -714,6 +805,9 @@ def score_events(events: Iterable[TieEvent], profile: ScoringProfile, as_of: dat
 
 __all__ = [
     "EMPTY_STATE",
+    "REACH_MARGIN",
+    "QuickScore",
+    "ReachBound",
     "ScoreBreakdown",
     "ScoreComponent",
     "TieEvent",
@@ -728,7 +822,9 @@ __all__ = [
     "evidence_of",
     "label_for",
     "median_reply_bucket",
+    "quick_score",
     "raw_score",
+    "reach_bound",
     "reply_bucket",
     "score_events",
     "score_tie",

@@ -1,22 +1,49 @@
 // One batch of accounts in value-at-risk order (annual value, highest first; unknown values
-// last, then by domain), strictly after a keyset position ($after_value/$after_domain, null for
-// the start), each with its contacts and every KNOWS tie (holder with roster left_on). The
-// single-thread rule runs on them in scoring/threads.py; graph/threads.py pages through.
-MATCH (a:Account)
-WHERE ($min_value IS NULL OR a.annual_value >= $min_value)
-  AND ($tier IS NULL OR toLower(trim(a.tier)) = $tier)
-WITH a, coalesce(toFloat(a.annual_value), -1.0) AS value
-WHERE $after_value IS NULL OR value < $after_value
-   OR (value = $after_value AND a.domain > $after_domain)
+// last as -1.0, then by domain), strictly after a keyset position ($after_value/$after_domain,
+// null for the start; $low_value/$high_value are the value range: $min_value or the lowest
+// float, $after_value or the highest), each with the contacts that have a tie which could be
+// active (Moderate or better) at the read time, and only those ties (holder with roster left_on): the `$reach_*` bound of
+// scoring.tie_model.ReachBound, null $reach_score for every tie. A dropped tie cannot be active,
+// so the single-thread rule (scoring/threads.py) reads the same active contacts from this.
+// graph/threads.py pages through and reads the page's accounts whole (account_threads_of).
+// Tie times are returned as epoch microseconds (UTC): the driver's DateTime decoding costs
+// about half a millisecond a value, more than all the rest of a tie (graph.records).
+CALL () {
+  // Accounts with a value, read from the account_annual_value index in value order.
+  MATCH (a:Account)
+  WHERE a.annual_value >= $low_value AND a.annual_value <= $high_value
+    AND ($tier IS NULL OR toLower(trim(a.tier)) = $tier)
+    AND ($after_value IS NULL OR a.annual_value < $after_value OR a.domain > $after_domain)
+  WITH a ORDER BY a.annual_value DESC, a.domain LIMIT $limit
+  RETURN a, toFloat(a.annual_value) AS value
+  UNION ALL
+  // Then accounts without one (as -1.0), only when no minimum value is asked for.
+  MATCH (a:Account)
+  WHERE $min_value IS NULL AND a.annual_value IS NULL
+    AND ($tier IS NULL OR toLower(trim(a.tier)) = $tier)
+    AND ($after_value IS NULL OR -1.0 < $after_value
+         OR (-1.0 = $after_value AND a.domain > $after_domain))
+  WITH a ORDER BY a.domain LIMIT $limit
+  RETURN a, -1.0 AS value
+}
+WITH a, value
 ORDER BY value DESC, a.domain
 LIMIT $limit
 CALL (a) {
-  OPTIONAL MATCH (c:Contact)-[:WORKS_AT]->(a)
-  WITH c WHERE c IS NOT NULL
+  MATCH (c:Contact)-[:WORKS_AT]->(a)
   CALL (c) {
-    OPTIONAL MATCH (m:TeamMember)-[t:KNOWS]->(c)
-    RETURN collect(CASE WHEN m IS NULL THEN null ELSE {member: properties(m), tie: properties(t)} END) AS ties
+    MATCH (m:TeamMember)-[t:KNOWS]->(c)
+    WHERE $reach_score IS NULL
+       OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast
+                               + coalesce(t.weight_slow, 0.0) * $reach_slow) / $reach_saturation))
+          * CASE WHEN t.last_two_way_at IS NULL THEN $reach_floor
+                 ELSE $reach_floor + (1.0 - $reach_floor) * 2.0 ^ (-toFloat(CASE
+                        WHEN t.last_two_way_at.epochMillis < $reach_at_ms
+                        THEN $reach_at_ms - t.last_two_way_at.epochMillis ELSE 0 END) / $reach_recency_ms)
+            END >= $reach_score
+    RETURN collect({member: properties(m), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond, last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond, last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond}}) AS ties
   }
+  WITH c, ties WHERE size(ties) > 0
   RETURN collect({contact: properties(c), ties: ties}) AS contacts
 }
 RETURN properties(a) AS account, value, contacts

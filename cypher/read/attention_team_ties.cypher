@@ -1,15 +1,32 @@
 // Attention-feed candidates among the KNOWS ties of the whole team: ties whose last two-way
-// exchange lies between $forget_ms and $cold_ms (perhaps a key tie going cold), ties active
-// since $recent_ms (perhaps a rising advocate), and ties to contacts who may have moved
-// (marked left, or champion-like and quiet since $cold_ms). A tie with fewer than
-// $min_two_way two-way exchanges is never Good, so never key: that bound keeps the scan's
-// output small. The exact rules run in scoring/attention.py.
+// exchange lies between $forget_ms and $cold_ms and that could have been Good or better then
+// (perhaps a key tie going cold), and ties active since $recent_ms that could be Good or
+// better now (perhaps a rising advocate). "Could be Good" is the `$reach_*` upper bound of
+// scoring.tie_model.ReachBound (at the tie's last two-way exchange for a cold tie, at the read
+// time for a rising one; null $reach_score keeps every tie). A tie with fewer than
+// $min_two_way two-way exchanges is never Good, so never key. The exact rules run in
+// scoring/attention.py; contacts who may have moved come from read/attention_*_movers. Tie
+// times come as epoch microseconds (UTC): the driver's DateTime decoding costs about half a
+// millisecond a value.
 MATCH (m:TeamMember)-[t:KNOWS]->(c:Contact)
 WHERE t.two_way_count >= $min_two_way
   AND ((t.last_two_way_at < datetime({epochMillis: $cold_ms})
-        AND t.last_two_way_at > datetime({epochMillis: $forget_ms}))
-       OR t.last_at > datetime({epochMillis: $recent_ms})
-       OR c.left_on IS NOT NULL
-       OR (t.brought_colleagues_count > 0 AND t.b_initiated > 0
-           AND t.last_at < datetime({epochMillis: $cold_ms})))
-RETURN properties(m) AS member, properties(c) AS contact, properties(t) AS tie
+        AND t.last_two_way_at > datetime({epochMillis: $forget_ms})
+        AND ($reach_score IS NULL
+            OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast_norm
+                 * 2.0 ^ (-toFloat(t.last_two_way_at.epochMillis - $reach_epoch_ms) / $reach_fast_ms)
+               + coalesce(t.weight_slow, 0.0) * $reach_slow_norm
+                 * 2.0 ^ (-toFloat(t.last_two_way_at.epochMillis - $reach_epoch_ms) / $reach_slow_ms))
+               / $reach_saturation)) >= $reach_score))
+       OR (t.last_at > datetime({epochMillis: $recent_ms})
+           AND ($reach_score IS NULL
+            OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast
+                                    + coalesce(t.weight_slow, 0.0) * $reach_slow) / $reach_saturation))
+               * CASE WHEN t.last_two_way_at IS NULL THEN $reach_floor
+                      ELSE $reach_floor + (1.0 - $reach_floor) * 2.0 ^ (-toFloat(CASE
+                             WHEN t.last_two_way_at.epochMillis < $reach_at_ms
+                             THEN $reach_at_ms - t.last_two_way_at.epochMillis ELSE 0 END) / $reach_recency_ms)
+                 END >= $reach_score)))
+RETURN properties(m) AS member, properties(c) AS contact, t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond,
+          last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond,
+          last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond} AS tie

@@ -33,6 +33,9 @@ from rich.table import Table
 
 from bench.generate import FIRM, generate, parser, shape_of
 from graph.driver import create_driver
+from graph.repository import GraphRepository
+from graph.tokens import issue_token
+from tiegraph.access import Role
 from tiegraph.localdb import ensure_installed, local_neo4j
 from tiegraph.localredis import local_redis
 from tiegraph.settings import Settings
@@ -110,9 +113,25 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(round(p / 100 * (len(ordered) - 1)), len(ordered) - 1)]
 
 
-async def _measure(api: str, calls: dict[str, list[Call]]) -> dict[str, dict[str, float]]:
+async def _manager_token(uri: str) -> str:
+    """A manager's token (managers may call every query measured here), made in the database
+    behind the API the way `tiegraph token create` makes one."""
+    settings = Settings(neo4j_uri=uri, firm_domains=[FIRM])
+    driver = create_driver(settings)
+    try:
+        repo = GraphRepository(driver, settings.neo4j_database)
+        token, _ = await issue_token(repo, f"bench@{FIRM}", Role.MANAGER)
+        return token
+    finally:
+        await driver.close()
+
+
+async def _measure(
+    api: str, token: str, calls: dict[str, list[Call]]
+) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
-    async with httpx.AsyncClient(base_url=api, timeout=120) as client:
+    headers = {"authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=api, timeout=120, headers=headers) as client:
         for name, batch in calls.items():
             await client.post("/graphql", json={"query": batch[0][0], "variables": batch[0][1]})
             times, errors = [], 0
@@ -194,7 +213,8 @@ def _serve(uri: str, redis: str, port: int, home: Path) -> subprocess.Popen[byte
 async def _run(api: str, uri: str, args: argparse.Namespace, meta: dict[str, Any]) -> None:
     sample = await _sample(uri)
     print(f"measuring {args.calls} calls of {len(QUERIES)} queries against {api}")
-    results = await _measure(api, _calls(sample, args.calls, args.seed))
+    token = await _manager_token(uri)
+    results = await _measure(api, token, _calls(sample, args.calls, args.seed))
     _report(results, meta)
 
 

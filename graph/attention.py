@@ -15,7 +15,7 @@ from typing import Any
 
 from graph.common import address, is_current, moment, page_size, reach_params
 from graph.health import primary_account
-from graph.records import to_person, to_tie_state
+from graph.records import epoch_ms, to_person, to_tie_state
 from graph.repository import GraphRepository
 from graph.threads import ThreadedAccount, contact_input, single_threaded_accounts
 from scoring.account_health import ContactInput, find_move
@@ -45,7 +45,7 @@ MAX_MOVE_CHECKS = 200
 
 def _windows(profile: ScoringProfile, at: datetime) -> dict[str, Any]:
     def ms(days: float) -> int:
-        return int((at - timedelta(days=days)).timestamp() * 1000)
+        return epoch_ms(at - timedelta(days=days))
 
     first_mark = min(profile.cold_after_days, default=30)
     return {

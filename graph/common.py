@@ -4,7 +4,7 @@ about, the profile a query returned, and the roster rule for "still on the team"
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.health import to_date
+from graph.records import to_date
 from ingest.parsers.reference import normalise_domain
 from scoring.account_health import is_departed
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile

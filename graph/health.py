@@ -6,14 +6,12 @@ here.
 """
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
-from neo4j.time import Date
-
-from graph.records import to_datetime, to_person, to_tie_state
+from graph import common
+from graph.records import epoch_ms, tie_inputs, to_date, to_datetime, to_person
 from graph.repository import GraphRepository
-from ingest.parsers.reference import normalise_domain
 from scoring import account_health as rules
 from scoring.account_health import (
     AccountActivity,
@@ -21,45 +19,9 @@ from scoring.account_health import (
     AccountInput,
     ContactHealth,
     ContactInput,
-    TieInput,
 )
-from scoring.profile import DEFAULT_PROFILE, ScoringProfile
-from tiegraph.errors import BadInput, NotFound
-from tiegraph.identity import domain_of, normalise_address
-
-
-def to_date(value: Any) -> date | None:
-    """A Python date from a Neo4j Date, a date or an ISO date string (or None).
-
-    The roster import stores `left_on` as a Date; a contact's `left_on` has no importer yet,
-    so an ISO string written by hand or by a future CRM import is read too.
-    """
-    if value is None:
-        return None
-    if isinstance(value, Date):
-        return value.to_native()
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    raise TypeError(f"expected a Date, got {type(value).__name__}")
-
-
-def _profile(raw: str | None) -> ScoringProfile:
-    return DEFAULT_PROFILE if raw is None else ScoringProfile.model_validate_json(raw)
-
-
-def _ties(rows: Sequence[dict[str, Any]]) -> tuple[TieInput, ...]:
-    return tuple(
-        TieInput(
-            member=to_person(row["member"]),
-            member_left_on=to_date(row["member"].get("left_on")),
-            state=to_tie_state(row["tie"]),
-        )
-        for row in rows
-    )
+from tiegraph.errors import NotFound
+from tiegraph.identity import domain_of
 
 
 def primary_account(email: str, domains: Sequence[str]) -> str | None:
@@ -80,30 +42,12 @@ def _contact(
         seniority=props.get("seniority"),
         left_on=to_date(props.get("left_on")),
         account_domain=account,
-        ties=_ties(ties),
+        ties=tie_inputs(ties),
         namesakes=tuple(
             _contact(n["contact"], primary_account(n["contact"]["email"], n["accounts"]), n["ties"])
             for n in namesakes
         ),
     )
-
-
-def _millis(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
-def _moment(as_of: datetime | None) -> datetime:
-    moment = as_of or datetime.now(UTC)
-    if moment.tzinfo is None:
-        raise BadInput("needs a time zone", location="asOf")
-    return moment.astimezone(UTC)
-
-
-def _domain(raw: str) -> str:
-    try:
-        return normalise_domain(raw)
-    except ValueError as exc:
-        raise BadInput(str(exc), location="domain") from exc
 
 
 def to_account_input(row: dict[str, Any]) -> AccountInput:
@@ -135,29 +79,29 @@ async def account_health(
     `domain` may be written as a URL or "@acme.com"; BadInput when it is not a domain,
     NotFound when no account has it.
     """
-    wanted, moment = _domain(domain), _moment(as_of)
+    wanted, moment = common.domain(domain), common.moment(as_of)
     windows = rules.activity_windows(moment)
     rows = await repo.read_rows(
         "read/account_health",
         domain=wanted,
-        as_of_ms=_millis(windows.as_of),
-        recent_from_ms=_millis(windows.recent_from),
-        before_from_ms=_millis(windows.before_from),
-        before_to_ms=_millis(windows.before_to),
+        as_of_ms=epoch_ms(windows.as_of),
+        recent_from_ms=epoch_ms(windows.recent_from),
+        before_from_ms=epoch_ms(windows.before_from),
+        before_to_ms=epoch_ms(windows.before_to),
         latest=windows.latest,
     )
     if not rows:
         raise NotFound(f"no account with the domain {wanted}")
-    return rules.account_health(to_account_input(rows[0]), _profile(rows[0]["profile"]), moment)
+    return rules.account_health(
+        to_account_input(rows[0]), common.profile_from(rows[0]["profile"]), moment
+    )
 
 
 async def contact_health(
     repo: GraphRepository, email: str, as_of: datetime | None = None
 ) -> ContactHealth:
     """One contact's health at `as_of`. BadInput for a malformed address, NotFound if unknown."""
-    address = normalise_address(email)
-    if address is None:
-        raise BadInput(f"{email!r} is not an email address", location="email")
+    address = common.address(email, "email")
     rows = await repo.read_rows("read/contact_health", email=address)
     if not rows:
         raise NotFound(f"no contact with the address {address}")
@@ -165,4 +109,4 @@ async def contact_health(
     contact = _contact(
         row["contact"], primary_account(address, row["accounts"]), row["ties"], row["namesakes"]
     )
-    return rules.contact_health(contact, _profile(row["profile"]), _moment(as_of))
+    return rules.contact_health(contact, common.profile_from(row["profile"]), common.moment(as_of))

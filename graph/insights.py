@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from graph import common
 from graph.models import AccountSnapshot, ContactPageKey, ContactTies
 from graph.repository import GraphRepository
 from ingest.policy import IngestPolicy
@@ -12,8 +13,8 @@ from ingest.tie_events import tie_events
 from scoring.profile import ScoringProfile
 from scoring.tie_model import TieScore, TieState, score_tie, state_delta
 from tiegraph.domain import InteractionKind, InteractionRecord, PersonRef, TieType
-from tiegraph.errors import BadInput, NotFound
-from tiegraph.identity import normalise_address, person_kind
+from tiegraph.errors import NotFound
+from tiegraph.identity import person_kind
 
 
 class KnownBy(BaseModel):
@@ -83,18 +84,11 @@ def share_of(score: float, total: float) -> float:
     return round(100.0 * score / total, 1) if total > 0 else 0.0
 
 
-def _address(raw: str, field: str) -> str:
-    address = normalise_address(raw)
-    if address is None:
-        raise BadInput(f"{raw!r} is not an email address", location=field)
-    return address
-
-
 async def who_knows(
     repo: GraphRepository, email: str, as_of: datetime | None = None
 ) -> tuple[KnownBy, ...]:
     """The team members who know `email`, strongest first. NotFound for an unknown contact."""
-    address = _address(email, "email")
+    address = common.address(email, "email")
     ties = await repo.contact_ties(address)
     if ties is None:
         raise NotFound(f"no contact with the address {address}")
@@ -181,7 +175,10 @@ async def tie_view(
     At or after the tie's last interaction the stored state is used, as everywhere else; before
     it, the state is rebuilt from the interactions of that time, so history reads true.
     """
-    member, contact = _address(member_email, "memberEmail"), _address(contact_email, "contactEmail")
+    member, contact = (
+        common.address(member_email, "memberEmail"),
+        common.address(contact_email, "contactEmail"),
+    )
     found = await repo.tie(member, contact)
     if found is None:
         raise NotFound(f"no team member {member} or no contact {contact}")

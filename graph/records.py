@@ -1,13 +1,14 @@
 """Where Neo4j values become domain models: nothing above graph/ sees a neo4j type."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from neo4j.time import DateTime
+from neo4j.time import Date, DateTime
 
 from graph.models import AccountSnapshot, ContactTies, MemberContactTie, MemberTie
 from ingest.parsers.reference import AccountRow, AliasRow, ContactRow, ReferenceRow, RosterRow
+from scoring.account_health import TieInput
 from scoring.tie_model import TieState
 from tiegraph.access import ApiToken, Role
 from tiegraph.domain import (
@@ -37,6 +38,25 @@ def to_datetime(value: Any) -> datetime | None:
     raise TypeError(f"expected a DateTime, got {type(value).__name__}")
 
 
+def to_date(value: Any) -> date | None:
+    """A Python date from a Neo4j Date, a date or an ISO date string (or None).
+
+    The roster import stores `left_on` as a Date; a contact's `left_on` has no importer yet,
+    so an ISO string written by hand or by a future CRM import is read too.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Date):
+        return value.to_native()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    raise TypeError(f"expected a Date, got {type(value).__name__}")
+
+
 def epoch_ms(moment: datetime) -> int:
     """Milliseconds since the epoch: how times travel to Cypher (`datetime({epochMillis})`)."""
     return int(moment.timestamp() * 1000)
@@ -60,6 +80,18 @@ def to_tie_state(props: dict[str, Any]) -> TieState:
     for key in ("first_at", "last_at", "last_two_way_at"):
         fields[key] = to_datetime(fields.get(key))
     return TieState.model_validate(fields)
+
+
+def tie_inputs(rows: Sequence[dict[str, Any]]) -> tuple[TieInput, ...]:
+    """Account-health rule inputs from `{member, tie}` maps (the holder's roster `left_on` kept)."""
+    return tuple(
+        TieInput(
+            member=to_person(row["member"]),
+            member_left_on=to_date(row["member"].get("left_on")),
+            state=to_tie_state(row["tie"]),
+        )
+        for row in rows
+    )
 
 
 def to_person(props: dict[str, Any]) -> PersonRef:

@@ -156,9 +156,8 @@ class GraphRepository:
         self, member: str, contact: str, until: datetime
     ) -> list[InteractionRecord]:
         """The tie's interactions up to `until`, oldest first."""
-        until_ms = int(until.timestamp() * 1000)
         rows = await self._read("read/tie_interactions", member=member, contact=contact,
-                                until_ms=until_ms)  # fmt: skip
+                                until_ms=epoch_ms(until))  # fmt: skip
         return [to_interaction(row) for row in rows]
 
     async def account(self, domain: str) -> AccountSnapshot | None:

@@ -19,10 +19,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from graph.common import moment, page_size, reach_params
-from graph.health import to_date
-from graph.records import to_person, to_tie_state
+from graph.records import tie_inputs, to_date, to_person, to_tie_state
 from graph.repository import GraphRepository
-from scoring.account_health import ACTIVE_LABEL, AccountInput, ContactInput, TieInput
+from scoring.account_health import ACTIVE_LABEL, AccountInput, ContactInput
 from scoring.profile import ScoringProfile
 from scoring.threads import (
     AccountThreads,
@@ -82,18 +81,6 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         return float(value), str(domain)
     except (ValueError, TypeError, binascii.Error) as exc:
         raise BadInput("not a cursor this list gave out", location="after") from exc
-
-
-def tie_inputs(ties: list[dict[str, Any]]) -> tuple[TieInput, ...]:
-    """Rule inputs from `{member, tie}` maps."""
-    return tuple(
-        TieInput(
-            member=to_person(t["member"]),
-            member_left_on=to_date(t["member"].get("left_on")),
-            state=to_tie_state(t["tie"]),
-        )
-        for t in ties
-    )
 
 
 def contact_input(item: dict[str, Any], account: str | None) -> ContactInput:

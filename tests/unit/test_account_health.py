@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from neo4j.time import Date
 
-from graph.health import primary_account, to_date
+from graph.health import primary_account
+from graph.records import to_date
 from ingest.parsers.reference import Seniority
 from scoring.account_health import (
     SENIORITY_LEVELS,

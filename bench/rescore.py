@@ -1,6 +1,6 @@
 """Rescore benchmark: rebuild every tie from N stored interactions under a changed profile.
 
-    .venv/bin/python -m bench.rescore --interactions 1000000 [--neo4j-uri bolt://...]
+    .venv/bin/python -m bench.rescore --interactions 1000000 [--neo4j-uri bolt://... [--reuse]]
 
 Without --neo4j-uri a throwaway local Neo4j is started (heap 4g, page cache 2g) and stopped.
 Interactions are synthetic and deterministic (500 team members, 100,000 contacts at 10,000
@@ -51,25 +51,26 @@ def synthetic(count: int, seed: int = 7) -> Iterator[InteractionRecord]:
         )  # fmt: skip
 
 
-async def run(uri: str, count: int) -> None:
+async def run(uri: str, count: int, reuse: bool) -> None:
     settings = Settings(neo4j_uri=uri, firm_domains=[FIRM], ingest_batch_size=10_000)
     driver = create_driver(settings)
     await apply_schema(driver, settings.neo4j_database)
     repo = GraphRepository(driver, settings.neo4j_database)
-    started = time.perf_counter()
-    report = await Ingestor.for_settings(repo, settings).run(synthetic(count))
-    load = time.perf_counter() - started
-    print(
-        f"load: {report.ingested:,} interactions in {load:.1f} s ({report.ingested / load:,.0f}/s)"
-    )
+    if not reuse:
+        started = time.perf_counter()
+        report = await Ingestor.for_settings(repo, settings).run(synthetic(count))
+        load = time.perf_counter() - started
+        print(f"load: {report.ingested:,} interactions in {load:.1f} s "
+              f"({report.ingested / load:,.0f}/s)")  # fmt: skip
     weights = {"email": 3, "meeting": 6, "call": 5, "note": 1}
     await repo.save_scoring_profile(
         (await repo.scoring_profile()).with_changes(channel_weights=weights)
     )
 
-    async def progress(done: int) -> None:
-        if done % 200_000 == 0:
-            print(f"  rescored {done:,} after {time.perf_counter() - started:.1f} s")
+    async def progress(read: int, written: int) -> None:
+        if written or read % 200_000 == 0:
+            print(f"  {read:,} interactions read, {written:,} ties written "
+                  f"after {time.perf_counter() - started:.1f} s")  # fmt: skip
 
     started = time.perf_counter()
     done = await rescore_all(repo, (FIRM,), progress)
@@ -77,8 +78,9 @@ async def run(uri: str, count: int) -> None:
     ties = await driver.execute_query(
         "MATCH ()-[t:KNOWS|WORKS_WITH|ASSOCIATED_WITH]->() RETURN count(t) AS n"
     )
-    print(f"rescore: {done:,} interactions, {ties.records[0]['n']:,} ties in {took:.1f} s "
-          f"({done / took:,.0f} interactions/s)")  # fmt: skip
+    print(f"rescore: {done.interactions:,} interactions, {done.ties:,} ties written "
+          f"({ties.records[0]['n']:,} in the graph) in {took:.1f} s "
+          f"({done.interactions / took:,.0f} interactions/s)")  # fmt: skip
     await driver.close()
 
 
@@ -86,15 +88,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--neo4j-uri")
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="rescore the interactions already stored at --neo4j-uri (an earlier run's); load none",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.neo4j_uri:
-        asyncio.run(run(args.neo4j_uri, args.interactions))
+        asyncio.run(run(args.neo4j_uri, args.interactions, args.reuse))
         return
     with tempfile.TemporaryDirectory() as home:
         process = local_neo4j(Path(home), 7699, "4g", "2g", ensure_installed())
         process.start()
         try:
-            asyncio.run(run("bolt://127.0.0.1:7699", args.interactions))
+            asyncio.run(run("bolt://127.0.0.1:7699", args.interactions, reuse=False))
         finally:
             process.stop()
 

@@ -22,7 +22,7 @@ from ingest.batch import PreparedBatch, Row
 from ingest.parsers.reference import ReferenceRow
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from tiegraph.access import ApiToken
-from tiegraph.domain import InteractionRecord
+from tiegraph.domain import InteractionRecord, TieType
 
 # Called with the name of every catalog query the repository runs (metrics, query-count tests).
 QueryObserver = Callable[[str], None]
@@ -137,10 +137,19 @@ class GraphRepository:
             result = await session.run(cypher.query("rescore/delete_ties"))
             await result.consume()
 
-    async def interaction_page(self, after: str, limit: int) -> list[InteractionRecord]:
-        """Up to `limit` interactions with ids after `after`, in id order."""
-        rows = await self._read("rescore/interaction_page", after=after, limit=limit)
-        return [to_interaction(row) for row in rows]
+    async def create_ties(self, tie_type: TieType, rows: Sequence[Row]) -> None:
+        """Create ties of one type from rows that hold each tie's whole state (a rescore, after
+        `delete_all_ties`), in one transaction."""
+        self._ran("rescore/create_ties")
+        async with self._driver.session(database=self._database) as session:
+            await session.execute_write(_create_ties, tie_type, rows)
+
+    async def interaction_rows(self, after: str, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` interactions with ids after `after`, in id order, as the rows
+        `graph.records.to_interaction` turns into records (a rescore converts them in its fold
+        process)."""
+        rows = await self._read_maps("rescore/interaction_page", after=after, limit=limit)
+        return list(rows[0]["page"])
 
     async def contact_ties(self, email: str) -> ContactTies | None:
         """The contact and every team member's tie to them, or None for an unknown contact."""
@@ -354,6 +363,10 @@ async def _write_batch(tx: AsyncManagedTransaction, batch: PreparedBatch) -> Non
         await _run(tx, "ingest/extend_interactions", rows=batch.extended_interactions)
     for tie_type, rows in batch.ties.items():
         await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)
+
+
+async def _create_ties(tx: AsyncManagedTransaction, tie_type: TieType, rows: Sequence[Row]) -> None:
+    await _run(tx, "rescore/create_ties", rows=list(rows), type=tie_type.value)
 
 
 async def _apply_erasure(tx: AsyncManagedTransaction, plan: ErasurePlan) -> None:

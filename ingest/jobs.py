@@ -30,6 +30,8 @@ class JobReport(BaseModel):
     ingested: int = 0
     duplicates: int = 0
     reference_rows: int = 0
+    # A rescore reads every interaction first (`read`), then writes each tie once.
+    ties_written: int = 0
     skipped: dict[str, int] = Field(default_factory=dict)
     error_count: int = 0
     errors: list[str] = Field(default_factory=list)

@@ -45,13 +45,16 @@ def _declined(p: Participant) -> bool:
     return p.response is MeetingResponse.DECLINED
 
 
-def pairs(record: InteractionRecord) -> Iterator[tuple[Participant, Participant]]:
+def pairs(
+    record: InteractionRecord, initiator: Participant | None = None
+) -> Iterator[tuple[Participant, Participant]]:
     """Who this interaction ties: sender with each recipient, and people together.
 
     Declined attendees are paired too (their tie records the decline, not a meeting).
+    `initiator` is `record.initiator` when the caller has it already.
     """
     people = list(record.participants)
-    initiator = record.initiator
+    initiator = initiator or record.initiator
     if record.kind is InteractionKind.EMAIL and initiator is not None:
         others = [p for p in people if p.email != initiator.email]
         yield from ((initiator, p) for p in others)
@@ -112,12 +115,13 @@ def tie_events(
     """One event per tie the interaction touches. Admin touchpoints touch none."""
     if record.is_admin:
         return
-    initiator = record.initiator.email if record.initiator else None
+    starter = record.initiator
+    initiator = starter.email if starter else None
     share = weight_share(record, policy)
     live = record.kind in LIVE
     meeting_size = sum(not _declined(p) for p in record.participants) if live else None
     seen: set[TieKey] = set()
-    for x, y in pairs(record):
+    for x, y in pairs(record, starter):
         key = tie_key(x.email, y.email, kinds)
         if key is None or key in seen:
             continue

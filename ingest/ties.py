@@ -8,10 +8,11 @@ into state is `scoring.tie_model`; this module only groups and serialises.
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any, cast
 
 from ingest.policy import IngestPolicy
 from ingest.tie_events import TieKey, pairs, tie_events, tie_key
-from scoring.tie_model import TieEvent, TieState, state_delta
+from scoring.tie_model import TieEvent, TieState, delta_fields
 from tiegraph.domain import InteractionRecord, PersonKind, TieType
 
 Row = dict[str, object]
@@ -30,13 +31,19 @@ def epoch_millis(when: datetime | None) -> int | None:
 def state_row(key: TieKey, state: TieState) -> Row:
     """The UNWIND row `merge_ties.cypher` expects for one tie's delta: the additive fields as
     one map (a new tie takes it whole) and the times as epoch millis."""
+    return fields_row(key, state.model_dump())
+
+
+def fields_row(key: TieKey, fields: dict[str, Any]) -> Row:
+    """`state_row` from the fields of a `TieState` (`scoring.tie_model.delta_fields`)."""
+    times = {name: fields.pop(name) for name in _TIMES}
     return {
         "a": key[1],
         "b": key[2],
-        "sums": state.model_dump(exclude=_TIMES),
-        "first_ms": epoch_millis(state.first_at),
-        "last_ms": epoch_millis(state.last_at),
-        "last_two_way_ms": epoch_millis(state.last_two_way_at),
+        "sums": fields,
+        "first_ms": epoch_millis(times["first_at"]),
+        "last_ms": epoch_millis(times["last_at"]),
+        "last_two_way_ms": epoch_millis(times["last_two_way_at"]),
     }
 
 
@@ -68,5 +75,56 @@ def fold_ties(
                 events[key].append(event)
     grouped: dict[TieType, list[Row]] = {t: [] for t in TieType}
     for key, tie in events.items():
-        grouped[key[0]].append(state_row(key, state_delta(tie, policy.profile)))
+        grouped[key[0]].append(fields_row(key, delta_fields(tie, policy.profile)))
     return grouped
+
+
+def _earlier(x: Any, y: Any) -> Any:
+    return y if x is None else x if y is None else min(x, y)
+
+
+def _later(x: Any, y: Any) -> Any:
+    return y if x is None else x if y is None else max(x, y)
+
+
+class TieTotals:
+    """Tie rows of several folds summed per tie, so a rescore writes each tie once.
+
+    Adding two rows of one tie is `scoring.tie_model.combine` on their serialised form (sums
+    and counts add, reply buckets add elementwise, first is the earlier and last the later);
+    tests/unit/test_ties.py checks the two agree.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[TieKey, Row] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def add(self, grouped: Mapping[TieType, list[Row]]) -> None:
+        """Fold in one batch's rows, as `fold_ties` returns them."""
+        for tie_type, rows in grouped.items():
+            for row in rows:
+                key = (tie_type, str(row["a"]), str(row["b"]))
+                held = self._rows.setdefault(key, row)
+                if held is not row:
+                    _add_row(held, row)
+
+    def grouped(self) -> dict[TieType, list[Row]]:
+        """Every tie's total row, by relationship type."""
+        grouped: dict[TieType, list[Row]] = {t: [] for t in TieType}
+        for (tie_type, _, _), row in self._rows.items():
+            grouped[tie_type].append(row)
+        return grouped
+
+
+def _add_row(held: Row, row: Row) -> None:
+    sums, more = cast(dict[str, Any], held["sums"]), cast(dict[str, Any], row["sums"])
+    for name, value in more.items():
+        if name == "reply_buckets":
+            sums[name] = [x + y for x, y in zip(sums[name], value, strict=True)]
+        else:
+            sums[name] += value
+    held["first_ms"] = _earlier(held["first_ms"], row["first_ms"])
+    held["last_ms"] = _later(held["last_ms"], row["last_ms"])
+    held["last_two_way_ms"] = _later(held["last_two_way_ms"], row["last_two_way_ms"])

@@ -54,14 +54,16 @@ async def ingest_paths(ctx: dict[str, Any], paths: list[str]) -> dict[str, Any]:
 
 
 async def rescore_ties(ctx: dict[str, Any]) -> dict[str, Any]:
-    """Rebuild every tie under the active scoring profile; progress counts interactions."""
+    """Rebuild every tie under the active scoring profile. Progress: interactions read, then
+    ties written; `ingested` reaches `read` when every tie is back."""
     settings: Settings = ctx["settings"]
 
-    async def progress(done: int) -> None:
-        await save_counts(ctx["redis"], ctx["job_id"], {"read": done, "ingested": done})
+    async def progress(read: int, written: int) -> None:
+        counts = {"read": read, "ties_written": written}
+        await save_counts(ctx["redis"], ctx["job_id"], counts)
 
     done = await rescore_all(ctx["repo"], tuple(settings.firm_domains), progress)
-    return {"read": done, "ingested": done}
+    return {"read": done.interactions, "ingested": done.interactions, "ties_written": done.ties}
 
 
 def redis_settings(settings: Settings) -> RedisSettings:

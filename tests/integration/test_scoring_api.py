@@ -65,8 +65,9 @@ async def test_a_profile_change_rescoring_every_tie(
     worker = create_worker(settings, burst=True, handle_signals=False, poll_delay=0.1)
     await worker.main()
     await worker.close()
-    job = await gql(api, f'{{ ingestJob(id: "{result["rescoreJobId"]}") {{ status read }} }}')
-    assert job["ingestJob"] == {"status": "complete", "read": 12}
+    job_id = result["rescoreJobId"]
+    job = await gql(api, f'{{ ingestJob(id: "{job_id}") {{ status read tiesWritten }} }}')
+    assert job["ingestJob"] == {"status": "complete", "read": 12, "tiesWritten": 1}
     after = (await gql(api, TIE))["tie"]["strength"]["score"]
     assert after > before
     assert (await gql(api, "{ scoringProfile }"))["scoringProfile"]["channel_weights"]["email"] == 8

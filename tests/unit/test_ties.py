@@ -2,7 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 from ingest.batch import prepare_batch
 from ingest.policy import IngestPolicy
-from ingest.ties import epoch_millis, fold_ties
+from ingest.tie_events import tie_events
+from ingest.ties import TieTotals, epoch_millis, fold_ties, state_row
+from scoring.tie_model import combine, state_delta
 from tiegraph.domain import (
     InteractionKind,
     InteractionRecord,
@@ -108,3 +110,29 @@ def test_prepare_batch_splits_people_and_accounts() -> None:
     (row,) = batch.interactions
     assert row["occurred_ms"] == epoch_millis(T0)
     assert row["members"] == [{"email": "Ann@firm.test", "role": "from"}]
+
+
+def test_tie_totals_add_batches_as_combine_adds_states() -> None:
+    # One tie over two batches (a question and its answer, then a message days later), and the
+    # two ties only the later message makes.
+    ask = email("1", "ann@firm.test", ["joe@acme.com"], at=T0)
+    reply = email("2", "joe@acme.com", ["ann@firm.test"], at=T0 + timedelta(hours=2))
+    later = email("3", "ann@firm.test", ["joe@acme.com", "sue@acme.com"], at=T0 + timedelta(days=9))
+    batches = [[ask, reply], [later]]
+    kinds = kinds_of(ask, reply, later)
+    parents = {"1": ask}
+    totals = TieTotals()
+    for batch in batches:
+        totals.add(fold_ties(batch, kinds, POLICY, parents=parents))
+    states = [
+        state_delta([e for r in batch for k, e in tie_events(r, kinds, POLICY, parents.get(
+            r.in_reply_to or "")) if k == (TieType.KNOWS, "ann@firm.test", "joe@acme.com")],
+            POLICY.profile)
+        for batch in batches
+    ]  # fmt: skip
+    want = state_row((TieType.KNOWS, "ann@firm.test", "joe@acme.com"), combine(*states))
+    grouped = totals.grouped()
+    assert len(totals) == 3
+    assert [r for r in grouped[TieType.KNOWS] if r["b"] == "joe@acme.com"] == [want]
+    assert {r["b"] for r in grouped[TieType.KNOWS]} == {"joe@acme.com", "sue@acme.com"}
+    assert len(grouped[TieType.ASSOCIATED_WITH]) == 1

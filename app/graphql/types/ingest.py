@@ -51,6 +51,9 @@ class IngestJob:
     ingested: int
     duplicates: int
     reference_rows: int
+    ties_written: int = strawberry.field(
+        description="A rescore job: ties rebuilt so far (it reads every interaction first)."
+    )
     error_count: int
     errors: list[str] = strawberry.field(description="The first errors, each with its location.")
     skipped: list["SkipCount"]
@@ -62,7 +65,8 @@ class IngestJob:
         return cls(
             id=report.id, status=report.status, read=report.read, ingested=report.ingested,
             duplicates=report.duplicates, reference_rows=report.reference_rows,
-            error_count=report.error_count, errors=report.errors, skipped=skipped,
+            ties_written=report.ties_written, error_count=report.error_count,
+            errors=report.errors, skipped=skipped,
             failure=report.failure,
         )  # fmt: skip
 

@@ -123,6 +123,11 @@ def to_account(row: dict[str, Any]) -> AccountSnapshot:
     )
 
 
+# The columns of a row of cypher/rescore/interaction_page.cypher, in order.
+INTERACTION_COLUMNS = ("id", "kind", "occurred_ms", "subject", "source", "is_admin",
+                       "in_reply_to", "participants", "roles", "responses")  # fmt: skip
+
+
 def to_interaction(row: dict[str, Any]) -> InteractionRecord:
     """A stored interaction as a record, from a `stored_interactions` row.
 

@@ -144,10 +144,10 @@ class GraphRepository:
         async with self._driver.session(database=self._database) as session:
             await session.execute_write(_create_ties, tie_type, rows)
 
-    async def interaction_rows(self, after: str, limit: int) -> list[dict[str, Any]]:
-        """Up to `limit` interactions with ids after `after`, in id order, as the rows
-        `graph.records.to_interaction` turns into records (a rescore converts them in its fold
-        process)."""
+    async def interaction_rows(self, after: str, limit: int) -> list[list[Any]]:
+        """Up to `limit` interactions with ids after `after`, in id order, as lists of the
+        values named by `graph.records.INTERACTION_COLUMNS` (a rescore turns them into records
+        with `to_interaction` in its fold processes)."""
         rows = await self._read_maps("rescore/interaction_page", after=after, limit=limit)
         return list(rows[0]["page"])
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from graph.records import to_interaction
+from graph.records import INTERACTION_COLUMNS, to_interaction
 from graph.repository import GraphRepository
 from ingest.policy import IngestPolicy
 from ingest.ties import Row, TieTotals, fold_ties
@@ -56,22 +56,26 @@ def _with_admin_patterns(
 
 
 def fold_page(
-    rows: list[dict[str, Any]], parents: dict[str, InteractionRecord], policy: IngestPolicy
+    rows: list[list[Any]], parents: dict[str, InteractionRecord], policy: IngestPolicy
 ) -> TieRows:
-    """One page of stored interaction rows as per-tie rows; `parents` holds the messages its
-    replies answer that are not in the page. Runs in the fold process."""
-    records = _with_admin_patterns([to_interaction(row) for row in rows], policy)
+    """One page of `GraphRepository.interaction_rows` as per-tie rows; `parents` holds the
+    messages its replies answer that are not in the page. Runs in a fold process."""
+    stored = (to_interaction(dict(zip(INTERACTION_COLUMNS, row, strict=True))) for row in rows)
+    records = _with_admin_patterns(list(stored), policy)
     emails = {p.email for r in records for p in r.participants}
     kinds = {e: person_kind(e, policy.firm_domain_set) for e in emails}
     here = {r.external_id: r for r in records}
     return fold_ties(records, kinds, policy, parents={**parents, **here})
 
 
+_ID, _IN_REPLY_TO = INTERACTION_COLUMNS.index("id"), INTERACTION_COLUMNS.index("in_reply_to")
+
+
 async def _parents_elsewhere(
-    repo: GraphRepository, rows: list[dict[str, Any]]
+    repo: GraphRepository, rows: list[list[Any]]
 ) -> dict[str, InteractionRecord]:
-    wanted = {row["in_reply_to"] for row in rows if row["in_reply_to"]}
-    wanted -= {row["id"] for row in rows}
+    wanted = {row[_IN_REPLY_TO] for row in rows if row[_IN_REPLY_TO]}
+    wanted -= {row[_ID] for row in rows}
     return await repo.stored_interactions(sorted(wanted)) if wanted else {}
 
 
@@ -102,7 +106,7 @@ async def _fold_all(
         folding: list[tuple[asyncio.Future[TieRows], int]] = []
         reading = asyncio.create_task(repo.interaction_rows("", PAGE_SIZE))
         while rows := await reading:
-            reading = asyncio.create_task(repo.interaction_rows(rows[-1]["id"], PAGE_SIZE))
+            reading = asyncio.create_task(repo.interaction_rows(rows[-1][_ID], PAGE_SIZE))
             parents = await _parents_elsewhere(repo, rows)
             folding.append(
                 (loop.run_in_executor(pool, fold_page, rows, parents, policy), len(rows))

@@ -130,19 +130,21 @@ class GraphRepository:
         rows = await self._write("profile/save", json=profile.model_dump_json())
         return int(rows[0]["version"])
 
-    async def delete_all_ties(self) -> None:
-        """Remove every tie aggregate (interactions stay): the first step of a rescore."""
-        self._ran("rescore/delete_ties")
-        async with self._driver.session(database=self._database) as session:
-            result = await session.run(cypher.query("rescore/delete_ties"))
-            await result.consume()
+    async def tie_keys(self) -> set[tuple[TieType, str, str]]:
+        """Every tie as (type, a, b): what a rescore must rebuild or remove."""
+        rows = await self._read_maps("rescore/tie_keys")
+        return {(TieType(kind), a, b) for kind, a, b in rows[0]["keys"]}
 
-    async def create_ties(self, tie_type: TieType, rows: Sequence[Row]) -> None:
-        """Create ties of one type from rows that hold each tie's whole state (a rescore, after
-        `delete_all_ties`), in one transaction."""
-        self._ran("rescore/create_ties")
+    async def replace_ties(self, tie_type: TieType, rows: Sequence[Row]) -> None:
+        """Set ties of one type to the whole state in `rows` (a rescore's totals), creating
+        those that do not exist, in one transaction."""
+        self._ran("rescore/replace_ties")
         async with self._driver.session(database=self._database) as session:
-            await session.execute_write(_create_ties, tie_type, rows)
+            await session.execute_write(_replace_ties, tie_type, rows)
+
+    async def delete_ties(self, keys: Sequence[tuple[TieType, str, str]]) -> None:
+        """Remove the ties named (type, a, b), in one transaction."""
+        await self._write("rescore/delete_ties", keys=[[t.value, a, b] for t, a, b in keys])
 
     async def interaction_rows(self, after: str, limit: int) -> list[list[Any]]:
         """Up to `limit` interactions with ids after `after`, in id order, as lists of the
@@ -365,8 +367,10 @@ async def _write_batch(tx: AsyncManagedTransaction, batch: PreparedBatch) -> Non
         await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)
 
 
-async def _create_ties(tx: AsyncManagedTransaction, tie_type: TieType, rows: Sequence[Row]) -> None:
-    await _run(tx, "rescore/create_ties", rows=list(rows), type=tie_type.value)
+async def _replace_ties(
+    tx: AsyncManagedTransaction, tie_type: TieType, rows: Sequence[Row]
+) -> None:
+    await _run(tx, "rescore/replace_ties", rows=list(rows), type=tie_type.value)
 
 
 async def _apply_erasure(tx: AsyncManagedTransaction, plan: ErasurePlan) -> None:

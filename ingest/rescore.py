@@ -1,11 +1,13 @@
 """Rebuild every tie from the stored interactions under the active scoring profile.
 
 Stored tie sums carry the channel weights and half-lives that wrote them, so a profile change
-needs this. The old ties are deleted while the interactions are read page by page; each page is
-folded into per-tie rows in a separate process (the fold is pure Python and would otherwise
-hold the one interpreter the reads need), and the rows are summed into one total per tie held
-in memory (a few hundred bytes a tie). Then each tie is created once. Until the job ends, ties
-are missing or partial (the job's progress says how far it is).
+needs this. The interactions are read page by page; each page is folded into per-tie rows in a
+separate process (the fold is pure Python and would otherwise hold the one interpreter the
+reads need), and the rows are summed into one total per tie held in memory (a few hundred bytes
+a tie). Then each tie is written once, replacing its old state, and ties nothing rebuilt are
+removed. Until the write phase, ties keep their old scores; during it they switch over in
+batches of `WRITE_SIZE` (the job's progress says how far it is). Ingestion running at the same
+time can lose its additions to ties being replaced: run a rescore when no ingestion is.
 """
 
 import asyncio
@@ -26,7 +28,8 @@ from tiegraph.domain import InteractionRecord, TieType
 from tiegraph.identity import person_kind
 
 PAGE_SIZE = 50_000
-WRITE_SIZE = 20_000
+WRITE_SIZE = 10_000
+WRITERS = 2
 # Pages folded at once, one per process: the fold is most of a rescore's CPU.
 FOLD_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 
@@ -37,10 +40,11 @@ TieRows = dict[TieType, list[Row]]
 
 @dataclass(frozen=True)
 class RescoreCounts:
-    """What a rescore did: interactions replayed and ties written."""
+    """What a rescore did: interactions replayed, ties written and ties removed."""
 
     interactions: int
     ties: int
+    removed: int
 
 
 def _with_admin_patterns(
@@ -127,22 +131,39 @@ async def _sum_page(
     return done + count
 
 
+async def _write_all(
+    repo: GraphRepository, totals: TieTotals, done: int, progress: Progress
+) -> int:
+    """Write every total, `WRITERS` batches at a time: the server has the cores to itself now,
+    and batches touch different ties, so they rarely wait on each other's locks."""
+    batches = [(tie_type, rows[start : start + WRITE_SIZE])
+               for tie_type, rows in totals.grouped().items()
+               for start in range(0, len(rows), WRITE_SIZE)]  # fmt: skip
+    written = 0
+    slots = asyncio.Semaphore(WRITERS)
+
+    async def write(tie_type: TieType, rows: list[Row]) -> None:
+        nonlocal written
+        async with slots:
+            await repo.replace_ties(tie_type, rows)
+            written += len(rows)
+            await progress(done, written)
+
+    await asyncio.gather(*(write(tie_type, rows) for tie_type, rows in batches))
+    return written
+
+
 async def rescore_all(
     repo: GraphRepository, firm_domains: tuple[str, ...], progress: Progress
 ) -> RescoreCounts:
     """Drop and rebuild every tie from the interactions, under the active profile."""
     policy = IngestPolicy(firm_domains=firm_domains, profile=await repo.scoring_profile())
     totals = TieTotals()
-    deleting = asyncio.create_task(repo.delete_all_ties())
-    try:
-        with _collector_paused():
-            done = await _fold_all(repo, policy, totals, progress)
-    finally:
-        await deleting
-    written = 0
-    for tie_type, rows in totals.grouped().items():
-        for start in range(0, len(rows), WRITE_SIZE):
-            await repo.create_ties(tie_type, rows[start : start + WRITE_SIZE])
-            written += len(rows[start : start + WRITE_SIZE])
-            await progress(done, written)
-    return RescoreCounts(interactions=done, ties=written)
+    existing = await repo.tie_keys()
+    with _collector_paused():
+        done = await _fold_all(repo, policy, totals, progress)
+    written = await _write_all(repo, totals, done, progress)
+    stale = sorted(existing - totals.keys())
+    for start in range(0, len(stale), WRITE_SIZE):
+        await repo.delete_ties(stale[start : start + WRITE_SIZE])
+    return RescoreCounts(interactions=done, ties=written, removed=len(stale))

@@ -101,6 +101,10 @@ class TieTotals:
     def __len__(self) -> int:
         return len(self._rows)
 
+    def keys(self) -> set[TieKey]:
+        """Every tie summed so far."""
+        return set(self._rows)
+
     def add(self, grouped: Mapping[TieType, list[Row]]) -> None:
         """Fold in one batch's rows, as `fold_ties` returns them."""
         for tie_type, rows in grouped.items():

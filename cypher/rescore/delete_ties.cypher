@@ -1,4 +1,6 @@
-// A rescore rebuilds every tie from the interactions: first the old aggregates go, in batches
-// so a million ties never sit in one transaction. Run in an auto-commit transaction.
-MATCH ()-[t:KNOWS|WORKS_WITH|ASSOCIATED_WITH]->()
-CALL (t) { DELETE t } IN TRANSACTIONS OF 20000 ROWS
+// Remove ties a rescore did not rebuild (every interaction behind them is now an admin
+// touchpoint, say), given as [type, a, b].
+UNWIND $keys AS key
+MATCH (a:Person {email: key[1]})-[t]->(b:Person {email: key[2]})
+WHERE type(t) = key[0]
+DELETE t

@@ -96,7 +96,14 @@ async def test_a_rescore_rebuilds_the_ties_a_fresh_ingest_under_the_new_profile_
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    records = _interactions(150)
+    # A tie built only from mail the new profile calls admin: the rescore must remove it.
+    statement = InteractionRecord(
+        external_id="statement-1", kind=InteractionKind.EMAIL, occurred_at=NOW - timedelta(days=9),
+        subject="Your statement for October", source="test",
+        participants=(Participant(email="m0@firm.test", role=ParticipantRole.FROM),
+                      Participant(email="z@initech.com", role=ParticipantRole.TO)),
+    )  # fmt: skip
+    records = [*_interactions(149), statement]
     await Ingestor.for_settings(repo, settings).run(iter(records))
     before = await _ties(driver)
     await repo.save_scoring_profile(NEW_PROFILE)
@@ -117,12 +124,11 @@ async def test_a_rescore_rebuilds_the_ties_a_fresh_ingest_under_the_new_profile_
     fresh = await _ties(driver)
 
     _assert_same_ties(rebuilt, fresh)
-    assert counts == RescoreCounts(interactions=150, ties=len(fresh))
+    gone = before.keys() - fresh.keys()
+    assert ("KNOWS", "m0@firm.test", "z@initech.com") in gone
+    assert counts == RescoreCounts(interactions=150, ties=len(fresh), removed=len(gone))
     assert seen == sorted(seen)
     assert seen[-1] == (150, len(fresh))
     assert [read for read, written in seen if not written] == [*range(16, 150, 16), 150]
-    # The new profile did change what is stored: weights, and ties of 'statement' mail only.
+    # The new profile did change what is stored: the weights of ties that stay.
     assert any(before[k]["weight_fast"] != v["weight_fast"] for k, v in rebuilt.items())
-    assert before.keys() != rebuilt.keys() or any(
-        before[k]["email_count"] != v["email_count"] for k, v in rebuilt.items()
-    )

@@ -123,7 +123,7 @@ class GraphRepository:
     async def scoring_profile(self) -> ScoringProfile:
         """The active scoring profile, or the defaults in code when none was saved."""
         rows = await self._read("profile/active")
-        return ScoringProfile.model_validate_json(rows[0]["json"]) if rows else DEFAULT_PROFILE
+        return _profile(rows[0]["json"] if rows else None)
 
     async def save_scoring_profile(self, profile: ScoringProfile) -> int:
         """Store `profile` as the active one; returns its new version number."""
@@ -142,10 +142,13 @@ class GraphRepository:
         rows = await self._read("rescore/interaction_page", after=after, limit=limit)
         return [to_interaction(row) for row in rows]
 
-    async def contact_ties(self, email: str) -> ContactTies | None:
-        """The contact and every team member's tie to them, or None for an unknown contact."""
-        rows = await self._read("read/who_knows", email=email)
-        return to_contact_ties(rows[0]) if rows else None
+    async def contact_ties(self, email: str) -> tuple[ContactTies, ScoringProfile] | None:
+        """The contact, every team member's tie to them and the active scoring profile (one
+        round trip), or None for an unknown contact."""
+        rows = await self._read_maps("read/who_knows", email=email)
+        if not rows:
+            return None
+        return to_contact_ties(rows[0]), _profile(rows[0]["profile"])
 
     async def tie(self, member: str, contact: str) -> MemberContactTie | None:
         """Both people and their stored tie (None when either person is unknown)."""
@@ -327,6 +330,10 @@ class GraphRepository:
         """Take an address hash off the erasure list; False when it was not on it."""
         rows = await self._write("erase/unlist", hash=hashed)
         return bool(rows and rows[0]["removed"])
+
+
+def _profile(raw: str | None) -> ScoringProfile:
+    return DEFAULT_PROFILE if raw is None else ScoringProfile.model_validate_json(raw)
 
 
 async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> None:

@@ -16,7 +16,7 @@ from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
 from scoring.influence import Centrality, WeightedTie, centrality, strongest_path, tie_graph
 from scoring.strength import TieLabel
-from scoring.tie_model import score_tie
+from scoring.tie_model import quick_score
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
 
@@ -66,7 +66,8 @@ def _edges(row: dict[str, Any], at: datetime) -> list[InfluenceEdge]:
     people = {c["email"]: to_person(c) for c in row["contacts"]}
     edges = []
     for tie in row["ties"]:
-        score = score_tie(to_tie_state(tie["tie"]), profile, at)
+        # Score and label only: the explanation score_tie builds is not shown on a map.
+        score = quick_score(to_tie_state(tie["tie"]), profile, at)
         edges.append(
             InfluenceEdge(
                 source=people[tie["a"]],

@@ -214,7 +214,7 @@ class GraphRepository:
     async def influence_map(self, domain: str) -> dict[str, Any] | None:
         """The account with its contacts, their ASSOCIATED_WITH ties among themselves and the
         active profile; None for an unknown domain."""
-        rows = await self._read("read/influence_map", domain=domain)
+        rows = await self._read_maps("read/influence_map", domain=domain)
         return rows[0] if rows else None
 
     async def shared_accounts(self, source: str, target: str) -> dict[str, Any]:

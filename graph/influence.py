@@ -16,7 +16,7 @@ from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
 from scoring.influence import Centrality, WeightedTie, centrality, strongest_path, tie_graph
 from scoring.strength import TieLabel
-from scoring.tie_model import quick_score
+from scoring.tie_model import breakdown, label_for
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
 
@@ -66,14 +66,15 @@ def _edges(row: dict[str, Any], at: datetime) -> list[InfluenceEdge]:
     people = {c["email"]: to_person(c) for c in row["contacts"]}
     edges = []
     for tie in row["ties"]:
-        # Score and label only: the explanation score_tie builds is not shown on a map.
-        score = quick_score(to_tie_state(tie["tie"]), profile, at)
+        # Score and label only, as quick_score rounds and labels them: neither the explanation
+        # of score_tie nor the trend of quick_score is shown on a map (a sixth of its time).
+        score = round(breakdown(to_tie_state(tie["tie"]), profile, at).score, 1)
         edges.append(
             InfluenceEdge(
                 source=people[tie["a"]],
                 target=people[tie["b"]],
-                score=score.score,
-                label=score.label,
+                score=score,
+                label=label_for(score, profile).label,
             )
         )
     return sorted(edges, key=lambda e: (-e.score, e.source.email, e.target.email))

@@ -49,10 +49,13 @@ CALL (a) {
     MATCH (m:TeamMember)-[:KNOWS]->(c)
     RETURN m
   }
-  MATCH (m)-[:TOOK_PART]->(i:Interaction)
-  WHERE i.occurred_at <= datetime({epochMillis: $as_of_ms})
-    AND any(x IN i.participants WHERE x IN emails)
+  // Participants first, then the time: a member's history is thousands of interactions, and
+  // reading each one's time too roughly doubled this part (at 1M: ~5,000 time reads for ~50
+  // matching interactions). Every TOOK_PART ends at an Interaction, so no label check.
+  MATCH (m)-[:TOOK_PART]->(i)
+  WHERE any(x IN i.participants WHERE x IN emails)
   WITH DISTINCT i, emails
+  WHERE i.occurred_at <= datetime({epochMillis: $as_of_ms})
   WITH i, coalesce(i.is_admin, false) AS admin,
        i.kind IN ['meeting', 'call'] AND NOT coalesce(i.is_admin, false)
        AND any(k IN range(0, size(i.participants) - 1)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from graph.common import address, domain, moment, profile_from
 from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
-from scoring.influence import Centrality, WeightedTie, centrality, strongest_path, tie_graph
+from scoring.influence import Centrality, centrality, scored_graph, strongest_path
 from scoring.strength import TieLabel
 from scoring.tie_model import breakdown, label_for
 from tiegraph.domain import PersonRef
@@ -81,8 +81,8 @@ def _edges(row: dict[str, Any], at: datetime) -> list[InfluenceEdge]:
 
 
 def _graph(row: dict[str, Any], edges: list[InfluenceEdge]) -> Any:
-    ties = (WeightedTie(a=e.source.email, b=e.target.email, score=e.score) for e in edges)
-    return tie_graph((c["email"] for c in row["contacts"]), ties)
+    ties = ((e.source.email, e.target.email, e.score) for e in edges)
+    return scored_graph((c["email"] for c in row["contacts"]), ties)
 
 
 async def _read(repo: GraphRepository, wanted: str) -> dict[str, Any]:

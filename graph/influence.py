@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict
 from graph.common import address, domain, moment, profile_from
 from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
-from scoring.influence import Centrality, WeightedTie, centrality, strongest_path, tie_graph
+from scoring.influence import Centrality, centrality, scored_graph, strongest_path
 from scoring.strength import TieLabel
-from scoring.tie_model import score_tie
+from scoring.tie_model import breakdown, label_for
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
 
@@ -66,21 +66,23 @@ def _edges(row: dict[str, Any], at: datetime) -> list[InfluenceEdge]:
     people = {c["email"]: to_person(c) for c in row["contacts"]}
     edges = []
     for tie in row["ties"]:
-        score = score_tie(to_tie_state(tie["tie"]), profile, at)
+        # Score and label only, as quick_score rounds and labels them: neither the explanation
+        # of score_tie nor the trend of quick_score is shown on a map (a sixth of its time).
+        score = round(breakdown(to_tie_state(tie["tie"]), profile, at).score, 1)
         edges.append(
             InfluenceEdge(
                 source=people[tie["a"]],
                 target=people[tie["b"]],
-                score=score.score,
-                label=score.label,
+                score=score,
+                label=label_for(score, profile).label,
             )
         )
     return sorted(edges, key=lambda e: (-e.score, e.source.email, e.target.email))
 
 
 def _graph(row: dict[str, Any], edges: list[InfluenceEdge]) -> Any:
-    ties = (WeightedTie(a=e.source.email, b=e.target.email, score=e.score) for e in edges)
-    return tie_graph((c["email"] for c in row["contacts"]), ties)
+    ties = ((e.source.email, e.target.email, e.score) for e in edges)
+    return scored_graph((c["email"] for c in row["contacts"]), ties)
 
 
 async def _read(repo: GraphRepository, wanted: str) -> dict[str, Any]:

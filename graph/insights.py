@@ -89,10 +89,10 @@ async def who_knows(
 ) -> tuple[KnownBy, ...]:
     """The team members who know `email`, strongest first. NotFound for an unknown contact."""
     address = common.address(email, "email")
-    ties = await repo.contact_ties(address)
-    if ties is None:
+    found = await repo.contact_ties(address)
+    if found is None:
         raise NotFound(f"no contact with the address {address}")
-    profile = await repo.scoring_profile()
+    ties, profile = found
     return rank_known_by(ties, profile, as_of or datetime.now(UTC))
 
 

@@ -70,9 +70,13 @@ def to_api_token(row: dict[str, Any]) -> ApiToken:
     )  # fmt: skip
 
 
+# Read once: `TieState.model_fields` is rebuilt on every access, and every tie read asks.
+_TIE_FIELDS = frozenset(TieState.model_fields)
+
+
 def to_tie_state(props: dict[str, Any]) -> TieState:
     """A tie's stored state, from its relationship properties."""
-    fields = {k: v for k, v in props.items() if k in TieState.model_fields}
+    fields = {k: v for k, v in props.items() if k in _TIE_FIELDS}
     for key in ("first_at", "last_at", "last_two_way_at"):
         fields[key] = to_datetime(fields.get(key))
     return TieState.model_validate(fields)

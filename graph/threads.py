@@ -126,22 +126,32 @@ async def _scan(
     wanted: int,
     profile: ScoringProfile,
     at: datetime,
-) -> list[tuple[float, str]]:
-    """The keyset positions of the first `wanted` single-threaded accounts after `after`."""
-    found: list[tuple[float, str]] = []
+) -> list[tuple[float, str, AccountThreads]]:
+    """The first `wanted` single-threaded accounts after `after`: keyset position and threads
+    (read from the ties that could be active only: see `_whole`)."""
+    found: list[tuple[float, str, AccountThreads]] = []
     reach = reach_params(profile, at, ACTIVE_LABEL)
     batch = max(SCAN_FIRST_BATCH, SCAN_BATCH_PER_WANTED * wanted)
     while len(found) < wanted:
         rows = await repo.account_threads(*filters, after, batch, reach)
         for row in rows:
             # Only ties that could be active were read: enough to find the thread.
-            if account_threads(account_input(row), profile, at).thread is not None:
-                found.append((float(row["value"]), row["account"]["domain"]))
+            threads = account_threads(account_input(row), profile, at)
+            if threads.thread is not None:
+                found.append((float(row["value"]), row["account"]["domain"], threads))
         if len(rows) < batch:
             break
         after = (float(rows[-1]["value"]), rows[-1]["account"]["domain"])
         batch = min(batch * 2, SCAN_BATCH)
     return found[:wanted]
+
+
+def _whole(threads: AccountThreads, row: dict[str, Any]) -> AccountThreads:
+    """A scanned account's threads with the account read whole (every tie, which the second
+    thread weighs). The active contacts and the thread stay the scan's: a tie the scan left
+    out cannot be active, and without namesakes a contact's move depends only on its own
+    `left_on` (scoring.account_health.find_move), so scoring every tie again finds the same."""
+    return threads.model_copy(update={"account": account_input(row)})
 
 
 async def holder_colleagues(
@@ -168,10 +178,10 @@ async def single_threaded_accounts(
     profile = await repo.scoring_profile()
     found = await _scan(repo, (min_annual_value, wanted_tier), position, limit + 1, profile, at)
     # The page's accounts read whole: second threads weigh every tie, not only active ones.
-    rows = await repo.account_threads_of([domain for _, domain in found[:limit]])
+    rows = await repo.account_threads_of([domain for _, domain, _ in found[:limit]])
     page = [
-        (account_threads(account_input(rows[domain]), profile, at), (value, domain))
-        for value, domain in found[:limit]
+        (_whole(threads, rows[domain]), (value, domain))
+        for value, domain, threads in found[:limit]
         if domain in rows
     ]
     holders = [t.thread.member.email for t, _ in page if t.thread and t.thread.member]

@@ -2,6 +2,8 @@
 // (with the holder's roster left_on), same-person candidates at other accounts, the interaction
 // facts of scoring.account_health.AccountActivity, and the active scoring profile. The rules
 // themselves live in scoring/account_health.py.
+// Times are returned as epoch microseconds (UTC): the driver's DateTime decoding costs about
+// 0.2 ms a value, three per tie, and a large account has hundreds of ties (graph.records).
 MATCH (a:Account {domain: $domain})
 OPTIONAL MATCH (p:ScoringProfile {name: 'active'})
 WITH a, p.json AS profile
@@ -10,7 +12,7 @@ CALL (a) {
   WITH c WHERE c IS NOT NULL
   CALL (c) {
     OPTIONAL MATCH (m:TeamMember)-[t:KNOWS]->(c)
-    RETURN collect(CASE WHEN m IS NULL THEN null ELSE {member: properties(m), tie: properties(t)} END) AS ties
+    RETURN collect(CASE WHEN m IS NULL THEN null ELSE {member: properties(m), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond, last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond, last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond}} END) AS ties
   }
   // Same name and same local part elsewhere: a prefix seek on the Contact.email index (the
   // hint keeps the planner from scanning every contact once per contact). The conservative
@@ -25,7 +27,7 @@ CALL (a) {
     WITH o, collect(oa.domain) AS accounts
     CALL (o) {
       OPTIONAL MATCH (om:TeamMember)-[ot:KNOWS]->(o)
-      RETURN collect(CASE WHEN om IS NULL THEN null ELSE {member: properties(om), tie: properties(ot)} END) AS ties
+      RETURN collect(CASE WHEN om IS NULL THEN null ELSE {member: properties(om), tie: ot {.*, first_at: ot.first_at.epochSeconds * 1000000 + ot.first_at.microsecond, last_at: ot.last_at.epochSeconds * 1000000 + ot.last_at.microsecond, last_two_way_at: ot.last_two_way_at.epochSeconds * 1000000 + ot.last_two_way_at.microsecond}} END) AS ties
     }
     RETURN collect({contact: properties(o), accounts: accounts, ties: ties}) AS namesakes
   }
@@ -36,27 +38,39 @@ CALL (a) {
 // scan to those members' histories instead of every interaction in the graph.
 CALL (a) {
   OPTIONAL MATCH (c:Contact)-[:WORKS_AT]->(a)
-  WITH a, collect(c.email) AS emails
-  OPTIONAL MATCH (m:TeamMember)
-  WHERE (m)-[:OWNS]->(a) OR EXISTS { (m)-[:KNOWS]->(:Contact)-[:WORKS_AT]->(a) }
-  OPTIONAL MATCH (m)-[:TOOK_PART]->(i:Interaction)
-  WHERE i.occurred_at <= datetime({epochMillis: $as_of_ms})
-    AND any(x IN i.participants WHERE x IN emails)
+  WITH a, collect(c) AS contacts, collect(c.email) AS emails
+  // From the account and its contacts to their members (not every member checked against
+  // every contact: that was most of the query's work at 1M interactions).
+  CALL (a, contacts) {
+    MATCH (m:TeamMember)-[:OWNS]->(a)
+    RETURN m
+    UNION
+    UNWIND contacts AS c
+    MATCH (m:TeamMember)-[:KNOWS]->(c)
+    RETURN m
+  }
+  // Participants first, then the time: a member's history is thousands of interactions, and
+  // reading each one's time too roughly doubled this part (at 1M: ~5,000 time reads for ~50
+  // matching interactions). Every TOOK_PART ends at an Interaction, so no label check.
+  MATCH (m)-[:TOOK_PART]->(i)
+  WHERE any(x IN i.participants WHERE x IN emails)
   WITH DISTINCT i, emails
-  WHERE i IS NOT NULL
+  WHERE i.occurred_at <= datetime({epochMillis: $as_of_ms})
   WITH i, coalesce(i.is_admin, false) AS admin,
        i.kind IN ['meeting', 'call'] AND NOT coalesce(i.is_admin, false)
        AND any(k IN range(0, size(i.participants) - 1)
                WHERE i.participants[k] IN emails
                  AND coalesce(coalesce(i.responses, [])[k], '') <> 'declined') AS attended
   ORDER BY i.occurred_at DESC
-  RETURN max(i.occurred_at) AS last_interaction_at,
-         count(CASE WHEN attended AND i.occurred_at > datetime({epochMillis: $recent_from_ms})
+  WITH max(i.occurred_at) AS last_at,
+       count(CASE WHEN attended AND i.occurred_at > datetime({epochMillis: $recent_from_ms})
                     THEN 1 END) AS meetings_recent,
          count(CASE WHEN attended AND i.occurred_at > datetime({epochMillis: $before_from_ms})
                          AND i.occurred_at <= datetime({epochMillis: $before_to_ms})
                     THEN 1 END) AS meetings_before,
          collect(admin)[0..$latest] AS latest_admin
+  RETURN last_at.epochSeconds * 1000000 + last_at.microsecond AS last_interaction_at,
+         meetings_recent, meetings_before, latest_admin
 }
 RETURN properties(a) AS account, profile, contacts, last_interaction_at, meetings_recent,
        meetings_before, latest_admin

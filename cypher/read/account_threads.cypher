@@ -15,18 +15,24 @@ CALL () {
     AND ($tier IS NULL OR toLower(trim(a.tier)) = $tier)
     AND ($after_value IS NULL OR a.annual_value < $after_value OR a.domain > $after_domain)
   WITH a ORDER BY a.annual_value DESC, a.domain LIMIT $limit
-  RETURN a, toFloat(a.annual_value) AS value
-  UNION ALL
-  // Then accounts without one (as -1.0), only when no minimum value is asked for.
+  RETURN collect({account: a, value: toFloat(a.annual_value)}) AS valued
+}
+// Then accounts without one (as -1.0), only when no minimum value is asked for and the valued
+// ones did not fill the batch: no index serves IS NULL, so this reads every account, which
+// every batch of the scan did before (a third of its db hits at 10,000 accounts).
+CALL (valued) {
+  // An UNWIND of nothing, not a WHERE: the planner moves a WHERE after the label scan.
+  UNWIND CASE WHEN size(valued) < $limit AND $min_value IS NULL THEN [true] ELSE [] END AS wanted
   MATCH (a:Account)
-  WHERE $min_value IS NULL AND a.annual_value IS NULL
+  WHERE a.annual_value IS NULL
     AND ($tier IS NULL OR toLower(trim(a.tier)) = $tier)
     AND ($after_value IS NULL OR -1.0 < $after_value
          OR (-1.0 = $after_value AND a.domain > $after_domain))
   WITH a ORDER BY a.domain LIMIT $limit
-  RETURN a, -1.0 AS value
+  RETURN collect({account: a, value: -1.0}) AS unvalued
 }
-WITH a, value
+UNWIND valued + unvalued AS row
+WITH row.account AS a, row.value AS value
 ORDER BY value DESC, a.domain
 LIMIT $limit
 CALL (a) {

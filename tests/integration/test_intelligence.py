@@ -298,6 +298,40 @@ async def test_single_threaded_accounts_by_member_and_contact_paged_by_value(
     assert bad["errors"][0]["extensions"]["code"] == "BAD_INPUT"
 
 
+async def test_single_threaded_accounts_without_a_value_come_last(
+    firm: Firm, api: httpx.AsyncClient
+) -> None:
+    # Accounts with no annual value are read only once those with one run out (a separate,
+    # unindexed branch of read/account_threads): they must still be listed, last, by domain.
+    await firm.csv(
+        "domain,name,tier,annual_value,owner_email\n"
+        "acme.com,Acme,strategic,500000,ann@firm.test\n"
+        "hooli.com,Hooli,smb,,ann@firm.test\n"
+        "initech.com,Initech,smb,,bob@firm.test\n"
+    )
+    await firm.lines(
+        [
+            *weekly("a", "ann@firm.test", "joe@acme.com"),
+            *weekly("h", "ann@firm.test", "hal@hooli.com"),
+            *weekly("i", "bob@firm.test", "ida@initech.com"),
+        ]
+    )
+    every = data(await gql(api, THREADS, first=5))["singleThreadedAccounts"]["edges"]
+    assert [(e["node"]["domain"], e["node"]["valueAtRisk"]) for e in every] == [
+        ("acme.com", 500000.0), ("hooli.com", None), ("initech.com", None),
+    ]  # fmt: skip
+    first = data(await gql(api, THREADS, first=2))["singleThreadedAccounts"]
+    assert [e["node"]["domain"] for e in first["edges"]] == ["acme.com", "hooli.com"]
+    rest = data(await gql(api, THREADS, first=2, after=first["pageInfo"]["endCursor"]))
+    assert [e["node"]["domain"] for e in rest["singleThreadedAccounts"]["edges"]] == ["initech.com"]
+    assert (
+        data(await gql(api, THREADS, first=5, min=1.0))["singleThreadedAccounts"]["edges"][0][
+            "node"
+        ]["domain"]
+        == "acme.com"
+    )
+
+
 INFLUENCE = """query($domain: String!) {
   influenceMap(domain: $domain) {
     domain nodes { contact { email } pagerank betweenness degree }

@@ -38,9 +38,11 @@ async def test_depth_aliases_and_tokens_are_limited(
         deep = (
             "{ accounts { edges { node { contacts { edges { node { contact { email } } } } } } } }"
         )
-        body = await gql(http, deep)
-        assert codes(body) == ["LIMIT"]
-        assert "depth" in body["errors"][0]["message"]
+        for _ in range(2):  # the second answer is the validation cache's (app.graphql.schema)
+            body = await gql(http, deep)
+            assert codes(body) == ["LIMIT"]
+            assert "depth" in body["errors"][0]["message"]
+        assert "errors" not in await gql(http, shallow)
         assert codes(await gql(http, "{ a: me { role } b: me { role } c: me { role } }")) == [
             "LIMIT"
         ]

@@ -53,12 +53,7 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     elif docker_answers():
         from testcontainers.community.neo4j import Neo4jContainer
 
-        container = Neo4jContainer("neo4j:5.26", password="tiegraph-test").with_env(
-            # As docker-compose.yml and the local launcher: no per-read timeout in the driver.
-            "NEO4J_server_bolt_connection__keep__alive__for__requests",
-            "STREAMING",
-        )
-        with container:
+        with Neo4jContainer("neo4j:5.26", password="tiegraph-test") as container:
             yield {
                 "neo4j_uri": container.get_connection_url(),
                 "neo4j_password": SecretStr("tiegraph-test"),

@@ -32,12 +32,6 @@ public final class TiegraphNeo4j {
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, org.neo4j.io.ByteUnit.parse(pageCache))
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(10))
-                // Keep-alives only while a result streams (server.bolt.connection_keep_alive_for_requests
-                // =STREAMING). With ALL, the default, the server sends the driver a receive-timeout
-                // hint, and the Python async driver then wraps every socket read in a timed task:
-                // about 100 us of client CPU per record received.
-                .setConfig(BoltConnector.connection_keep_alive_type,
-                           BoltConnector.KeepAliveRequestType.STREAMING)
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("TIEGRAPH-NEO4J STOPPING");

@@ -214,9 +214,10 @@ class GraphRepository:
         value, domain = after if after is not None else (None, None)
         low = -sys.float_info.max if min_value is None else min_value
         high = sys.float_info.max if value is None else value
-        return await self._read_maps("read/account_threads", min_value=min_value, tier=tier,
-                                after_value=value, after_domain=domain, limit=limit,
-                                low_value=low, high_value=high, **reach)  # fmt: skip
+        rows = await self._read_maps("read/account_threads", min_value=min_value, tier=tier,
+                                     after_value=value, after_domain=domain, limit=limit,
+                                     low_value=low, high_value=high, **reach)  # fmt: skip
+        return list(rows[0]["accounts"])
 
     async def account_threads_of(self, domains: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The accounts of `domains` by domain, each with all its contacts and KNOWS ties, in
@@ -263,8 +264,10 @@ class GraphRepository:
         the epoch-millisecond bounds `cold_ms`, `forget_ms`, `recent_ms`, `min_two_way` and the
         `reach_*` score bound (`graph.common.reach_params`)."""
         if member is None:
-            return await self._read_maps("read/attention_team_ties", **windows)
-        return await self._read_maps("read/attention_member_ties", member=member, **windows)
+            rows = await self._read_maps("read/attention_team_ties", **windows)
+        else:
+            rows = await self._read_maps("read/attention_member_ties", member=member, **windows)
+        return list(rows[0]["ties"])
 
     async def attention_movers(self, member: str | None, params: dict[str, Any]) -> list[str]:
         """The contacts of one member (or of the whole team when None) who may have moved, most

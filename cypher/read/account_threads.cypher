@@ -52,5 +52,8 @@ CALL (a) {
   WITH c, ties WHERE size(ties) > 0
   RETURN collect({contact: properties(c), ties: ties}) AS contacts
 }
-RETURN properties(a) AS account, value, contacts
+WITH properties(a) AS account, value, contacts
 ORDER BY value DESC, account.domain
+// One record holding the batch as a list: the driver spends ~100 µs of client CPU on each
+// record it receives.
+RETURN collect({account: account, value: value, contacts: contacts}) AS accounts

@@ -84,8 +84,8 @@ class GraphRepository:
 
     async def stored_interactions(self, ids: Sequence[str]) -> dict[str, InteractionRecord]:
         """Those of `ids` already stored, as records (participants without display names)."""
-        rows = await self._read("ingest/stored_interactions", ids=list(ids))
-        return {row["id"]: to_interaction(row) for row in rows}
+        rows = await self._read_maps("ingest/stored_interactions", ids=list(ids))
+        return {row["id"]: to_interaction(row) for row in rows[0]["interactions"]}
 
     async def aliases(self) -> dict[str, str]:
         """Every known alias address and the address of the person it belongs to."""

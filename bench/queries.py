@@ -76,8 +76,11 @@ async def _sample(uri: str) -> dict[str, list[Any]]:
         "accounts": "MATCH (a:Account) RETURN a.domain AS v LIMIT 5000",
         "big": "MATCH (a:Account)<-[:WORKS_AT]-(c:Contact) WITH a, count(c) AS n "
         "ORDER BY n DESC LIMIT 20 RETURN a.domain AS v",
-        "pairs": "MATCH (x:Contact)-[:ASSOCIATED_WITH]->(y:Contact) RETURN [x.email, y.email] "
-        "AS v LIMIT 5000",
+        # influencePath answers within one account (BAD_INPUT otherwise), and cc'd contacts
+        # can be tied across companies: only pairs that share an account.
+        "pairs": "MATCH (x:Contact)-[:ASSOCIATED_WITH]->(y:Contact) "
+        "WHERE EXISTS { (x)-[:WORKS_AT]->(:Account)<-[:WORKS_AT]-(y) } "
+        "RETURN [x.email, y.email] AS v LIMIT 5000",
     }
     try:
         found = {}

@@ -10,9 +10,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
+from graph.records import epoch_ms
 from ingest.policy import IngestPolicy
 from ingest.tie_events import TieKey, pairs, tie_events, tie_key
-from scoring.tie_model import TieEvent, TieState, delta_fields
+from scoring.tie_model import TieEvent, delta_fields
 from tiegraph.domain import InteractionRecord, PersonKind, TieType
 
 Row = dict[str, object]
@@ -20,22 +21,18 @@ _TIMES = {"first_at", "last_at", "last_two_way_at"}
 
 
 def epoch_millis(when: datetime | None) -> int | None:
-    """Milliseconds since 1970 for the write queries, which turn them back into DateTimes.
-
-    The Python driver packs a datetime about ten times slower than an int (measured: 2,000
-    datetimes 193 ms, 2,000 ints 22 ms), and the write path sends one per interaction and tie.
+    """`graph.records.epoch_ms`, or None: the write queries take times as epoch millis, because
+    the Python driver packs a datetime about ten times slower than an int (measured: 2,000
+    datetimes 193 ms, 2,000 ints 22 ms) and the write path sends one per interaction and tie.
     """
-    return None if when is None else int(when.timestamp() * 1000)
-
-
-def state_row(key: TieKey, state: TieState) -> Row:
-    """The UNWIND row `merge_ties.cypher` expects for one tie's delta: the additive fields as
-    one map (a new tie takes it whole) and the times as epoch millis."""
-    return fields_row(key, state.model_dump())
+    return None if when is None else epoch_ms(when)
 
 
 def fields_row(key: TieKey, fields: dict[str, Any]) -> Row:
-    """`state_row` from the fields of a `TieState` (`scoring.tie_model.delta_fields`)."""
+    """The UNWIND row `merge_ties.cypher` expects for one tie's delta, from the fields of a
+    `TieState` (`scoring.tie_model.delta_fields`, or `model_dump()`): the additive fields as one
+    map (a new tie takes it whole) and the times as epoch millis. Takes the times out of
+    `fields`, which becomes the row's map."""
     times = {name: fields.pop(name) for name in _TIMES}
     return {
         "a": key[1],

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 from ingest.batch import prepare_batch
 from ingest.policy import IngestPolicy
 from ingest.tie_events import tie_events
-from ingest.ties import TieTotals, epoch_millis, fold_ties, state_row
+from ingest.ties import TieTotals, epoch_millis, fields_row, fold_ties
 from scoring.tie_model import combine, state_delta
 from tiegraph.domain import (
     InteractionKind,
@@ -130,7 +130,8 @@ def test_tie_totals_add_batches_as_combine_adds_states() -> None:
             POLICY.profile)
         for batch in batches
     ]  # fmt: skip
-    want = state_row((TieType.KNOWS, "ann@firm.test", "joe@acme.com"), combine(*states))
+    key = (TieType.KNOWS, "ann@firm.test", "joe@acme.com")
+    want = fields_row(key, combine(*states).model_dump())
     grouped = totals.grouped()
     assert len(totals) == 3
     assert [r for r in grouped[TieType.KNOWS] if r["b"] == "joe@acme.com"] == [want]

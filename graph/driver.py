@@ -1,9 +1,13 @@
 """The process's one Neo4j driver, and the schema it needs."""
 
+import logging
+
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 import cypher
 from tiegraph.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def create_driver(settings: Settings) -> AsyncDriver:
@@ -22,9 +26,22 @@ def create_driver(settings: Settings) -> AsyncDriver:
 
 
 async def apply_schema(driver: AsyncDriver, database: str) -> int:
-    """Create every constraint and index in `cypher/schema` that is missing. Idempotent."""
+    """Create every constraint and index in `cypher/schema` that is missing, then bring a graph
+    written by an earlier version up to date (`cypher/migrate`). Idempotent."""
     statements = cypher.schema_statements()
     for statement in statements:
         await driver.execute_query(statement, database_=database)
     await driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+    await _link_contacts(driver, database)
     return len(statements)
+
+
+async def _link_contacts(driver: AsyncDriver, database: str) -> None:
+    found = await driver.execute_query(cypher.query("migrate/took_part_count"), database_=database)
+    if found.records[0]["links"]:
+        log.warning("one-time upgrade: linking interactions to their contacts (INVOLVES); "
+                    "about 90 s per million interactions")  # fmt: skip
+        # CALL { } IN TRANSACTIONS needs an auto-commit transaction: a session's run.
+        async with driver.session(database=database) as session:
+            result = await session.run(cypher.query("migrate/involves_links"))
+            await result.consume()

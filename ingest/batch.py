@@ -43,12 +43,8 @@ def _people(
     return kinds, names
 
 
-def _member_rows(record: InteractionRecord, kinds: dict[str, PersonKind]) -> list[Row]:
-    return [
-        {"email": p.email, "role": p.role.value}
-        for p in record.participants
-        if kinds[p.email] is PersonKind.TEAM_MEMBER
-    ]
+def _contacts(record: InteractionRecord, kinds: dict[str, PersonKind]) -> list[str]:
+    return [p.email for p in record.participants if kinds[p.email] is PersonKind.CONTACT]
 
 
 def _interaction_row(record: InteractionRecord, kinds: dict[str, PersonKind]) -> Row:
@@ -63,7 +59,7 @@ def _interaction_row(record: InteractionRecord, kinds: dict[str, PersonKind]) ->
         "participants": [p.email for p in record.participants],
         "roles": [p.role.value for p in record.participants],
         "responses": _responses(record),
-        "members": _member_rows(record, kinds),
+        "contacts": _contacts(record, kinds),
     }
 
 
@@ -78,7 +74,7 @@ def _extension_row(record: InteractionRecord, kinds: dict[str, PersonKind]) -> R
         "participants": [p.email for p in record.participants],
         "roles": [p.role.value for p in record.participants],
         "responses": _responses(record),
-        "members": _member_rows(record, kinds),
+        "contacts": _contacts(record, kinds),
     }
 
 

@@ -1,5 +1,5 @@
-// Every interaction any of $addresses took part in. Contacts are kept as a property of the
-// interaction, not linked, so this scans the interactions: erasure is rare and must be complete.
+// Every interaction any of $addresses took part in. This scans the participants of every
+// interaction rather than trust the INVOLVES links: erasure is rare and must be complete.
 MATCH (i:Interaction)
 WHERE any(x IN i.participants WHERE x IN $addresses)
 RETURN i.id AS id, i.kind AS kind, i.occurred_at.epochMillis AS occurred_ms,

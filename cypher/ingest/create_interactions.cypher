@@ -1,6 +1,7 @@
-// New interactions only (the caller filtered known ids), linked to the team members in them.
-// Contacts are kept as a property: their ties carry the aggregate, and this keeps one
-// relationship per interaction and member instead of one per participant.
+// New interactions only (the caller filtered known ids), each linked to the contacts in it.
+// Team members are found through the participants property and their ties: no query reads a
+// member's interactions one by one, while account health and a tie's history read a
+// contact's (cypher/read/account_health, read/tie_interactions).
 UNWIND $rows AS row
 CREATE (i:Interaction {
   id: row.id, kind: row.kind, occurred_at: datetime({epochMillis: row.occurred_ms}),
@@ -9,6 +10,6 @@ CREATE (i:Interaction {
   responses: row.responses
 })
 WITH i, row
-UNWIND row.members AS member
-MATCH (m:TeamMember {email: member.email})
-CREATE (m)-[:TOOK_PART {role: member.role}]->(i)
+UNWIND row.contacts AS email
+MATCH (c:Contact {email: email})
+CREATE (i)-[:INVOLVES]->(c)

@@ -33,27 +33,13 @@ CALL (a) {
   }
   RETURN collect({contact: properties(c), ties: ties, namesakes: namesakes}) AS contacts
 }
-// Interactions with the account's contacts, found through the team members who hold a tie to
-// one of them or own the account: interactions link to team members only, and this keeps the
-// scan to those members' histories instead of every interaction in the graph.
+// Interactions with the account's contacts, through each contact's INVOLVES links: a
+// handful per contact, where going through the team members' histories read thousands.
 CALL (a) {
   OPTIONAL MATCH (c:Contact)-[:WORKS_AT]->(a)
-  WITH a, collect(c) AS contacts, collect(c.email) AS emails
-  // From the account and its contacts to their members (not every member checked against
-  // every contact: that was most of the query's work at 1M interactions).
-  CALL (a, contacts) {
-    MATCH (m:TeamMember)-[:OWNS]->(a)
-    RETURN m
-    UNION
-    UNWIND contacts AS c
-    MATCH (m:TeamMember)-[:KNOWS]->(c)
-    RETURN m
-  }
-  // Participants first, then the time: a member's history is thousands of interactions, and
-  // reading each one's time too roughly doubled this part (at 1M: ~5,000 time reads for ~50
-  // matching interactions). Every TOOK_PART ends at an Interaction, so no label check.
-  MATCH (m)-[:TOOK_PART]->(i)
-  WHERE any(x IN i.participants WHERE x IN emails)
+  WITH collect(c) AS contacts, collect(c.email) AS emails
+  UNWIND contacts AS c
+  MATCH (c)<-[:INVOLVES]-(i)
   WITH DISTINCT i, emails
   WHERE i.occurred_at <= datetime({epochMillis: $as_of_ms})
   WITH i, coalesce(i.is_admin, false) AS admin,

@@ -52,17 +52,19 @@ async def test_one_message_in_two_mailboxes_is_one_interaction_with_all_particip
     tmp_path: Path, ingestor: Ingestor, driver: AsyncDriver
 ) -> None:
     seen_by_ann = message("shared@acme.com", "joe@acme.com", "ann@firm.test")
-    # Bob was bcc'd: his copy shows him, Ann's does not.
-    seen_by_bob = message("shared@acme.com", "joe@acme.com", "ann@firm.test, bob@firm.test")
+    # Bob was bcc'd, and so was Sue: his copy shows them both, Ann's does not.
+    seen_by_bob = message("shared@acme.com", "joe@acme.com", "ann@firm.test, bob@firm.test",
+                          cc="sue@acme.com")  # fmt: skip
     await ingestor.run(iter_path(write_mbox(tmp_path / "ann.mbox", [seen_by_ann])))
     report = await ingestor.run(iter_path(write_maildir(tmp_path / "bob", [seen_by_bob])))
     assert (report.ingested, report.duplicates) == (1, 1)  # the report covers both runs
     result = await driver.execute_query(
-        "MATCH (i:Interaction) RETURN i.participants AS p, count { (:TeamMember)-[:TOOK_PART]->(i) } AS members"
+        "MATCH (i:Interaction) RETURN i.participants AS p, "
+        "[(i)-[:INVOLVES]->(c:Contact) | c.email] AS contacts"
     )
     (row,) = result.records
-    assert sorted(row["p"]) == ["ann@firm.test", "bob@firm.test", "joe@acme.com"]
-    assert row["members"] == 2
+    assert sorted(row["p"]) == ["ann@firm.test", "bob@firm.test", "joe@acme.com", "sue@acme.com"]
+    assert sorted(row["contacts"]) == ["joe@acme.com", "sue@acme.com"]
     for member in ("ann@firm.test", "bob@firm.test"):
         tie = await _tie(driver, member, "joe@acme.com")
         assert tie is not None

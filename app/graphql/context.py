@@ -1,6 +1,7 @@
 """Per-request GraphQL context: the shared repository and settings, the caller, and the
 request's DataLoaders (created per request: a module-level loader would cache forever)."""
 
+import asyncio
 from dataclasses import dataclass, field
 
 from arq.connections import ArqRedis
@@ -26,9 +27,16 @@ class Context(BaseContext):
     token: str | None = None
     viewer: Viewer | None = None  # set by app.auth once the token is checked
     contact_pages: DataLoader[ContactPageKey, tuple[ContactView, ...]] = field(init=False)
+    _checking: "asyncio.Future[Viewer] | None" = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         super().__init__()
+        if self.token:
+            # The token's lookup starts now and runs while the operation is parsed and
+            # validated; nothing is resolved before `authenticated` has its answer.
+            self._checking = asyncio.ensure_future(authenticate(self.repo, self.token))
+            # An operation that fails before any field never asks: its answer is dropped.
+            self._checking.add_done_callback(lambda done: done.cancelled() or done.exception())
 
         async def load(keys: list[ContactPageKey]) -> list[tuple[ContactView, ...]]:
             return await insights.contact_pages(self.repo, keys)
@@ -38,5 +46,6 @@ class Context(BaseContext):
     async def authenticated(self) -> Viewer:
         """The caller, checked once per request; Unauthenticated without a valid token."""
         if self.viewer is None:
-            self.viewer = await authenticate(self.repo, self.token)
+            checking = self._checking or authenticate(self.repo, self.token)
+            self.viewer = await checking
         return self.viewer

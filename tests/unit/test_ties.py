@@ -109,7 +109,7 @@ def test_prepare_batch_splits_people_and_accounts() -> None:
     }
     (row,) = batch.interactions
     assert row["occurred_ms"] == epoch_millis(T0)
-    assert row["members"] == [{"email": "Ann@firm.test", "role": "from"}]
+    assert row["contacts"] == ["joe@acme.com", "max@gmail.com"]  # INVOLVES; members are not linked
 
 
 def test_tie_totals_add_batches_as_combine_adds_states() -> None:

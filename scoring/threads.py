@@ -28,6 +28,7 @@ from scoring.account_health import (
     ContactInput,
     SingleThread,
     ThreadKind,
+    TieInput,
     active_holders,
     current_ties,
     find_move,
@@ -37,7 +38,7 @@ from scoring.account_health import (
 )
 from scoring.profile import ScoringProfile
 from scoring.strength import TieLabel
-from scoring.tie_model import TieState, quick_score
+from scoring.tie_model import TieState, breakdown, label_for, quick_score
 from tiegraph.domain import PersonRef
 
 
@@ -110,24 +111,28 @@ def strongest_tie(
     """The strongest tie (score above 0) from a current member that `wanted(member, contact)`
     accepts, as a suggestion; None when there is none."""
     best: tuple[float, str, str] | None = None
-    chosen: Suggestion | None = None
+    chosen: tuple[TieInput, PersonRef] | None = None
     for contact in contacts:
         for tie in current_ties(contact, at):
             if not wanted(tie.member.email, contact.contact.email):
                 continue
-            score = quick_score(tie.state, profile, at)
-            key = (-score.score, tie.member.email, contact.contact.email)
-            if score.score > 0 and (best is None or key < best):
-                best = key
-                chosen = Suggestion(
-                    member=tie.member,
-                    contact=contact.contact,
-                    score=score.score,
-                    label=score.label,
-                    reason=f"{tie.member.email} already knows {contact.contact.email} "
-                    f"({score.label}, {score.score:g})",
-                )
-    return chosen
+            # The rounded score, as quick_score gives it; its trend is not shown here, and
+            # only the winner becomes a Suggestion.
+            score = round(breakdown(tie.state, profile, at).score, 1)
+            key = (-score, tie.member.email, contact.contact.email)
+            if score > 0 and (best is None or key < best):
+                best, chosen = key, (tie, contact.contact)
+    if best is None or chosen is None:
+        return None
+    (tie, person), score = chosen, -best[0]
+    label = label_for(score, profile).label
+    return Suggestion(
+        member=tie.member,
+        contact=person,
+        score=score,
+        label=label,
+        reason=f"{tie.member.email} already knows {person.email} ({label}, {score:g})",
+    )
 
 
 def closest_colleague(

@@ -7,14 +7,15 @@ import asyncio
 import contextlib
 import inspect
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from neo4j.exceptions import ConstraintError
 
+from graph.records import to_interaction
 from graph.repository import GraphRepository
-from ingest.batch import GrownInteraction, prepare_batch
+from ingest.batch import GrownInteraction, PreparedBatch, Row, prepare_batch
 from ingest.parsers.noise import AUTOMATED_SENDER, is_automated_address
 from ingest.parsers.reference import AliasRow, ContactRow, ReferenceRow, RosterRow
 from ingest.policy import IngestPolicy
@@ -63,6 +64,37 @@ class IngestReport:
 ProgressCallback = Callable[["IngestReport"], Awaitable[None] | None]
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """What a batch will have stored once it commits, for the batch after it to look up while
+    it is written: its new interactions (as rows) and the ones it grows."""
+
+    rows: Mapping[str, Row] = field(default_factory=dict)
+    grown: Mapping[str, InteractionRecord] = field(default_factory=dict)
+
+    def holds(self, external_id: str) -> bool:
+        return external_id in self.rows or external_id in self.grown
+
+    def stored_form(self, external_id: str) -> InteractionRecord:
+        """The record as `stored_interactions` will return it (times to the millisecond)."""
+        if external_id in self.grown:
+            return self.grown[external_id]
+        return to_interaction(self.rows[external_id])
+
+    @classmethod
+    def of(cls, batch: PreparedBatch | None, grown: Sequence[GrownInteraction]) -> "_Stored":
+        rows = {} if batch is None else {str(row["id"]): row for row in batch.interactions}
+        return cls(rows=rows, grown={g.merged.external_id: g.merged for g in grown})
+
+
+@dataclass
+class _Flight:
+    """A batch being checked and written, and what it will have stored."""
+
+    task: "asyncio.Task[None]"
+    stored: "asyncio.Future[_Stored]"
+
+
 def union_participants(first: InteractionRecord, other: InteractionRecord) -> InteractionRecord:
     """`first` with the participants only `other` has (first role wins)."""
     known = {p.email for p in first.participants}
@@ -105,7 +137,7 @@ class Ingestor:
         self._aliases: dict[str, str] | None = None
         self._erased: frozenset[str] = frozenset()  # hashes of erased addresses (eraseContact)
         self._records: list[InteractionRecord] = []
-        self._in_flight: asyncio.Task[None] | None = None
+        self._flights: list[_Flight] = []  # at most two: one writing, one checked meanwhile
         self._references: list[ReferenceRow] = []
         self.report = IngestReport()
 
@@ -122,10 +154,13 @@ class Ingestor:
     async def run(self, items: Iterable[PipelineItem]) -> IngestReport:
         """Consume every item; returns the report (also kept on `self.report`).
 
-        A batch is written while the next one is read and checked: the write runs as a task
-        and the loop yields to it every `YIELD_EVERY` items, so Neo4j works on one batch while
-        Python parses the next. Each batch still sees every earlier one in the graph before it
-        looks up duplicates and reply parents, so results do not depend on the overlap.
+        Batches overlap without changing the result. A full batch becomes a task that looks
+        up its duplicates and reply parents and prepares its rows while the batch before it is
+        still being written, then writes once that one has committed: commits keep the input's
+        order, so a run stopped half-way leaves a prefix of it. What the batch before will
+        have stored comes from its prepared rows (`_Stored`); a batch holding a copy of one of
+        its messages waits for it to commit and looks it up then. Meanwhile the loop reads the
+        next batch, yielding to the tasks every `YIELD_EVERY` items.
         """
         if self._aliases is None:  # read once per ingestor: a run sees one profile
             self._aliases = await self._repo.aliases()
@@ -202,9 +237,9 @@ class Ingestor:
         return any(address_hash(a) in self._erased for a in addresses)
 
     async def _flush_references(self) -> None:
-        await self._settle()
         rows, self._references = self._references, []
         if rows:
+            await self._settle()  # after every interaction read before them
             await self._repo.write_reference(rows, self._policy.firm_domain_set)
             self.report.reference_rows += len(rows)
             self._learn_aliases(rows)
@@ -216,44 +251,75 @@ class Ingestor:
                 self._aliases[row.alias] = row.email
 
     async def _flush(self) -> None:
-        """Start writing the records taken so far, once the batch before them is stored."""
+        """Start checking and writing the records taken so far (see `run`)."""
         await self._flush_references()
         pending, self._records = self._records, []
-        if pending:
-            self._in_flight = asyncio.create_task(self._write(pending))
+        if not pending:
+            return
+        while len(self._flights) > 1:  # memory: one batch writing, one checked, one being read
+            await self._flights.pop(0).task
+        previous = self._flights[-1] if self._flights else None
+        stored: asyncio.Future[_Stored] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(self._write(pending, previous, stored))
+        self._flights.append(_Flight(task=task, stored=stored))
 
     async def _settle(self) -> None:
-        """Wait for the batch in flight; its error, if any, is raised here."""
-        if self._in_flight is not None:
-            task, self._in_flight = self._in_flight, None
-            await task
+        """Wait for every batch in flight, in order; the first error is raised here."""
+        while self._flights:
+            await self._flights.pop(0).task
 
     async def _abandon(self) -> None:
-        # Reached with a batch still in flight only when the run failed or was cancelled:
-        # the batch's transaction then rolls back whole.
-        if self._in_flight is not None:
-            task, self._in_flight = self._in_flight, None
-            task.cancel()
+        # Reached with batches in flight only when the run failed or was cancelled: their
+        # transactions then roll back whole (a later one never commits before an earlier one).
+        flights, self._flights = self._flights, []
+        for flight in reversed(flights):
+            flight.task.cancel()
+        for flight in flights:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+                await flight.task
 
-    async def _write(self, pending: list[InteractionRecord]) -> None:
-        records = merge_copies(pending)
-        fresh: list[InteractionRecord] = []
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                fresh, grown = await self._split_known(records)
-                if fresh or grown:
-                    parents = await self._parents(records)
-                    batch = prepare_batch(fresh, self._policy, grown, parents)
-                    await self._repo.write_batch(batch)
-                break
-            except ConstraintError:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
+    async def _write(
+        self, pending: list[InteractionRecord], previous: _Flight | None,
+        stored: "asyncio.Future[_Stored]",
+    ) -> None:  # fmt: skip
+        try:
+            records = merge_copies(pending)
+            ahead = await self._ahead(records, previous)
+            fresh: list[InteractionRecord] = []
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                try:
+                    fresh, grown = await self._split_known(records)
+                    batch = None
+                    if fresh or grown:
+                        parents = await self._parents(records, ahead)
+                        batch = prepare_batch(fresh, self._policy, grown, parents)
+                    if not stored.done():
+                        stored.set_result(_Stored.of(batch, grown))
+                    if previous is not None:
+                        await previous.task  # commits in the input's order
+                    if batch is not None:
+                        await self._repo.write_batch(batch)
+                    break
+                except ConstraintError:
+                    if attempt == WRITE_ATTEMPTS:
+                        raise
+        finally:
+            if not stored.done():
+                stored.cancel()  # the batch after this one fails with it
         self.report.ingested += len(fresh)
         self.report.duplicates += len(pending) - len(fresh)
         await self._progress()
+
+    async def _ahead(self, records: list[InteractionRecord], previous: _Flight | None) -> _Stored:
+        """What the batch in flight before this one will store, once it has prepared. A copy
+        of one of its messages here needs it in the graph first: then it is waited for."""
+        if previous is None:
+            return _Stored()
+        ahead = await previous.stored
+        if any(ahead.holds(r.external_id) for r in records):
+            await previous.task
+            return _Stored()
+        return ahead
 
     async def _split_known(
         self, records: list[InteractionRecord]
@@ -268,12 +334,17 @@ class Ingestor:
                     grown.append(GrownInteraction(stored=old, merged=merged))
         return fresh, grown
 
-    async def _parents(self, records: list[InteractionRecord]) -> dict[str, InteractionRecord]:
-        """The messages these records answer, from this batch or the graph (reply times)."""
+    async def _parents(
+        self, records: list[InteractionRecord], ahead: _Stored
+    ) -> dict[str, InteractionRecord]:
+        """The messages these records answer, from this batch, the batch before (`ahead`) or
+        the graph (reply times)."""
         here = {r.external_id: r for r in records}
         wanted = {r.in_reply_to for r in records if r.in_reply_to} - here.keys()
+        coming = {i: ahead.stored_form(i) for i in sorted(wanted) if ahead.holds(i)}
+        wanted -= coming.keys()
         stored = await self._repo.stored_interactions(sorted(wanted)) if wanted else {}
-        return {**stored, **here}
+        return {**stored, **coming, **here}
 
     async def _progress(self) -> None:
         if self._on_progress is not None:

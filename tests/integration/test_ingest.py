@@ -1,3 +1,4 @@
+import asyncio
 import json
 from pathlib import Path
 
@@ -6,6 +7,7 @@ from neo4j import AsyncDriver
 from neo4j.exceptions import ConstraintError
 
 from graph.repository import GraphRepository
+from ingest.batch import PreparedBatch
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
 from tests.integration.graphstate import graph_state
@@ -98,6 +100,61 @@ async def test_a_batch_the_database_rejects_leaves_nothing_half_written(
         "count { (:TeamMember) } AS members"
     )
     assert counts.records[0].data() == {"interactions": 0, "rels": 0, "members": 0}
+
+
+# Each message the batch right after another needs: a copy of the message just before it, a
+# reply to a message grown by that copy, and a reply to a new message of the batch before.
+ADJACENT = [
+    {"id": "u1", "kind": "email", "occurredAt": "2026-10-01T09:00:00Z",
+     "from": "ann@firm.test", "to": ["joe@acme.com"]},
+    {"id": "u1", "kind": "email", "occurredAt": "2026-10-01T09:00:00Z",
+     "from": "ann@firm.test", "to": ["joe@acme.com"], "cc": ["sue@acme.com"]},
+    {"id": "u2", "kind": "email", "occurredAt": "2026-10-01T09:30:00Z",
+     "from": "sue@acme.com", "to": ["ann@firm.test"], "inReplyTo": "u1"},
+    {"id": "u3", "kind": "email", "occurredAt": "2026-10-02T10:00:00Z",
+     "from": "ann@firm.test", "to": ["joe@acme.com"]},
+    {"id": "u4", "kind": "email", "occurredAt": "2026-10-02T10:40:00Z",
+     "from": "joe@acme.com", "to": ["ann@firm.test"], "inReplyTo": "u3"},
+]  # fmt: skip
+
+EVERY_TIE = """
+MATCH (a)-[t]->(b) WHERE type(t) IN ['KNOWS', 'WORKS_WITH', 'ASSOCIATED_WITH']
+WITH a, t, b ORDER BY a.email, b.email, type(t)
+RETURN collect([a.email, type(t), b.email, properties(t)]) AS ties
+"""
+
+
+class SlowWrites(GraphRepository):
+    """The real repository, each batch's write held back a little, so that the batch after it
+    is surely checked while it is still uncommitted."""
+
+    async def write_batch(self, batch: PreparedBatch) -> None:
+        await asyncio.sleep(0.3)
+        await super().write_batch(batch)
+
+
+async def test_a_batch_checked_while_the_one_before_is_written_sees_what_it_stores(
+    tmp_path: Path, repo: GraphRepository, driver: AsyncDriver, settings: Settings
+) -> None:
+    source = write_jsonl(tmp_path / "adjacent.jsonl", ADJACENT)
+    slow = SlowWrites(driver, settings.neo4j_database)
+    await Ingestor(slow, tuple(settings.firm_domains), batch_size=1).run(iter_path(source))
+    small = (await driver.execute_query(EVERY_TIE)).records[0]["ties"]
+    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    await Ingestor(repo, tuple(settings.firm_domains), batch_size=100).run(iter_path(source))
+    whole = (await driver.execute_query(EVERY_TIE)).records[0]["ties"]
+    assert [t[:3] for t in small] == [t[:3] for t in whole]
+    by_pair = {(a, b): props for a, _, b, props in small}
+    # Sue answered the grown u1 within the hour, Joe answered u3 within the hour: both found
+    # their parent in the batch before theirs.
+    assert by_pair[("ann@firm.test", "sue@acme.com")]["reply_buckets"] == [1, 0, 0, 0, 0]
+    assert by_pair[("ann@firm.test", "joe@acme.com")]["reply_buckets"] == [1, 0, 0, 0, 0]
+    for (_, _, _, one), (_, _, _, other) in zip(small, whole, strict=True):
+        sums = {k for k, v in one.items() if isinstance(v, float)}
+        assert {k: one[k] for k in sums} == pytest.approx({k: other[k] for k in sums}, rel=1e-12)
+        assert {k: v for k, v in one.items() if k not in sums} == {
+            k: v for k, v in other.items() if k not in sums
+        }
 
 
 THREAD = [

@@ -16,7 +16,7 @@ from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
 from scoring.influence import Centrality, centrality, scored_graph, strongest_path
 from scoring.strength import TieLabel
-from scoring.tie_model import breakdown, label_for
+from scoring.tie_model import label_for, shown_score
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
 
@@ -68,7 +68,7 @@ def _edges(row: dict[str, Any], at: datetime) -> list[InfluenceEdge]:
     for tie in row["ties"]:
         # Score and label only, as quick_score rounds and labels them: neither the explanation
         # of score_tie nor the trend of quick_score is shown on a map (a sixth of its time).
-        score = round(breakdown(to_tie_state(tie["tie"]), profile, at).score, 1)
+        score = shown_score(to_tie_state(tie["tie"]), profile, at)
         edges.append(
             InfluenceEdge(
                 source=people[tie["a"]],

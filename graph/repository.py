@@ -8,6 +8,7 @@ from typing import Any, LiteralString
 from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Query, Record
 
 import cypher
+from graph.common import profile_from
 from graph.models import AccountSnapshot, ContactPageKey, ContactTies, ErasurePlan, MemberContactTie
 from graph.records import (
     epoch_ms,
@@ -20,7 +21,7 @@ from graph.records import (
 )
 from ingest.batch import PreparedBatch, Row
 from ingest.parsers.reference import ReferenceRow
-from scoring.profile import DEFAULT_PROFILE, ScoringProfile
+from scoring.profile import ScoringProfile
 from tiegraph.access import ApiToken
 from tiegraph.domain import InteractionRecord, TieType
 
@@ -130,7 +131,7 @@ class GraphRepository:
     async def scoring_profile(self) -> ScoringProfile:
         """The active scoring profile, or the defaults in code when none was saved."""
         rows = await self._read("profile/active")
-        return _profile(rows[0]["json"] if rows else None)
+        return profile_from(rows[0]["json"] if rows else None)
 
     async def save_scoring_profile(self, profile: ScoringProfile) -> int:
         """Store `profile` as the active one; returns its new version number."""
@@ -166,7 +167,7 @@ class GraphRepository:
         rows = await self._read_maps("read/who_knows", email=email)
         if not rows:
             return None
-        return to_contact_ties(rows[0]), _profile(rows[0]["profile"])
+        return to_contact_ties(rows[0]), profile_from(rows[0]["profile"])
 
     async def tie(self, member: str, contact: str) -> MemberContactTie | None:
         """Both people and their stored tie (None when either person is unknown)."""
@@ -351,10 +352,6 @@ class GraphRepository:
         """Take an address hash off the erasure list; False when it was not on it."""
         rows = await self._write("erase/unlist", hash=hashed)
         return bool(rows and rows[0]["removed"])
-
-
-def _profile(raw: str | None) -> ScoringProfile:
-    return DEFAULT_PROFILE if raw is None else ScoringProfile.model_validate_json(raw)
 
 
 async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> None:

@@ -38,7 +38,7 @@ from scoring.account_health import (
 )
 from scoring.profile import ScoringProfile
 from scoring.strength import TieLabel
-from scoring.tie_model import TieState, breakdown, label_for, quick_score
+from scoring.tie_model import TieState, label_for, quick_score, shown_score
 from tiegraph.domain import PersonRef
 
 
@@ -116,9 +116,9 @@ def strongest_tie(
         for tie in current_ties(contact, at):
             if not wanted(tie.member.email, contact.contact.email):
                 continue
-            # The rounded score, as quick_score gives it; its trend is not shown here, and
+            # The score as quick_score gives it; its trend is not shown here, and
             # only the winner becomes a Suggestion.
-            score = round(breakdown(tie.state, profile, at).score, 1)
+            score = shown_score(tie.state, profile, at)
             key = (-score, tie.member.email, contact.contact.email)
             if score > 0 and (best is None or key < best):
                 best, chosen = key, (tie, contact.contact)

@@ -733,9 +733,14 @@ class QuickScore:
     trend: TieTrend
 
 
+def shown_score(state: TieState, profile: ScoringProfile, as_of: datetime) -> float:
+    """The score as every answer shows it: `breakdown`'s, rounded to one decimal."""
+    return round(breakdown(state, profile, as_of).score, 1)
+
+
 def quick_score(state: TieState, profile: ScoringProfile, as_of: datetime) -> QuickScore:
     """`score_tie`'s score, label and trend only (the same numbers, no explanation)."""
-    score = round(breakdown(state, profile, as_of).score, 1)
+    score = shown_score(state, profile, as_of)
     return QuickScore(score, label_for(score, profile).label, trend_of(state, as_of).trend)
 
 
@@ -843,6 +848,7 @@ __all__ = [
     "reply_bucket",
     "score_events",
     "score_tie",
+    "shown_score",
     "state_delta",
     "trend_of",
 ]

@@ -31,6 +31,7 @@ async def apply_schema(driver: AsyncDriver, database: str) -> int:
     statements = cypher.schema_statements()
     for statement in statements:
         await driver.execute_query(statement, database_=database)
+    await driver.execute_query(cypher.query("migrate/drop_occurred_at_index"), database_=database)
     await driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
     await _link_contacts(driver, database)
     return len(statements)

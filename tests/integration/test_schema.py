@@ -80,3 +80,14 @@ async def test_a_graph_from_before_involves_links_is_brought_up_to_date(
     again = [(r["id"], sorted(r["contacts"]), r["took_part"])
              for r in (await driver.execute_query(LINKS)).records]  # fmt: skip
     assert again == rows
+
+
+async def test_the_unused_occurred_at_index_of_earlier_graphs_is_dropped(
+    driver: AsyncDriver, settings: Settings
+) -> None:
+    await driver.execute_query(
+        "CREATE INDEX interaction_occurred_at IF NOT EXISTS FOR (i:Interaction) ON (i.occurred_at)"
+    )
+    assert "interaction_occurred_at" in await _schema_names(driver)
+    await apply_schema(driver, settings.neo4j_database)
+    assert "interaction_occurred_at" not in await _schema_names(driver)

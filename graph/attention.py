@@ -10,6 +10,7 @@ accounts (`graph.threads`, at most `FEED_THREAD_ACCOUNTS`). With a member, only 
 and the accounts whose thread they hold (or whose thread contact they know) are reported.
 """
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -121,8 +122,31 @@ async def attention_feed(
         raise NotFound(f"no team member {member}")
     profile = await repo.scoring_profile()
     windows = _windows(profile, at)
+    # Three independent reads, side by side: each team-wide one is a scan of its own (about
+    # 2, 1 and 0.2 s on the 1M benchmark firm), and together they use both cores.
+    ties, moves, threads = await asyncio.gather(
+        repo.attention_ties(member, windows),
+        _mover_items(repo, member, windows | _mover_params(at), profile, at),
+        _threads(repo, member, at),
+    )
+    return rank_items([*_tie_items(ties, profile, at), *moves, *threads], limit)
+
+
+async def _mover_items(
+    repo: GraphRepository,
+    member: str | None,
+    params: dict[str, Any],
+    profile: ScoringProfile,
+    at: datetime,
+) -> list[AttentionItem]:
+    return await _moves(repo, await repo.attention_movers(member, params), profile, at)
+
+
+def _tie_items(
+    rows: list[dict[str, Any]], profile: ScoringProfile, at: datetime
+) -> list[AttentionItem]:
     items: list[AttentionItem] = []
-    for row in await repo.attention_ties(member, windows):
+    for row in rows:
         if not is_current(row["member"], at):
             continue
         who, contact, state = (
@@ -136,7 +160,4 @@ async def attention_feed(
         ):
             if item is not None:
                 items.append(item)
-    movers = await repo.attention_movers(member, windows | _mover_params(at))
-    items.extend(await _moves(repo, movers, profile, at))
-    items.extend(await _threads(repo, member, at))
-    return rank_items(items, limit)
+    return items

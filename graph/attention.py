@@ -24,6 +24,7 @@ from scoring.attention import (
     FORGET_AFTER_DAYS,
     KEY_TIE_LABEL,
     MEDIUM_VALUE,
+    RISING_WITHIN_DAYS,
     AttentionItem,
     cold_tie_item,
     moved_champion_item,
@@ -34,8 +35,6 @@ from scoring.attention import (
 from scoring.profile import ScoringProfile
 from tiegraph.errors import NotFound
 
-# Ties active in this many days are looked at for rising advocates.
-RECENT_DAYS = 30
 # A tie with fewer two-way exchanges is never Good (freshness stays low): the scan's bound.
 MIN_TWO_WAY = 2
 # The most valuable single-threaded accounts (annual value >= MEDIUM_VALUE) looked at.
@@ -52,7 +51,7 @@ def _windows(profile: ScoringProfile, at: datetime) -> dict[str, Any]:
     return {
         "cold_ms": ms(first_mark),
         "forget_ms": ms(FORGET_AFTER_DAYS),
-        "recent_ms": ms(RECENT_DAYS),
+        "recent_ms": ms(RISING_WITHIN_DAYS),
         "min_two_way": MIN_TWO_WAY,
         # Cold and rising items need a Good-or-better tie (then or now): the scan's score bound.
         **reach_params(profile, at, KEY_TIE_LABEL),

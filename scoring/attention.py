@@ -35,6 +35,8 @@ HIGH_VALUE = 250_000.0
 MEDIUM_VALUE = 50_000.0
 KEY_TIE_LABEL = TieLabel.GOOD
 FORGET_AFTER_DAYS = 365
+# A rising advocate is someone heard from in this many days (the feed reads only those ties).
+RISING_WITHIN_DAYS = 30
 _DAY = 86_400.0
 
 
@@ -118,7 +120,10 @@ def cold_tie_item(
 def rising_item(
     member: PersonRef, contact: PersonRef, state: TieState, profile: ScoringProfile, at: datetime
 ) -> AttentionItem | None:
-    """An item for a rising advocate, or None when the tie is not Good-or-better and rising."""
+    """An item for a rising advocate, or None unless the tie is Good or better, rising, and
+    active in the last `RISING_WITHIN_DAYS`."""
+    if state.last_at is None or (at - state.last_at).total_seconds() >= RISING_WITHIN_DAYS * _DAY:
+        return None  # before scoring: the team feed asks this of thousands of ties
     score = quick_score(state, profile, at)
     if score.trend is not TieTrend.RISING or not label_at_least(score.label, KEY_TIE_LABEL):
         return None

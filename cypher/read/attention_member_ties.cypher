@@ -2,8 +2,9 @@
 // exchange lies between $forget_ms and $cold_ms and that could have been Good or better then
 // (perhaps a key tie going cold), and ties active since $recent_ms that could be Good or
 // better now (perhaps a rising advocate). "Could be Good" is the `$reach_*` upper bound of
-// scoring.tie_model.ReachBound (at the tie's last two-way exchange for a cold tie, at the read
-// time for a rising one; null $reach_score keeps every tie). A tie with fewer than
+// scoring.tie_model.ReachBound (for a cold tie at its last touch, `last_at`, where scoring
+// reads any earlier moment, with the freshness left since the last two-way exchange; at the
+// read time for a rising one; null $reach_score keeps every tie). A tie with fewer than
 // $min_two_way two-way exchanges is never Good, so never key. The exact rules run in
 // scoring/attention.py; contacts who may have moved come from read/attention_*_movers. Tie
 // times come as epoch microseconds (UTC): the driver's DateTime decoding costs about half a
@@ -14,10 +15,13 @@ WHERE t.two_way_count >= $min_two_way
         AND t.last_two_way_at > datetime({epochMillis: $forget_ms})
         AND ($reach_score IS NULL
             OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast_norm
-                 * 2.0 ^ (-toFloat(t.last_two_way_at.epochMillis - $reach_epoch_ms) / $reach_fast_ms)
+                 * 2.0 ^ (-toFloat(t.last_at.epochMillis - $reach_epoch_ms) / $reach_fast_ms)
                + coalesce(t.weight_slow, 0.0) * $reach_slow_norm
-                 * 2.0 ^ (-toFloat(t.last_two_way_at.epochMillis - $reach_epoch_ms) / $reach_slow_ms))
-               / $reach_saturation)) >= $reach_score))
+                 * 2.0 ^ (-toFloat(t.last_at.epochMillis - $reach_epoch_ms) / $reach_slow_ms))
+               / $reach_saturation))
+               * ($reach_floor + (1.0 - $reach_floor) * 2.0 ^ (-toFloat(
+                   t.last_at.epochMillis - t.last_two_way_at.epochMillis) / $reach_recency_ms))
+               >= $reach_score))
        OR (t.last_at > datetime({epochMillis: $recent_ms})
            AND ($reach_score IS NULL
             OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast

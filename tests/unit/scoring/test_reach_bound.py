@@ -43,10 +43,13 @@ def bound_now(state: TieState, b: ReachBound) -> float:
 def bound_at_two_way(state: TieState, b: ReachBound) -> float:
     """The cold-tie Cypher of cypher/read/attention_*_ties, in Python."""
     assert state.last_two_way_at is not None
-    t_ms = _ms(state.last_two_way_at)
-    fast = state.weight_fast * b.fast_norm * 2.0 ** (-(t_ms - b.epoch_ms) / b.fast_ms)
-    slow = state.weight_slow * b.slow_norm * 2.0 ** (-(t_ms - b.epoch_ms) / b.slow_ms)
-    return 100.0 * (1.0 - math.exp(-(fast + slow) / b.saturation))
+    assert state.last_at is not None
+    l_ms = _ms(state.last_at)
+    fast = state.weight_fast * b.fast_norm * 2.0 ** (-(l_ms - b.epoch_ms) / b.fast_ms)
+    slow = state.weight_slow * b.slow_norm * 2.0 ** (-(l_ms - b.epoch_ms) / b.slow_ms)
+    since = l_ms - _ms(state.last_two_way_at)
+    fresh = b.floor + (1.0 - b.floor) * 2.0 ** (-since / b.recency_ms)
+    return 100.0 * (1.0 - math.exp(-(fast + slow) / b.saturation)) * fresh
 
 
 @FAST

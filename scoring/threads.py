@@ -110,21 +110,21 @@ def strongest_tie(
 ) -> Suggestion | None:
     """The strongest tie (score above 0) from a current member that `wanted(member, contact)`
     accepts, as a suggestion; None when there is none."""
-    best: tuple[float, str, str] | None = None
-    chosen: tuple[TieInput, PersonRef] | None = None
+    # Ranked by (-score, member, contact), the score as quick_score gives it (its trend is
+    # not shown here); only the winner becomes a Suggestion.
+    best: tuple[tuple[float, str, str], TieInput, PersonRef] | None = None
     for contact in contacts:
         for tie in current_ties(contact, at):
             if not wanted(tie.member.email, contact.contact.email):
                 continue
-            # The score as quick_score gives it; its trend is not shown here, and
-            # only the winner becomes a Suggestion.
             score = shown_score(tie.state, profile, at)
             key = (-score, tie.member.email, contact.contact.email)
-            if score > 0 and (best is None or key < best):
-                best, chosen = key, (tie, contact.contact)
-    if best is None or chosen is None:
+            if score > 0 and (best is None or key < best[0]):
+                best = (key, tie, contact.contact)
+    if best is None:
         return None
-    (tie, person), score = chosen, -best[0]
+    (negative, _, _), tie, person = best
+    score = -negative
     label = label_for(score, profile).label
     return Suggestion(
         member=tie.member,

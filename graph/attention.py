@@ -7,7 +7,9 @@ Reads: the candidate KNOWS ties of one member or of the team
 champion-like and quiet: `cypher/read/attention_*_movers`, the `MAX_MOVE_CHECKS` most recently
 heard from) and their moves (`cypher/read/contacts_moves`), and the most valuable single-threaded
 accounts (`graph.threads`, at most `FEED_THREAD_ACCOUNTS`). With a member, only their own ties
-and the accounts whose thread they hold (or whose thread contact they know) are reported.
+and the accounts whose thread they hold (or whose thread contact they know) are reported; those
+accounts are read from the member's own ties, so a rep sees theirs however far down the team's
+list they are.
 """
 
 import asyncio
@@ -18,7 +20,7 @@ from graph.common import address, is_current, moment, page_size, reach_params
 from graph.health import primary_account
 from graph.records import epoch_ms, to_person, to_tie_state
 from graph.repository import GraphRepository
-from graph.threads import ThreadedAccount, contact_input, single_threaded_accounts
+from graph.threads import contact_input, member_single_threads, single_threaded_accounts
 from scoring.account_health import ContactInput, find_move
 from scoring.attention import (
     FORGET_AFTER_DAYS,
@@ -37,7 +39,8 @@ from tiegraph.errors import NotFound
 
 # A tie with fewer two-way exchanges is never Good (freshness stays low): the scan's bound.
 MIN_TWO_WAY = 2
-# The most valuable single-threaded accounts (annual value >= MEDIUM_VALUE) looked at.
+# The most valuable single-threaded accounts (annual value >= MEDIUM_VALUE) reported: the team's,
+# or those whose thread the member holds.
 FEED_THREAD_ACCOUNTS = 20
 # At most this many possibly-moved contacts (the most recently heard from) are checked.
 MAX_MOVE_CHECKS = 200
@@ -85,25 +88,18 @@ async def _moves(
     return items
 
 
-def _holds(account: ThreadedAccount, member: str) -> bool:
-    thread = account.threads.thread
-    if thread is None:
-        return False
-    if thread.member is not None:
-        return thread.member.email == member
-    holders = {h.member.email for c in account.threads.active for h in c.holders}
-    return member in holders
-
-
 async def _threads(repo: GraphRepository, member: str | None, at: datetime) -> list[AttentionItem]:
-    page = await single_threaded_accounts(
-        repo, min_annual_value=MEDIUM_VALUE, first=FEED_THREAD_ACCOUNTS, as_of=at
-    )
+    if member is None:
+        page = await single_threaded_accounts(
+            repo, min_annual_value=MEDIUM_VALUE, first=FEED_THREAD_ACCOUNTS, as_of=at
+        )
+        accounts = page.accounts
+    else:
+        accounts = await member_single_threads(repo, member, MEDIUM_VALUE, FEED_THREAD_ACCOUNTS, at)
     return [
         item
-        for account in page.accounts
-        if (member is None or _holds(account, member))
-        and (item := single_thread_item(account.threads, account.second_thread)) is not None
+        for account in accounts
+        if (item := single_thread_item(account.threads, account.second_thread)) is not None
     ]
 
 

@@ -220,6 +220,15 @@ class GraphRepository:
                                      low_value=low, high_value=high, **reach)  # fmt: skip
         return list(rows[0]["accounts"])
 
+    async def member_thread_accounts(
+        self, member: str, min_value: float, reach: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """The accounts worth at least `min_value` where `member` has a tie passing the `reach`
+        pre-filter, highest annual value first, in the row shape of `account_threads`."""
+        rows = await self._read_maps("read/member_thread_accounts", member=member,
+                                     min_value=min_value, **reach)  # fmt: skip
+        return list(rows[0]["accounts"])
+
     async def account_threads_of(self, domains: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The accounts of `domains` by domain, each with all its contacts and KNOWS ties, in
         the row shape of `account_threads`."""

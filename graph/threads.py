@@ -177,16 +177,49 @@ async def single_threaded_accounts(
     wanted_tier = None if tier is None else tier.strip().casefold()
     profile = await repo.scoring_profile()
     found = await _scan(repo, (min_annual_value, wanted_tier), position, limit + 1, profile, at)
-    # The page's accounts read whole: second threads weigh every tie, not only active ones.
-    rows = await repo.account_threads_of([domain for _, domain, _ in found[:limit]])
+    accounts = await _with_second_threads(repo, found[:limit], profile, at)
+    return ThreadPage(accounts=accounts, has_next_page=len(found) > limit)
+
+
+async def member_single_threads(
+    repo: GraphRepository,
+    member: str,
+    min_annual_value: float,
+    first: int,
+    as_of: datetime | None = None,
+) -> tuple[ThreadedAccount, ...]:
+    """The `first` most valuable single-threaded accounts (worth at least `min_annual_value`)
+    whose thread `member` holds: as the thread's one member, or among the holders of its one
+    contact. Each with a second-thread suggestion, as in `single_threaded_accounts`."""
+    at = moment(as_of)
+    profile = await repo.scoring_profile()
+    reach = reach_params(profile, at, ACTIVE_LABEL)
+    found = []
+    for row in await repo.member_thread_accounts(member, min_annual_value, reach):
+        threads = account_threads(account_input(row), profile, at)
+        if threads.held_by(member):
+            found.append((float(row["value"]), row["account"]["domain"], threads))
+    return await _with_second_threads(repo, found[:first], profile, at)
+
+
+async def _with_second_threads(
+    repo: GraphRepository,
+    found: list[tuple[float, str, AccountThreads]],
+    profile: ScoringProfile,
+    at: datetime,
+) -> tuple[ThreadedAccount, ...]:
+    """The scanned single-threaded accounts read whole, each with its second-thread suggestion
+    and its cursor."""
+    # Second threads weigh every tie, not only the active ones the scan read.
+    rows = await repo.account_threads_of([domain for _, domain, _ in found])
     page = [
         (_whole(threads, rows[domain]), (value, domain))
-        for value, domain, threads in found[:limit]
+        for value, domain, threads in found
         if domain in rows
     ]
     holders = [t.thread.member.email for t, _ in page if t.thread and t.thread.member]
     colleagues = await holder_colleagues(repo, holders) if holders else {}
-    accounts = tuple(
+    return tuple(
         ThreadedAccount(
             threads=threads,
             second_thread=second_thread(threads, _colleagues_of(threads, colleagues), profile, at),
@@ -194,7 +227,6 @@ async def single_threaded_accounts(
         )
         for threads, key in page
     )
-    return ThreadPage(accounts=accounts, has_next_page=len(found) > limit)
 
 
 def _colleagues_of(
@@ -213,6 +245,7 @@ __all__ = [
     "contact_input",
     "decode_cursor",
     "encode_cursor",
+    "member_single_threads",
     "single_threaded_accounts",
     "tie_inputs",
 ]

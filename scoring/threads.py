@@ -76,6 +76,15 @@ class AccountThreads(_Frozen):
         """The annual value when single-threaded (None when unknown), else 0."""
         return 0.0 if self.thread is None else self.account.annual_value
 
+    def held_by(self, member: str) -> bool:
+        """Whether `member` holds the single thread: is its one member, or holds an active
+        tie to its one contact. False when the account is not single-threaded."""
+        if self.thread is None:
+            return False
+        if self.thread.member is not None:
+            return self.thread.member.email == member
+        return any(h.member.email == member for c in self.active for h in c.holders)
+
 
 TiePicker = Callable[[str, str], bool]
 

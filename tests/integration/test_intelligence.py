@@ -531,3 +531,44 @@ async def test_attention_feed_orders_by_severity_with_reasons(
     assert [i["severity"] for i in team] == ["HIGH", "HIGH"]
     unknown = await gql(api, FEED, member="who@firm.test")
     assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_members_feed_has_their_single_threads_below_the_teams_most_valuable(
+    firm: Firm, api: httpx.AsyncClient
+) -> None:
+    # Bob alone holds the 20 most valuable single-threaded accounts. Ann's account is the
+    # team's 21st and Globex's one contact is known by Ann and Bob: both are in Ann's feed.
+    top = [f"big{n:02}.com" for n in range(20)]
+    await firm.csv(
+        "domain,name,tier,annual_value,owner_email\n"
+        + "".join(f"{d},Big,growth,{900000 - 1000 * n},bob@firm.test\n" for n, d in enumerate(top))
+        + "acme.com,Acme,growth,60000,ann@firm.test\n"
+        "globex.com,Globex,growth,55000,ann@firm.test\n"
+    )
+    await firm.lines(
+        [
+            *(
+                line
+                for n, domain in enumerate(top)
+                for line in weekly(f"b{n}", "bob@firm.test", f"x@{domain}", weeks=10)
+            ),
+            *weekly("a", "ann@firm.test", "sue@acme.com", weeks=10),
+            *weekly("g1", "ann@firm.test", "gus@globex.com", weeks=10),
+            *weekly("g2", "bob@firm.test", "gus@globex.com", weeks=10),
+            *weekly("c", "cat@firm.test", "kim@initech.com", weeks=10),
+        ]
+    )
+
+    def threads(items: list[dict[str, Any]]) -> list[str]:
+        return [i["accountDomain"] for i in items if i["kind"] == "SINGLE_THREADED"]
+
+    team = data(await gql(api, FEED, first=50))["attentionFeed"]
+    assert sorted(threads(team)) == sorted(top)
+    anns = data(await gql(api, FEED, member="ann@firm.test", first=50))["attentionFeed"]
+    assert threads(anns) == ["acme.com", "globex.com"]
+    assert [i["severity"] for i in anns if i["kind"] == "SINGLE_THREADED"] == ["MEDIUM", "MEDIUM"]
+    bobs = data(await gql(api, FEED, member="bob@firm.test", first=50))["attentionFeed"]
+    # Bob holds 21 (Globex too): his feed has the 20 most valuable.
+    assert sorted(threads(bobs)) == sorted(top)
+    cats = data(await gql(api, FEED, member="cat@firm.test", first=50))["attentionFeed"]
+    assert threads(cats) == []

@@ -14,6 +14,7 @@ at random with a fixed seed from people and accounts that exist. Figures go to a
 
 import argparse
 import asyncio
+import http.client
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from rich.console import Console
@@ -129,25 +131,45 @@ async def _manager_token(uri: str) -> str:
         await driver.close()
 
 
-async def _measure(
-    api: str, token: str, calls: dict[str, list[Call]]
-) -> dict[str, dict[str, float]]:
+class _Client:
+    """One kept-alive HTTP/1.1 connection from the standard library. httpx's AsyncClient cost
+    2.2 ms p50 and 4 ms p95 of its own per call here (GET /healthz: 2.56 ms through it, 0.65 ms
+    through http.client, 0.39 ms from a raw socket), which the figures would have counted as
+    the API's."""
+
+    def __init__(self, api: str, token: str) -> None:
+        url = urlsplit(api)
+        self._connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port or 80,
+                                                      timeout=120)  # fmt: skip
+        self._headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+
+    def post(self, query: str, variables: dict[str, Any]) -> bytes:
+        """POST one GraphQL operation; the raw response body."""
+        body = json.dumps({"query": query, "variables": variables}).encode()
+        self._connection.request("POST", "/graphql", body=body, headers=self._headers)
+        response = self._connection.getresponse()
+        data = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status}: {data[:200]!r}")
+        return data
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def _measure(api: str, token: str, calls: dict[str, list[Call]]) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
-    headers = {"authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=api, timeout=120, headers=headers) as client:
+    client = _Client(api, token)
+    try:
         for name, batch in calls.items():
-            await client.post("/graphql", json={"query": batch[0][0], "variables": batch[0][1]})
+            client.post(*batch[0])
             times, errors = [], 0
             for query, variables in batch:
                 started = time.perf_counter()
-                response = await client.post(
-                    "/graphql", json={"query": query, "variables": variables}
-                )
+                raw = client.post(query, variables)
                 times.append((time.perf_counter() - started) * 1000)
-                body = response.json()
-                errors += bool(body.get("errors")) and body["errors"][0].get("extensions", {}).get(
-                    "code"
-                ) not in ("NOT_FOUND",)
+                found = json.loads(raw).get("errors")
+                errors += bool(found) and found[0].get("extensions", {}).get("code") != "NOT_FOUND"
             results[name] = {
                 "calls": len(times),
                 "errors": errors,
@@ -157,6 +179,8 @@ async def _measure(
                 "max_ms": max(times),
             }
             print(f"  {name}: p95 {results[name]['p95_ms']:.1f} ms")
+    finally:
+        client.close()
     return results
 
 
@@ -217,7 +241,7 @@ async def _run(api: str, uri: str, args: argparse.Namespace, meta: dict[str, Any
     sample = await _sample(uri)
     print(f"measuring {args.calls} calls of {len(QUERIES)} queries against {api}")
     token = await _manager_token(uri)
-    results = await _measure(api, token, _calls(sample, args.calls, args.seed))
+    results = _measure(api, token, _calls(sample, args.calls, args.seed))
     _report(results, meta)
 
 

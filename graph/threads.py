@@ -8,6 +8,10 @@ until one more than the page holds is found (which says whether there is a next 
 page's accounts are then read whole (`cypher/read/account_threads_of`) for the second-thread
 rule. The cursor is the position (annual value, domain) of the page's last account, opaque to
 clients.
+
+One member's single threads (`member_single_threads`, for their attention feed) are read from
+the accounts where that member has a tie that could be active
+(`cypher/read/member_thread_accounts`), not from the book-wide order.
 """
 
 import base64
@@ -210,6 +214,8 @@ async def _with_second_threads(
 ) -> tuple[ThreadedAccount, ...]:
     """The scanned single-threaded accounts read whole, each with its second-thread suggestion
     and its cursor."""
+    if not found:
+        return ()
     # Second threads weigh every tie, not only the active ones the scan read.
     rows = await repo.account_threads_of([domain for _, domain, _ in found])
     page = [

@@ -2,12 +2,12 @@
 
 For a single-threaded account the value at risk is its annual value, so the ranking is the
 accounts' annual value order: accounts are read in that order (`cypher/read/account_threads`,
-keyset batches growing up to `SCAN_BATCH`) with only the ties that could be active (a bound,
-`scoring.tie_model.ReachBound`), and the single-thread rule of `scoring.threads` runs on each
-until one more than the page holds is found (which says whether there is a next page). The
-page's accounts are then read whole (`cypher/read/account_threads_of`) for the second-thread
-rule. The cursor is the position (annual value, domain) of the page's last account, opaque to
-clients.
+keyset batches sized from the share of single threads found so far, up to `SCAN_BATCH`) with
+only the ties that could be active (a bound, `scoring.tie_model.ReachBound`), and the
+single-thread rule of `scoring.threads` runs on each until one more than the page holds is
+found (which says whether there is a next page). The page's accounts are then read whole
+(`cypher/read/account_threads_of`) for the second-thread rule. The cursor is the position
+(annual value, domain) of the page's last account, opaque to clients.
 
 One member's single threads (`member_single_threads`, for their attention feed) are read from
 the accounts where that member has a tie that could be active
@@ -17,6 +17,7 @@ the accounts where that member has a tie that could be active
 import base64
 import binascii
 import json
+import math
 from datetime import datetime
 from typing import Any
 
@@ -37,10 +38,12 @@ from scoring.threads import (
 from tiegraph.errors import BadInput
 
 # Accounts read per round trip while looking for single threads: the first read takes
-# SCAN_BATCH_PER_WANTED per account wanted (at least SCAN_FIRST_BATCH), so that a page usually
-# takes one read; each further read doubles, up to SCAN_BATCH, for sparse filters.
+# SCAN_BATCH_PER_WANTED per account wanted (at least SCAN_FIRST_BATCH). Each further read is
+# sized from the share of single threads found so far, with SCAN_MARGIN to spare (doubling
+# when none was found), up to SCAN_BATCH: one more read usually fills the page.
 SCAN_FIRST_BATCH = 50
 SCAN_BATCH_PER_WANTED = 5
+SCAN_MARGIN = 1.5
 SCAN_BATCH = 1000
 _CURSOR_PREFIX = "acct:"
 
@@ -135,7 +138,7 @@ async def _scan(
     (read from the ties that could be active only: see `_whole`)."""
     found: list[tuple[float, str, AccountThreads]] = []
     reach = reach_params(profile, at, ACTIVE_LABEL)
-    batch = max(SCAN_FIRST_BATCH, SCAN_BATCH_PER_WANTED * wanted)
+    batch, read = max(SCAN_FIRST_BATCH, SCAN_BATCH_PER_WANTED * wanted), 0
     while len(found) < wanted:
         rows = await repo.account_threads(*filters, after, batch, reach)
         for row in rows:
@@ -146,8 +149,19 @@ async def _scan(
         if len(rows) < batch:
             break
         after = (float(rows[-1]["value"]), rows[-1]["account"]["domain"])
-        batch = min(batch * 2, SCAN_BATCH)
+        read += len(rows)
+        batch = next_batch(batch, read, len(found), wanted - len(found))
     return found[:wanted]
+
+
+def next_batch(batch: int, read: int, found: int, missing: int) -> int:
+    """How many accounts the scan reads next, after `read` accounts gave `found` single threads
+    and `missing` are still wanted: enough at the share seen so far, with SCAN_MARGIN to spare
+    (double the last `batch` while none was found), within SCAN_FIRST_BATCH..SCAN_BATCH."""
+    if found == 0:
+        return min(batch * 2, SCAN_BATCH)
+    estimate = math.ceil(missing * read / found * SCAN_MARGIN)
+    return max(SCAN_FIRST_BATCH, min(estimate, SCAN_BATCH))
 
 
 def _whole(threads: AccountThreads, row: dict[str, Any]) -> AccountThreads:

@@ -332,6 +332,30 @@ async def test_single_threaded_accounts_without_a_value_come_last(
     )
 
 
+async def test_single_threads_found_beyond_the_first_scan_batch(
+    firm: Firm, api: httpx.AsyncClient
+) -> None:
+    # 60 accounts in value order; only the 1st, 53rd and 58th have anyone on them. The scan's
+    # first read (50 accounts) finds one, so the page needs a second, sized read.
+    domains = [f"a{n:02}.com" for n in range(60)]
+    await firm.csv(
+        "domain,name,tier,annual_value,owner_email\n"
+        + "".join(f"{d},A,growth,{100000 - 100 * n},ann@firm.test\n" for n, d in enumerate(domains))
+    )
+    held = [domains[0], domains[52], domains[57]]
+    await firm.lines(
+        line
+        for n, domain in enumerate(held)
+        for line in weekly(f"t{n}", "ann@firm.test", f"x@{domain}", weeks=10)
+    )
+    first = data(await gql(api, THREADS, first=2))["singleThreadedAccounts"]
+    assert [e["node"]["domain"] for e in first["edges"]] == held[:2]
+    assert first["pageInfo"]["hasNextPage"] is True
+    rest = data(await gql(api, THREADS, first=2, after=first["pageInfo"]["endCursor"]))
+    assert [e["node"]["domain"] for e in rest["singleThreadedAccounts"]["edges"]] == held[2:]
+    assert rest["singleThreadedAccounts"]["pageInfo"]["hasNextPage"] is False
+
+
 INFLUENCE = """query($domain: String!) {
   influenceMap(domain: $domain) {
     domain nodes { contact { email } pagerank betweenness degree }

@@ -68,6 +68,20 @@ def weekly(
         yield meeting(f"{prefix}-{week}", last_days_ago + 7 * week, organiser, *others)
 
 
+def ranked_accounts(domains: list[str], owner: str, top: int, step: int) -> str:
+    """Account CSV (with its header): annual values falling by `step` from `top`, in order."""
+    header = "domain,name,tier,annual_value,owner_email\n"
+    return header + "".join(
+        f"{d},{d.split('.')[0]},growth,{top - step * n},{owner}\n" for n, d in enumerate(domains)
+    )
+
+
+def one_contact_each(prefix: str, member: str, domains: list[str]) -> Iterator[Line]:
+    """Ten weekly meetings of `member` with one contact at each account: an active tie."""
+    for n, domain in enumerate(domains):
+        yield from weekly(f"{prefix}{n}", member, f"x@{domain}", weeks=10)
+
+
 def email(
     ident: str, days_ago: float, sender: str, to: str, subject: str = "Hello", **extra: Any
 ) -> Line:
@@ -338,16 +352,9 @@ async def test_single_threads_found_beyond_the_first_scan_batch(
     # 60 accounts in value order; only the 1st, 53rd and 58th have anyone on them. The scan's
     # first read (50 accounts) finds one, so the page needs a second, sized read.
     domains = [f"a{n:02}.com" for n in range(60)]
-    await firm.csv(
-        "domain,name,tier,annual_value,owner_email\n"
-        + "".join(f"{d},A,growth,{100000 - 100 * n},ann@firm.test\n" for n, d in enumerate(domains))
-    )
+    await firm.csv(ranked_accounts(domains, "ann@firm.test", top=100000, step=100))
     held = [domains[0], domains[52], domains[57]]
-    await firm.lines(
-        line
-        for n, domain in enumerate(held)
-        for line in weekly(f"t{n}", "ann@firm.test", f"x@{domain}", weeks=10)
-    )
+    await firm.lines(one_contact_each("t", "ann@firm.test", held))
     first = data(await gql(api, THREADS, first=2))["singleThreadedAccounts"]
     assert [e["node"]["domain"] for e in first["edges"]] == held[:2]
     assert first["pageInfo"]["hasNextPage"] is True
@@ -564,18 +571,13 @@ async def test_a_members_feed_has_their_single_threads_below_the_teams_most_valu
     # team's 21st and Globex's one contact is known by Ann and Bob: both are in Ann's feed.
     top = [f"big{n:02}.com" for n in range(20)]
     await firm.csv(
-        "domain,name,tier,annual_value,owner_email\n"
-        + "".join(f"{d},Big,growth,{900000 - 1000 * n},bob@firm.test\n" for n, d in enumerate(top))
+        ranked_accounts(top, "bob@firm.test", top=900000, step=1000)
         + "acme.com,Acme,growth,60000,ann@firm.test\n"
         "globex.com,Globex,growth,55000,ann@firm.test\n"
     )
     await firm.lines(
         [
-            *(
-                line
-                for n, domain in enumerate(top)
-                for line in weekly(f"b{n}", "bob@firm.test", f"x@{domain}", weeks=10)
-            ),
+            *one_contact_each("b", "bob@firm.test", top),
             *weekly("a", "ann@firm.test", "sue@acme.com", weeks=10),
             *weekly("g1", "ann@firm.test", "gus@globex.com", weeks=10),
             *weekly("g2", "bob@firm.test", "gus@globex.com", weeks=10),

@@ -266,6 +266,7 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "member_single_threads",
+    "next_batch",
     "single_threaded_accounts",
     "tie_inputs",
 ]

@@ -88,14 +88,18 @@ async def _moves(
     return items
 
 
-async def _threads(repo: GraphRepository, member: str | None, at: datetime) -> list[AttentionItem]:
+async def _threads(
+    repo: GraphRepository, member: str | None, profile: ScoringProfile, at: datetime
+) -> list[AttentionItem]:
     if member is None:
         page = await single_threaded_accounts(
             repo, min_annual_value=MEDIUM_VALUE, first=FEED_THREAD_ACCOUNTS, as_of=at
         )
         accounts = page.accounts
     else:
-        accounts = await member_single_threads(repo, member, MEDIUM_VALUE, FEED_THREAD_ACCOUNTS, at)
+        accounts = await member_single_threads(
+            repo, member, MEDIUM_VALUE, FEED_THREAD_ACCOUNTS, profile, at
+        )
     return [
         item
         for account in accounts
@@ -122,7 +126,7 @@ async def attention_feed(
     ties, moves, threads = await asyncio.gather(
         repo.attention_ties(member, windows),
         _mover_items(repo, member, windows | _mover_params(at), profile, at),
-        _threads(repo, member, at),
+        _threads(repo, member, profile, at),
     )
     return rank_items([*_tie_items(ties, profile, at), *moves, *threads], limit)
 

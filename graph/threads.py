@@ -204,13 +204,13 @@ async def member_single_threads(
     member: str,
     min_annual_value: float,
     first: int,
-    as_of: datetime | None = None,
+    profile: ScoringProfile,
+    at: datetime,
 ) -> tuple[ThreadedAccount, ...]:
     """The `first` most valuable single-threaded accounts (worth at least `min_annual_value`)
-    whose thread `member` holds: as the thread's one member, or among the holders of its one
-    contact. Each with a second-thread suggestion, as in `single_threaded_accounts`."""
-    at = moment(as_of)
-    profile = await repo.scoring_profile()
+    whose thread `member` holds at `at`: as the thread's one member, or among the holders of
+    its one contact. Each with a second-thread suggestion, as in `single_threaded_accounts`.
+    The caller (the attention feed) has already read the scoring profile."""
     reach = reach_params(profile, at, ACTIVE_LABEL)
     found = []
     for row in await repo.member_thread_accounts(member, min_annual_value, reach):

@@ -25,9 +25,11 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/tiegraph up --demo
 
+## ruff, and the import contract: layers import only downwards (pyproject [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

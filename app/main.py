@@ -19,9 +19,9 @@ from app.errors import install_error_handlers
 from app.graphql.context import Context
 from app.graphql.schema import build_schema
 from app.observability import CYPHER_QUERIES, QUEUE_DEPTH, RequestGuard
+from app.worker import redis_settings
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
-from ingest.worker import redis_settings
 from tiegraph.settings import Settings, get_settings
 
 # /readyz waits this long for each dependency before calling it unreachable.

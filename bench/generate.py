@@ -28,9 +28,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
-from ingest.parsers.reference import AccountRow, ContactRow, RosterRow
 from ingest.pipeline import Ingestor, PipelineItem
 from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
+from tiegraph.reference import AccountRow, ContactRow, RosterRow
 from tiegraph.settings import Settings
 
 FIRM = "firm.test"

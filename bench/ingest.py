@@ -44,6 +44,7 @@ from neo4j import AsyncDriver
 from rich.console import Console
 from rich.table import Table
 
+from app.local.neo4j_server import NEO4J_VERSION, ensure_installed, local_neo4j
 from bench.mailbox import DEFAULT_MESSAGES, DEFAULT_SEED, OUT_DIR, ensure_mailbox
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
@@ -51,7 +52,6 @@ from ingest.parsers.email import iter_mbox
 from ingest.pipeline import Ingestor, IngestReport, PipelineItem
 from ingest.results import ParsedItem
 from tiegraph.domain import InteractionRecord
-from tiegraph.localdb import NEO4J_VERSION, ensure_installed, local_neo4j
 from tiegraph.settings import Settings
 
 FIRM_DOMAINS = ("firm.test",)

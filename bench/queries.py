@@ -33,13 +33,13 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from app.local.neo4j_server import ensure_installed, local_neo4j
+from app.local.redis_server import local_redis
 from bench.generate import FIRM, generate, parser, shape_of
 from graph.driver import create_driver
 from graph.repository import GraphRepository
 from graph.tokens import issue_token
 from tiegraph.access import Role
-from tiegraph.localdb import ensure_installed, local_neo4j
-from tiegraph.localredis import local_redis
 from tiegraph.settings import Settings
 
 OUT = Path(__file__).parent / "out" / "queries.json"

@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from app.local.neo4j_server import ensure_installed, local_neo4j
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor
 from ingest.rescore import rescore_all
 from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
-from tiegraph.localdb import ensure_installed, local_neo4j
 from tiegraph.settings import Settings
 
 FIRM = "firm.test"

@@ -16,12 +16,11 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from graph.common import address, is_current, moment, page_size, reach_params
-from graph.health import primary_account
-from graph.records import epoch_ms, to_person, to_tie_state
+from graph.common import is_current, moment, page_size, reach_params
+from graph.records import epoch_ms, primary_account, to_contact_input, to_person, to_tie_state
 from graph.repository import GraphRepository
-from graph.threads import contact_input, member_single_threads, single_threaded_accounts
-from scoring.account_health import ContactInput, find_move
+from graph.threads import member_single_threads, single_threaded_accounts
+from scoring.account_health import find_move
 from scoring.attention import (
     FORGET_AFTER_DAYS,
     KEY_TIE_LABEL,
@@ -36,6 +35,7 @@ from scoring.attention import (
 )
 from scoring.profile import ScoringProfile
 from tiegraph.errors import NotFound
+from tiegraph.identity import require_address
 
 # A tie with fewer two-way exchanges is never Good (freshness stays low): the scan's bound.
 MIN_TWO_WAY = 2
@@ -65,16 +65,6 @@ def _mover_params(at: datetime) -> dict[str, Any]:
     return {"today": at.date().isoformat(), "max_moves": MAX_MOVE_CHECKS}
 
 
-def _with_namesakes(row: dict[str, Any]) -> ContactInput:
-    email = row["contact"]["email"]
-    base = contact_input(row, primary_account(email, row["accounts"]))
-    others = tuple(
-        contact_input(n, primary_account(n["contact"]["email"], n["accounts"]))
-        for n in row["namesakes"]
-    )
-    return base.model_copy(update={"namesakes": others})
-
-
 async def _moves(
     repo: GraphRepository, emails: list[str], profile: ScoringProfile, at: datetime
 ) -> list[AttentionItem]:
@@ -82,7 +72,8 @@ async def _moves(
         return []
     items = []
     for row in await repo.contacts_moves(emails):
-        move = find_move(_with_namesakes(row), profile, at)
+        contact = to_contact_input(row, primary_account(row["contact"]["email"], row["accounts"]))
+        move = find_move(contact, profile, at)
         if move is not None and (item := moved_champion_item(move)) is not None:
             items.append(item)
     return items
@@ -115,7 +106,7 @@ async def attention_feed(
 ) -> list[AttentionItem]:
     """The first `first` items needing attention, most pressing first, for one member or (no
     member) the whole team. NotFound for an unknown member."""
-    member = None if member_email is None else address(member_email, "memberEmail")
+    member = None if member_email is None else require_address(member_email, "memberEmail")
     limit, at = page_size(first), moment(as_of)
     if member is not None and not await repo.colleague_ties([member]):
         raise NotFound(f"no team member {member}")

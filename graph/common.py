@@ -5,25 +5,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph.records import to_date
-from ingest.parsers.reference import normalise_domain
 from scoring.account_health import is_departed
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from scoring.strength import TieLabel
 from scoring.tie_model import reach_bound
 from tiegraph.errors import BadInput
-from tiegraph.identity import normalise_address
+from tiegraph.identity import normalise_domain
 
 # A hard bound on work per request; the operative limit is TIEGRAPH_MAX_PAGE_SIZE (at most
 # this), which the API checks first and answers with a LIMIT error.
 MAX_FIRST = 10_000
-
-
-def address(raw: str, field: str) -> str:
-    """A normalised email address, or BadInput naming `field`."""
-    found = normalise_address(raw)
-    if found is None:
-        raise BadInput(f"{raw!r} is not an email address", location=field)
-    return found
 
 
 def domain(raw: str, field: str = "domain") -> str:

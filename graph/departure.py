@@ -14,11 +14,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from graph.common import address, moment, reach_params
-from graph.health import primary_account
-from graph.records import to_person, to_tie_state
+from graph.common import moment, reach_params
+from graph.records import (
+    primary_account,
+    to_account_input,
+    to_contact_input,
+    to_person,
+    to_tie_state,
+)
 from graph.repository import GraphRepository
-from graph.threads import account_input, colleague_inputs, contact_input
+from graph.threads import colleague_inputs
 from scoring.account_health import ACTIVE_LABEL, held_tie
 from scoring.departure import (
     AccountImpact,
@@ -32,6 +37,7 @@ from scoring.profile import ScoringProfile
 from scoring.tie_model import quick_score
 from tiegraph.domain import PersonRef
 from tiegraph.errors import NotFound
+from tiegraph.identity import require_address
 
 
 class DepartureImpact(BaseModel):
@@ -54,7 +60,7 @@ def _close(
 ) -> list[CloseContact]:
     return [
         CloseContact(
-            contact=contact_input(item, None),
+            contact=to_contact_input(item, None),
             tie_score=quick_score(to_tie_state(item["association"]), profile, at).score,
         )
         for item in items
@@ -67,14 +73,14 @@ async def departure_impact(
     """If `member_email` left at `as_of` (now by default): the contacts left with no active tie
     and the accounts that would become uncovered or single-threaded, each with a suggested
     successor. NotFound for an unknown member."""
-    member, at = address(member_email, "memberEmail"), moment(as_of)
+    member, at = require_address(member_email, "memberEmail"), moment(as_of)
     profile = await repo.scoring_profile()
     row = await repo.departure_neighbourhood(member, reach_params(profile, at, ACTIVE_LABEL))
     if row is None:
         raise NotFound(f"no team member {member}")
     colleagues = colleague_inputs(row["colleagues"])
     contacts = [
-        contact_input(c, primary_account(c["contact"]["email"], c["accounts"]))
+        to_contact_input(c, primary_account(c["contact"]["email"], c["accounts"]))
         for c in row["contacts"]
     ]
     orphaned = [c for c in contacts if is_orphaned(c, member, profile, at)]
@@ -98,7 +104,7 @@ async def departure_impact(
     weakened = [
         a["account"]["domain"]
         for a in row["accounts"]
-        if account_impact(account_input(a), member, colleagues, profile, at)
+        if account_impact(to_account_input(a), member, colleagues, profile, at)
     ]
     whole = await repo.account_threads_of(weakened) if weakened else {}
     impacts = [
@@ -106,7 +112,9 @@ async def departure_impact(
         for domain in weakened
         if domain in whole
         and (
-            impact := account_impact(account_input(whole[domain]), member, colleagues, profile, at)
+            impact := account_impact(
+                to_account_input(whole[domain]), member, colleagues, profile, at
+            )
         )
     ]
     impacts.sort(key=lambda i: (-(i.value_at_risk or 0.0), i.domain))

@@ -5,70 +5,18 @@ Each answer is one round trip through the repository (`cypher/read/account_healt
 here.
 """
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from graph import common
-from graph.records import epoch_ms, tie_inputs, to_date, to_datetime, to_person
+from graph.records import epoch_ms, primary_account, to_account_input, to_contact_input
 from graph.repository import GraphRepository
 from scoring import account_health as rules
 from scoring.account_health import (
-    AccountActivity,
     AccountHealth,
-    AccountInput,
     ContactHealth,
-    ContactInput,
 )
 from tiegraph.errors import NotFound
-from tiegraph.identity import domain_of
-
-
-def primary_account(email: str, domains: Sequence[str]) -> str | None:
-    """The account a contact is at: the one on their email domain, else the first by name."""
-    if domain_of(email) in domains:
-        return domain_of(email)
-    return min(domains, default=None)
-
-
-def _contact(
-    props: dict[str, Any],
-    account: str | None,
-    ties: Sequence[dict[str, Any]],
-    namesakes: Sequence[dict[str, Any]] = (),
-) -> ContactInput:
-    return ContactInput(
-        contact=to_person(props),
-        seniority=props.get("seniority"),
-        left_on=to_date(props.get("left_on")),
-        account_domain=account,
-        ties=tie_inputs(ties),
-        namesakes=tuple(
-            _contact(n["contact"], primary_account(n["contact"]["email"], n["accounts"]), n["ties"])
-            for n in namesakes
-        ),
-    )
-
-
-def to_account_input(row: dict[str, Any]) -> AccountInput:
-    """The pure rules' input from a `read/account_health` row."""
-    props = row["account"]
-    domain = props["domain"]
-    return AccountInput(
-        domain=domain,
-        name=props.get("name"),
-        tier=props.get("tier"),
-        annual_value=props.get("annual_value"),
-        contacts=tuple(
-            _contact(c["contact"], domain, c["ties"], c["namesakes"]) for c in row["contacts"]
-        ),
-        activity=AccountActivity(
-            last_interaction_at=to_datetime(row["last_interaction_at"]),
-            meetings_recent=row["meetings_recent"],
-            meetings_before=row["meetings_before"],
-            latest_admin=tuple(row["latest_admin"]),
-        ),
-    )
+from tiegraph.identity import require_address
 
 
 async def account_health(
@@ -101,12 +49,10 @@ async def contact_health(
     repo: GraphRepository, email: str, as_of: datetime | None = None
 ) -> ContactHealth:
     """One contact's health at `as_of`. BadInput for a malformed address, NotFound if unknown."""
-    address = common.address(email, "email")
+    address = require_address(email, "email")
     rows = await repo.read_rows("read/contact_health", email=address)
     if not rows:
         raise NotFound(f"no contact with the address {address}")
     row = rows[0]
-    contact = _contact(
-        row["contact"], primary_account(address, row["accounts"]), row["ties"], row["namesakes"]
-    )
+    contact = to_contact_input(row, primary_account(address, row["accounts"]))
     return rules.contact_health(contact, common.profile_from(row["profile"]), common.moment(as_of))

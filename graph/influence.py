@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from graph.common import address, domain, moment, profile_from
+from graph.common import domain, moment, profile_from
 from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
 from scoring.influence import Centrality, centrality, scored_graph, strongest_path
@@ -19,6 +19,7 @@ from scoring.strength import TieLabel
 from scoring.tie_model import label_for, shown_score
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
+from tiegraph.identity import require_address
 
 
 class _Frozen(BaseModel):
@@ -120,7 +121,7 @@ async def influence_path(
     """The strongest path between two contacts inside the account they share (None when the
     ties do not connect them). NotFound for an unknown contact; BadInput when they share no
     account."""
-    source, target = address(from_email, "fromEmail"), address(to_email, "toEmail")
+    source, target = require_address(from_email, "fromEmail"), require_address(to_email, "toEmail")
     found = await repo.shared_accounts(source, target)
     for known, who in ((found["source_known"], source), (found["target_known"], target)):
         if not known:

@@ -5,16 +5,15 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
-from graph import common
 from graph.models import AccountSnapshot, ContactPageKey, ContactTies
 from graph.repository import GraphRepository
-from ingest.policy import IngestPolicy
-from ingest.tie_events import tie_events
+from scoring.fold import fold_ties
+from scoring.policy import IngestPolicy
 from scoring.profile import ScoringProfile
-from scoring.tie_model import TieScore, TieState, score_tie, state_delta
+from scoring.tie_model import TieScore, TieState, score_tie
 from tiegraph.domain import InteractionKind, InteractionRecord, PersonRef, TieType
 from tiegraph.errors import NotFound
-from tiegraph.identity import person_kind
+from tiegraph.identity import require_address
 
 
 class KnownBy(BaseModel):
@@ -88,7 +87,7 @@ async def who_knows(
     repo: GraphRepository, email: str, as_of: datetime | None = None
 ) -> tuple[KnownBy, ...]:
     """The team members who know `email`, strongest first. NotFound for an unknown contact."""
-    address = common.address(email, "email")
+    address = require_address(email, "email")
     found = await repo.contact_ties(address)
     if found is None:
         raise NotFound(f"no contact with the address {address}")
@@ -142,17 +141,9 @@ def _rebuild_state(
     records: list[InteractionRecord], member: str, contact: str, policy: IngestPolicy
 ) -> TieState:
     """The tie's state from its interactions alone: exact at any past moment."""
-    emails = {p.email for r in records for p in r.participants}
-    kinds = {e: person_kind(e, policy.firm_domain_set) for e in emails}
     by_id = {r.external_id: r for r in records}
-    key = (TieType.KNOWS, member, contact)
-    events = [
-        event
-        for record in records
-        for tie, event in tie_events(record, kinds, policy, by_id.get(record.in_reply_to or ""))
-        if tie == key
-    ]
-    return state_delta(events, policy.profile)
+    fields = fold_ties(records, policy, parents=by_id).get((TieType.KNOWS, member, contact))
+    return TieState() if fields is None else TieState(**fields)
 
 
 def _recent_counts(records: list[InteractionRecord], as_of: datetime) -> dict[InteractionKind, int]:
@@ -176,8 +167,8 @@ async def tie_view(
     it, the state is rebuilt from the interactions of that time, so history reads true.
     """
     member, contact = (
-        common.address(member_email, "memberEmail"),
-        common.address(contact_email, "contactEmail"),
+        require_address(member_email, "memberEmail"),
+        require_address(contact_email, "contactEmail"),
     )
     found = await repo.tie(member, contact)
     if found is None:

@@ -1,21 +1,20 @@
 """Where Neo4j values become domain models: nothing above graph/ sees a neo4j type."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from neo4j.time import Date, DateTime
 
 from graph.models import AccountSnapshot, ContactTies, MemberContactTie, MemberTie
-from ingest.parsers.reference import AccountRow, AliasRow, ContactRow, ReferenceRow, RosterRow
-from scoring.account_health import TieInput
+from scoring.account_health import AccountActivity, AccountInput, ContactInput, TieInput
+from scoring.fold import TieFields
+from scoring.tie_events import TieKey
 from scoring.tie_model import TieState
 from tiegraph.access import ApiToken, Role
-from tiegraph.domain import (
-    InteractionRecord,
-    PersonRef,
-)
-from tiegraph.identity import person_kind
+from tiegraph.domain import InteractionRecord, PersonRef, TieType
+from tiegraph.identity import domain_of, person_kind
+from tiegraph.reference import AccountRow, AliasRow, ContactRow, ReferenceRow, RosterRow
 
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -54,8 +53,42 @@ def to_date(value: Any) -> date | None:
 
 
 def epoch_ms(moment: datetime) -> int:
-    """Milliseconds since the epoch: how times travel to Cypher (`datetime({epochMillis})`)."""
+    """Milliseconds since the epoch: how times travel to Cypher (`datetime({epochMillis})`).
+
+    The write queries take times this way because the Python driver packs a datetime about ten
+    times slower than an int, and the write path sends one per interaction and tie.
+    """
     return int(moment.timestamp() * 1000)
+
+
+def optional_ms(moment: datetime | None) -> int | None:
+    """`epoch_ms`, or None."""
+    return None if moment is None else epoch_ms(moment)
+
+
+_TIE_TIMES = ("first_at", "last_at", "last_two_way_at")
+
+
+def tie_row(key: TieKey, fields: TieFields) -> dict[str, Any]:
+    """The UNWIND row `ingest/merge_ties` and `rescore/replace_ties` take for one tie's state
+    (`scoring.fold`): the additive fields as one map (a new tie takes it whole) and the times
+    as epoch millis."""
+    return {
+        "a": key[1],
+        "b": key[2],
+        "sums": {name: value for name, value in fields.items() if name not in _TIE_TIMES},
+        "first_ms": optional_ms(fields["first_at"]),
+        "last_ms": optional_ms(fields["last_at"]),
+        "last_two_way_ms": optional_ms(fields["last_two_way_at"]),
+    }
+
+
+def tie_rows(ties: Mapping[TieKey, TieFields]) -> dict[TieType, list[dict[str, Any]]]:
+    """`tie_row` for every tie, grouped by relationship type (one write query each)."""
+    grouped: dict[TieType, list[dict[str, Any]]] = {t: [] for t in TieType}
+    for key, fields in ties.items():
+        grouped[key[0]].append(tie_row(key, fields))
+    return grouped
 
 
 def _from_ms(value: int | None) -> datetime | None:
@@ -91,6 +124,53 @@ def tie_inputs(rows: Sequence[dict[str, Any]]) -> tuple[TieInput, ...]:
             state=to_tie_state(row["tie"]),
         )
         for row in rows
+    )
+
+
+def primary_account(email: str, domains: Sequence[str]) -> str | None:
+    """The account a contact is at: the one on their email domain, else the first by name."""
+    if domain_of(email) in domains:
+        return domain_of(email)
+    return min(domains, default=None)
+
+
+def to_contact_input(item: dict[str, Any], account: str | None) -> ContactInput:
+    """A rule input from a `{contact, ties}` map read under `account`, with the namesakes the
+    map lists (each `{contact, accounts, ties}`: other records of the same person, at the
+    account they are primarily at)."""
+    props = item["contact"]
+    return ContactInput(
+        contact=to_person(props),
+        seniority=props.get("seniority"),
+        left_on=to_date(props.get("left_on")),
+        account_domain=account,
+        ties=tie_inputs(item["ties"]),
+        namesakes=tuple(
+            to_contact_input(n, primary_account(n["contact"]["email"], n["accounts"]))
+            for n in item.get("namesakes", ())
+        ),
+    )
+
+
+def to_account_input(row: dict[str, Any]) -> AccountInput:
+    """A rule input from an `{account, contacts}` row, with the interaction facts when the row
+    has them (`read/account_health`)."""
+    props = row["account"]
+    activity = AccountActivity()
+    if "last_interaction_at" in row:
+        activity = AccountActivity(
+            last_interaction_at=to_datetime(row["last_interaction_at"]),
+            meetings_recent=row["meetings_recent"],
+            meetings_before=row["meetings_before"],
+            latest_admin=tuple(row["latest_admin"]),
+        )
+    return AccountInput(
+        domain=props["domain"],
+        name=props.get("name"),
+        tier=props.get("tier"),
+        annual_value=props.get("annual_value"),
+        contacts=tuple(to_contact_input(c, props["domain"]) for c in row["contacts"]),
+        activity=activity,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any, LiteralString
 from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Query, Record
 
 import cypher
+from graph.batch import PreparedBatch, Row
 from graph.common import profile_from
 from graph.models import AccountSnapshot, ContactPageKey, ContactTies, ErasurePlan, MemberContactTie
 from graph.records import (
@@ -19,11 +20,10 @@ from graph.records import (
     to_interaction,
     to_member_contact_tie,
 )
-from ingest.batch import PreparedBatch, Row
-from ingest.parsers.reference import ReferenceRow
 from scoring.profile import ScoringProfile
 from tiegraph.access import ApiToken
 from tiegraph.domain import InteractionRecord, TieType
+from tiegraph.reference import ReferenceRow
 
 # Called with the name of every catalog query the repository runs (metrics, query-count tests).
 QueryObserver = Callable[[str], None]
@@ -149,6 +149,10 @@ class GraphRepository:
         self._ran("rescore/replace_ties")
         async with self._driver.session(database=self._database) as session:
             await session.execute_write(_replace_ties, tie_type, rows)
+
+    async def set_admin_flags(self, flags: Sequence[tuple[str, bool]]) -> None:
+        """Set each interaction's admin flag, given as (id, flag), in one transaction."""
+        await self._write("rescore/set_admin_flags", flags=[[i, flag] for i, flag in flags])
 
     async def delete_ties(self, keys: Sequence[tuple[TieType, str, str]]) -> None:
         """Remove the ties named (type, a, b), in one transaction."""

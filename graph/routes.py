@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from graph.common import address, domain, is_current, moment, page_size, profile_from
+from graph.common import domain, is_current, moment, page_size, profile_from
 from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
 from scoring.profile import ScoringProfile
@@ -28,6 +28,7 @@ from scoring.routes import (
 from scoring.tie_model import TieScore, TieState, label_for, score_tie
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
+from tiegraph.identity import require_address
 
 
 def _when(score: TieScore) -> str:
@@ -134,8 +135,8 @@ async def warm_intro_routes(
     an unknown requester; BadInput unless exactly one of email and domain is given."""
     if (target_email is None) == (target_domain is None):
         raise BadInput("give exactly one of targetEmail and targetDomain", location="target")
-    requester = address(requester_email, "requesterEmail")
-    target = None if target_email is None else address(target_email, "targetEmail")
+    requester = require_address(requester_email, "requesterEmail")
+    target = None if target_email is None else require_address(target_email, "targetEmail")
     account = None if target_domain is None else domain(target_domain, "targetDomain")
     limit, at = page_size(first), moment(as_of)
     row = await repo.warm_intro_neighbourhood(requester, target, account)

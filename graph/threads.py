@@ -24,9 +24,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from graph.common import moment, page_size, reach_params
-from graph.records import tie_inputs, to_date, to_person, to_tie_state
+from graph.records import to_account_input, to_date, to_person, to_tie_state
 from graph.repository import GraphRepository
-from scoring.account_health import ACTIVE_LABEL, AccountInput, ContactInput
+from scoring.account_health import ACTIVE_LABEL
 from scoring.profile import ScoringProfile
 from scoring.threads import (
     AccountThreads,
@@ -90,30 +90,6 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         raise BadInput("not a cursor this list gave out", location="after") from exc
 
 
-def contact_input(item: dict[str, Any], account: str | None) -> ContactInput:
-    """A rule input from a `{contact, ties}` map (no namesakes: see scoring.threads)."""
-    props = item["contact"]
-    return ContactInput(
-        contact=to_person(props),
-        seniority=props.get("seniority"),
-        left_on=to_date(props.get("left_on")),
-        account_domain=account,
-        ties=tie_inputs(item["ties"]),
-    )
-
-
-def account_input(row: dict[str, Any]) -> AccountInput:
-    """A rule input from an `{account, contacts}` row."""
-    props = row["account"]
-    return AccountInput(
-        domain=props["domain"],
-        name=props.get("name"),
-        tier=props.get("tier"),
-        annual_value=props.get("annual_value"),
-        contacts=tuple(contact_input(c, props["domain"]) for c in row["contacts"]),
-    )
-
-
 def colleague_inputs(items: list[dict[str, Any]]) -> tuple[ColleagueTie, ...]:
     """Rule inputs from a `colleague_ties` list."""
     return tuple(
@@ -143,7 +119,7 @@ async def _scan(
         rows = await repo.account_threads(*filters, after, batch, reach)
         for row in rows:
             # Only ties that could be active were read: enough to find the thread.
-            threads = account_threads(account_input(row), profile, at)
+            threads = account_threads(to_account_input(row), profile, at)
             if threads.thread is not None:
                 found.append((float(row["value"]), row["account"]["domain"], threads))
         if len(rows) < batch:
@@ -169,7 +145,7 @@ def _whole(threads: AccountThreads, row: dict[str, Any]) -> AccountThreads:
     thread weighs). The active contacts and the thread stay the scan's: a tie the scan left
     out cannot be active, and without namesakes a contact's move depends only on its own
     `left_on` (scoring.account_health.find_move), so scoring every tie again finds the same."""
-    return threads.model_copy(update={"account": account_input(row)})
+    return threads.model_copy(update={"account": to_account_input(row)})
 
 
 async def holder_colleagues(
@@ -214,7 +190,7 @@ async def member_single_threads(
     reach = reach_params(profile, at, ACTIVE_LABEL)
     found = []
     for row in await repo.member_thread_accounts(member, min_annual_value, reach):
-        threads = account_threads(account_input(row), profile, at)
+        threads = account_threads(to_account_input(row), profile, at)
         if threads.held_by(member):
             found.append((float(row["value"]), row["account"]["domain"], threads))
     return await _with_second_threads(repo, found[:first], profile, at)
@@ -260,13 +236,10 @@ __all__ = [
     "SCAN_BATCH",
     "ThreadPage",
     "ThreadedAccount",
-    "account_input",
     "colleague_inputs",
-    "contact_input",
     "decode_cursor",
     "encode_cursor",
     "member_single_threads",
     "next_batch",
     "single_threaded_accounts",
-    "tie_inputs",
 ]

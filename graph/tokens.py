@@ -4,15 +4,13 @@ from datetime import UTC, datetime
 
 from graph.repository import GraphRepository
 from tiegraph.access import ApiToken, Role, Viewer, new_token, token_hash, token_id
-from tiegraph.errors import BadInput, NotFound, Unauthenticated
-from tiegraph.identity import normalise_address
+from tiegraph.errors import NotFound, Unauthenticated
+from tiegraph.identity import require_address
 
 
 async def issue_token(repo: GraphRepository, member_email: str, role: Role) -> tuple[str, ApiToken]:
     """A new token for `member_email` with `role`: the token (show it once) and what is stored."""
-    member = normalise_address(member_email)
-    if member is None:
-        raise BadInput(f"{member_email!r} is not an email address", location="member")
+    member = require_address(member_email, "member")
     token = new_token()
     hashed = token_hash(token)
     stored = ApiToken(

@@ -13,16 +13,16 @@ from datetime import UTC, datetime, timedelta
 
 from neo4j.exceptions import ConstraintError
 
+from graph.batch import GrownInteraction, PreparedBatch, Row, prepare_batch
 from graph.records import to_interaction
 from graph.repository import GraphRepository
-from ingest.batch import GrownInteraction, PreparedBatch, Row, prepare_batch
 from ingest.parsers.noise import AUTOMATED_SENDER, is_automated_address
-from ingest.parsers.reference import AliasRow, ContactRow, ReferenceRow, RosterRow
-from ingest.policy import IngestPolicy
 from ingest.results import ParsedItem, ParseIssue, Skipped
+from scoring.policy import IngestPolicy
 from tiegraph.access import address_hash
 from tiegraph.domain import InteractionRecord, Participant, PersonKind
 from tiegraph.identity import canonical_address, person_kind
+from tiegraph.reference import AliasRow, ContactRow, ReferenceRow, RosterRow
 from tiegraph.settings import Settings
 
 # Kept in the report; the count of errors beyond it is still exact.
@@ -207,8 +207,7 @@ class Ingestor:
             self.report.add_error(ParseIssue(location, "occurredAt: before 1990 or in the future"))
             return
         resolved = self._resolve(record)
-        if not resolved.is_admin and self._policy.profile.is_admin_subject(resolved.subject):
-            resolved = resolved.model_copy(update={"is_admin": True})
+        resolved = self._policy.with_admin_flag(resolved)
         initiator = resolved.initiator
         if initiator is not None and is_automated_address(initiator.email):
             self.report.skipped[AUTOMATED_SENDER] += 1

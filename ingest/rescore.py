@@ -5,7 +5,9 @@ needs this. The interactions are read page by page; each page is folded into per
 separate process (the fold is pure Python and would otherwise hold the one interpreter the
 reads need), and the rows are summed into one total per tie held in memory (a few hundred bytes
 a tie). Then each tie is written once, replacing its old state, and ties nothing rebuilt are
-removed. Until the write phase, ties keep their old scores; during it they switch over in
+removed. The profile's admin-subject rule is applied again on the way (`IngestPolicy.
+with_admin_flag`), and an interaction whose flag it changes is stored with the new one. Until
+the write phase, ties keep their old scores; during it they switch over in
 batches of `WRITE_SIZE` (the job's progress says how far it is). Ingestion running at the same
 time can lose its additions to ties being replaced: run a rescore when no ingestion is.
 """
@@ -20,12 +22,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from graph.records import INTERACTION_COLUMNS, to_interaction
+from graph.records import INTERACTION_COLUMNS, tie_rows, to_interaction
 from graph.repository import GraphRepository
-from ingest.policy import IngestPolicy
-from ingest.ties import Row, TieTotals, fold_ties
+from scoring.fold import TieFields, TieTotals, fold_ties
+from scoring.policy import IngestPolicy
+from scoring.tie_events import TieKey
 from tiegraph.domain import InteractionRecord, TieType
-from tiegraph.identity import person_kind
 
 PAGE_SIZE = 50_000
 WRITE_SIZE = 10_000
@@ -35,7 +37,7 @@ FOLD_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 
 # Called with (interactions folded, ties written so far).
 Progress = Callable[[int, int], Awaitable[None]]
-TieRows = dict[TieType, list[Row]]
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -47,29 +49,25 @@ class RescoreCounts:
     removed: int
 
 
-def _with_admin_patterns(
-    records: list[InteractionRecord], policy: IngestPolicy
-) -> list[InteractionRecord]:
-    """Re-apply the profile's admin-subject patterns (they may have changed)."""
-    return [
-        r.model_copy(update={"is_admin": True})
-        if not r.is_admin and policy.profile.is_admin_subject(r.subject)
-        else r
-        for r in records
-    ]
+@dataclass(frozen=True)
+class FoldedPage:
+    """One page's ties, and the interactions whose admin flag the active profile changes."""
+
+    ties: dict[TieKey, TieFields]
+    admin_flips: list[tuple[str, bool]]
 
 
 def fold_page(
     rows: list[list[Any]], parents: dict[str, InteractionRecord], policy: IngestPolicy
-) -> TieRows:
-    """One page of `GraphRepository.interaction_rows` as per-tie rows; `parents` holds the
+) -> FoldedPage:
+    """One page of `GraphRepository.interaction_rows` folded into ties; `parents` holds the
     messages its replies answer that are not in the page. Runs in a fold process."""
-    stored = (to_interaction(dict(zip(INTERACTION_COLUMNS, row, strict=True))) for row in rows)
-    records = _with_admin_patterns(list(stored), policy)
-    emails = {p.email for r in records for p in r.participants}
-    kinds = {e: person_kind(e, policy.firm_domain_set) for e in emails}
+    stored = [to_interaction(dict(zip(INTERACTION_COLUMNS, row, strict=True))) for row in rows]
+    records = [policy.with_admin_flag(r) for r in stored]
+    flips = [(r.external_id, r.is_admin) for r, old in zip(records, stored, strict=True)
+             if r is not old]  # fmt: skip
     here = {r.external_id: r for r in records}
-    return fold_ties(records, kinds, policy, parents={**parents, **here})
+    return FoldedPage(fold_ties(records, policy, parents={**parents, **here}), flips)
 
 
 _ID, _IN_REPLY_TO = INTERACTION_COLUMNS.index("id"), INTERACTION_COLUMNS.index("in_reply_to")
@@ -108,7 +106,7 @@ async def _fold_all(
     done = 0
     spawn = multiprocessing.get_context("spawn")  # no fork of a process running threads
     with ProcessPoolExecutor(FOLD_PROCESSES, mp_context=spawn, initializer=gc.disable) as pool:
-        folding: list[tuple[asyncio.Future[TieRows], int]] = []
+        folding: list[tuple[asyncio.Future[FoldedPage], int]] = []
         reading = asyncio.create_task(repo.interaction_rows("", PAGE_SIZE))
         while rows := await reading:
             reading = asyncio.create_task(repo.interaction_rows(rows[-1][_ID], PAGE_SIZE))
@@ -117,17 +115,21 @@ async def _fold_all(
                 (loop.run_in_executor(pool, fold_page, rows, parents, policy), len(rows))
             )
             if len(folding) > FOLD_PROCESSES:
-                done = await _sum_page(folding.pop(0), totals, done, progress)
+                done = await _sum_page(repo, folding.pop(0), totals, done, progress)
         for page in folding:
-            done = await _sum_page(page, totals, done, progress)
+            done = await _sum_page(repo, page, totals, done, progress)
     return done
 
 
 async def _sum_page(
-    page: tuple["asyncio.Future[TieRows]", int], totals: TieTotals, done: int, progress: Progress
-) -> int:
+    repo: GraphRepository, page: tuple["asyncio.Future[FoldedPage]", int], totals: TieTotals,
+    done: int, progress: Progress,
+) -> int:  # fmt: skip
     future, count = page
-    totals.add(await future)
+    folded = await future
+    totals.add(folded.ties)
+    if folded.admin_flips:
+        await repo.set_admin_flags(folded.admin_flips)
     await progress(done + count, 0)
     return done + count
 
@@ -138,7 +140,7 @@ async def _write_all(
     """Write every total, `WRITERS` batches at a time: the server has the cores to itself now,
     and batches touch different ties, so they rarely wait on each other's locks."""
     batches = [(tie_type, rows[start : start + WRITE_SIZE])
-               for tie_type, rows in totals.grouped().items()
+               for tie_type, rows in tie_rows(totals.totals()).items()
                for start in range(0, len(rows), WRITE_SIZE)]  # fmt: skip
     written = 0
     slots = asyncio.Semaphore(WRITERS)

@@ -26,15 +26,23 @@ from tiegraph.domain import InteractionKind
 # that would bring the overflow date closer, so it is refused.
 MIN_HALF_LIFE_DAYS = 30.0
 
+# Paperwork: a sign of account life, not of a relationship. The only admin rule there is:
+# ingestion and rescore both flag an interaction by these (see `IngestPolicy.with_admin_flag`).
 DEFAULT_ADMIN_SUBJECT_PATTERNS: tuple[str, ...] = (
-    r"\binvoice\b",
-    r"\breceipt\b",
-    r"\bpayment\b",
-    r"\bbilling statement\b",
-    r"\border confirmation\b",
-    r"\brenewal notice\b",
-    r"\bstatement of account\b",
+    r"\binvoices?\b",
+    r"\breceipts?\b",
+    r"\bpayments?\b",
+    r"\bbilling statements?\b",
+    r"\border confirmations?\b",
+    r"\brenewal notices?\b",
+    r"\bstatements? of account\b",
+    r"\baccount statements?\b",
     r"\bremittance advice\b",
+    r"\bpurchase orders?\b",
+    r"\bpast due\b",
+    r"\boverdue\b",
+    r"\brechnung\b",
+    r"\bfacture\b",
 )
 
 

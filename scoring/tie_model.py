@@ -350,31 +350,29 @@ def delta_fields(events: Iterable[TieEvent], profile: ScoringProfile) -> dict[st
     }
 
 
+def add_fields(held: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
+    """Add the state `more` to the state `held` of the same tie, both as `TieState` field values
+    (`delta_fields`), in place; returns `held`.
+
+    Counts and sums add, reply buckets add elementwise, first is the earlier and last the
+    later: the additions `cypher/ingest/merge_ties.cypher` makes on a stored tie.
+    """
+    for name, value in more.items():
+        if name == "first_at":
+            held[name] = _min_time(held[name], value)
+        elif name in ("last_at", "last_two_way_at"):
+            held[name] = _max_time(held[name], value)
+        elif name == "reply_buckets":
+            held[name] = [x + y for x, y in zip(held[name], value, strict=True)]
+        else:
+            held[name] += value
+    return held
+
+
 def combine(a: TieState, b: TieState) -> TieState:
     """Two states of the same tie added together: what the stored tie becomes after a delta.
-
-    Counts and sums add, reply buckets add elementwise, first is the earlier, last the later.
-    Commutative exactly; associative up to float rounding of the sums.
-    """
-    return TieState(
-        email_count=a.email_count + b.email_count,
-        meeting_count=a.meeting_count + b.meeting_count,
-        call_count=a.call_count + b.call_count,
-        note_count=a.note_count + b.note_count,
-        a_initiated=a.a_initiated + b.a_initiated,
-        b_initiated=a.b_initiated + b.b_initiated,
-        two_way_count=a.two_way_count + b.two_way_count,
-        declined_count=a.declined_count + b.declined_count,
-        brought_colleagues_count=a.brought_colleagues_count + b.brought_colleagues_count,
-        reply_buckets=[x + y for x, y in zip(a.reply_buckets, b.reply_buckets, strict=True)],
-        first_at=_min_time(a.first_at, b.first_at),
-        last_at=_max_time(a.last_at, b.last_at),
-        last_two_way_at=_max_time(a.last_two_way_at, b.last_two_way_at),
-        weight_fast=a.weight_fast + b.weight_fast,
-        weight_slow=a.weight_slow + b.weight_slow,
-        activity_recent=a.activity_recent + b.activity_recent,
-        activity_base=a.activity_base + b.activity_base,
-    )
+    Commutative exactly; associative up to float rounding of the sums."""
+    return TieState(**add_fields(a.model_dump(), b.model_dump()))
 
 
 class TieTrend(StrEnum):
@@ -839,6 +837,7 @@ __all__ = [
     "TieState",
     "TieTrend",
     "TrendReading",
+    "add_fields",
     "breakdown",
     "combine",
     "delta_fields",

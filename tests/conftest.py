@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from tiegraph.localdb import ensure_installed, local_neo4j
-from tiegraph.localredis import local_redis
+from app.local.neo4j_server import ensure_installed, local_neo4j
+from app.local.redis_server import local_redis
 from tiegraph.settings import Settings
 
 

@@ -1,9 +1,11 @@
 """Who is who: address normalisation and the TeamMember/Contact/Account split."""
 
+import re
 from collections.abc import Mapping
 from email.utils import parseaddr
 
 from tiegraph.domain import PersonKind
+from tiegraph.errors import BadInput
 
 # Free-mail and ISP domains: people there are contacts with no account. Kept short and
 # conservative; a domain missing here only means one spurious single-person "account".
@@ -72,3 +74,29 @@ def account_domain(address: str) -> str | None:
     """The account a contact's address points at, or None for free-mail addresses."""
     domain = domain_of(address)
     return None if domain in FREE_MAIL_DOMAINS else domain
+
+
+def parse_address(raw: str) -> str:
+    """`normalise_address`, or ValueError when `raw` holds no email address (for validators)."""
+    address = normalise_address(raw)
+    if address is None:
+        raise ValueError(f"{raw!r} is not an email address")
+    return address
+
+
+def require_address(raw: str, field: str) -> str:
+    """`normalise_address`, or BadInput naming `field`: for addresses a caller typed."""
+    try:
+        return parse_address(raw)
+    except ValueError as exc:
+        raise BadInput(str(exc), location=field) from exc
+
+
+def normalise_domain(value: str) -> str:
+    """A bare, lower-case domain from "https://www.Acme.com/about" or "@acme.com"."""
+    domain = value.strip().lower()
+    domain = re.sub(r"^[a-z][a-z0-9+.-]*://", "", domain)
+    domain = domain.split("/", 1)[0].lstrip("@").removeprefix("www.").rstrip(".")
+    if "." not in domain or not re.fullmatch(r"[a-z0-9.-]+", domain):
+        raise ValueError(f"{value!r} is not a domain")
+    return domain

@@ -37,7 +37,6 @@ from app.observability import GraphQLMetrics, record_ingest
 from graph import (
     attention,
     departure,
-    erasure,
     health,
     influence,
     insights,
@@ -45,10 +44,11 @@ from graph import (
     threads,
     tokens,
 )
-from graph.profiles import update_profile
+from ingest import erasure
 from ingest.jobs import job_report
 from ingest.jsonl import records_from_wire
 from ingest.pipeline import Ingestor
+from ingest.profiles import update_profile
 from tiegraph.access import Role
 from tiegraph.errors import BadInput, NotFound
 from tiegraph.settings import Settings

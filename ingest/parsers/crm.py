@@ -35,7 +35,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from ingest.jsonl import describe_validation_error
-from ingest.parsers.noise import is_admin_subject
 from ingest.results import ParsedItem, ParseIssue, Skipped
 from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
 from tiegraph.identity import normalise_address
@@ -293,7 +292,6 @@ def _row_item(
             participants=tuple(people),
             source=SOURCE,
             duration_minutes=duration,
-            is_admin=is_admin_subject(subject),
         )
     except ValidationError as exc:
         return ParseIssue(location, describe_validation_error(exc))

@@ -30,8 +30,9 @@ Decoding choices, made once here so every mail source behaves the same:
   parser (`email.policy.default`) renders them, as earlier versions did, so its id stays
   the same across versions.
 
-Mail repeats the same correspondents, so parsed address fields, participants, normalised
-addresses and admin-subject verdicts are kept in LRU caches of `CACHE_SIZE` entries each.
+Mail repeats the same correspondents, so parsed address fields, participants and normalised
+addresses are kept in LRU caches of `CACHE_SIZE` entries each. Whether a message is admin
+paperwork is not the parser's call: ingestion applies the scoring profile's rule.
 """
 
 import base64
@@ -53,7 +54,7 @@ from pydantic import ValidationError
 
 from ingest.jsonl import describe_validation_error
 from ingest.parsers.detect import SNIFF_BYTES, detect_bytes
-from ingest.parsers.noise import is_admin_subject, is_automated_address, message_noise_reason
+from ingest.parsers.noise import is_automated_address, message_noise_reason
 from ingest.results import ParsedItem, ParseIssue, Skipped
 from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
 from tiegraph.identity import normalise_address
@@ -232,8 +233,6 @@ def _registry_mailboxes(field: str, value: str) -> list[tuple[str, str]]:
 
 _normalise = lru_cache(maxsize=CACHE_SIZE)(normalise_address)
 _is_automated = lru_cache(maxsize=CACHE_SIZE)(is_automated_address)
-# Replies repeat their thread's subject.
-_is_admin = lru_cache(maxsize=CACHE_SIZE)(is_admin_subject)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -402,7 +401,6 @@ def _record(
         participants=_participants(fields, senders),
         source=SOURCE,
         in_reply_to=replied[-1] if replied else None,
-        is_admin=_is_admin(subject),
     )
 
 

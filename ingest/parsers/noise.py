@@ -32,13 +32,6 @@ _AUTO_REPLY_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 
-_ADMIN_SUBJECT = re.compile(
-    r"\b(?:invoices?|receipts?|payments?|billing statements?|order confirmations?"
-    r"|renewal notices?|remittance advice|purchase orders?|account statements?"
-    r"|payment reminders?|past due|overdue|rechnung|facture)\b",
-    re.IGNORECASE,
-)
-
 
 def is_automated_address(address: str) -> bool:
     """True for a robot or role mailbox (`noreply@`, `billing@`, a Google calendar robot).
@@ -68,11 +61,6 @@ def is_auto_reply(auto_submitted: str | None, subject: str | None) -> bool:
     if keyword and keyword != "no":
         return True
     return bool(subject and _AUTO_REPLY_SUBJECT.search(subject))
-
-
-def is_admin_subject(subject: str | None) -> bool:
-    """True when the subject reads like paperwork: an invoice, receipt, payment, renewal..."""
-    return bool(subject and _ADMIN_SUBJECT.search(subject))
 
 
 def message_noise_reason(

@@ -6,8 +6,8 @@ import pytest
 from neo4j import AsyncDriver
 from neo4j.exceptions import ConstraintError
 
+from graph.batch import PreparedBatch
 from graph.repository import GraphRepository
-from ingest.batch import PreparedBatch
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
 from tests.integration.graphstate import graph_state

@@ -14,10 +14,10 @@ from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus
 from neo4j import AsyncDriver
 
+from app.worker import create_worker, redis_settings
 from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
-from ingest.worker import create_worker, redis_settings
 from tests.integration.fixtures import message, write_mbox
 from tests.integration.graphstate import graph_state
 from tiegraph.settings import Settings
@@ -75,7 +75,7 @@ def _start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
            "TIEGRAPH_REDIS_URL": settings.redis_url, "TIEGRAPH_FIRM_DOMAINS": "firm.test",
            "TIEGRAPH_INGEST_BATCH_SIZE": "100", "TIEGRAPH_JOB_TIMEOUT_SECONDS": "30"}  # fmt: skip
     with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "tiegraph.cli", "worker"], env=env,
+        return subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env,
                                 stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.local.neo4j_server import ensure_installed, local_neo4j
 from app.main import create_app
 from graph.driver import create_driver
 from graph.repository import GraphRepository
@@ -15,7 +16,6 @@ from tests.conftest import free_port
 from tests.integration.apihelp import codes, gql
 from tests.integration.conftest import client
 from tiegraph.access import Role
-from tiegraph.localdb import ensure_installed, local_neo4j
 from tiegraph.settings import Settings
 
 ME = "{ me { role } }"

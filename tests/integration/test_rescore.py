@@ -132,3 +132,39 @@ async def test_a_rescore_rebuilds_the_ties_a_fresh_ingest_under_the_new_profile_
     assert [read for read, written in seen if not written] == [*range(16, 150, 16), 150]
     # The new profile did change what is stored: the weights of ties that stay.
     assert any(before[k]["weight_fast"] != v["weight_fast"] for k, v in rebuilt.items())
+
+
+def _mail(ident: str, contact: str, subject: str) -> InteractionRecord:
+    return InteractionRecord(
+        external_id=ident, kind=InteractionKind.EMAIL, occurred_at=NOW - timedelta(days=3),
+        subject=subject, source="test",
+        participants=(Participant(email="m0@firm.test", role=ParticipantRole.FROM),
+                      Participant(email=contact, role=ParticipantRole.TO)),
+    )  # fmt: skip
+
+
+async def _admin_flags(driver: AsyncDriver) -> dict[str, bool]:
+    result = await driver.execute_query("MATCH (i:Interaction) RETURN i.id AS id, i.is_admin AS a")
+    return {r["id"]: r["a"] for r in result.records}
+
+
+async def test_a_profile_change_both_sets_and_clears_admin_flags(
+    driver: AsyncDriver, repo: GraphRepository, settings: Settings
+) -> None:
+    # The default profile calls an invoice admin and a statement not; the new one the reverse.
+    invoice, statement = _mail("inv", "ap@acme.com", "Invoice 7"), _mail("st", "cfo@globex.com",
+                                                                          "Quarterly statement")  # fmt: skip
+    await Ingestor.for_settings(repo, settings).run(iter([invoice, statement]))
+    assert await _admin_flags(driver) == {"inv": True, "st": False}
+    assert set(await _ties(driver)) == {("KNOWS", "m0@firm.test", "cfo@globex.com")}
+
+    await repo.save_scoring_profile(
+        DEFAULT_PROFILE.with_changes(admin_subject_patterns=(r"(?i)\bstatement\b",))
+    )
+
+    async def progress(read: int, written: int) -> None:
+        pass
+
+    await rescore_all(repo, tuple(settings.firm_domains), progress)
+    assert await _admin_flags(driver) == {"inv": False, "st": True}
+    assert set(await _ties(driver)) == {("KNOWS", "m0@firm.test", "ap@acme.com")}

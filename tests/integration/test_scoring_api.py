@@ -5,7 +5,7 @@ from typing import Any
 
 import httpx
 
-from ingest.worker import create_worker
+from app.worker import create_worker
 from tiegraph.settings import Settings
 
 NOW = datetime.now(UTC).replace(microsecond=0)

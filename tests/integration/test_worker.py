@@ -4,7 +4,7 @@ from pathlib import Path
 from arq import create_pool
 from neo4j import AsyncDriver
 
-from ingest.worker import create_worker, redis_settings
+from app.worker import create_worker, redis_settings
 from tiegraph.settings import Settings
 
 

@@ -5,9 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from neo4j.time import Date
 
-from graph.health import primary_account
-from graph.records import to_date
-from ingest.parsers.reference import Seniority
+from graph.records import primary_account, to_date
 from scoring.account_health import (
     SENIORITY_LEVELS,
     AccountActivity,
@@ -31,6 +29,7 @@ from scoring.profile import DEFAULT_PROFILE, CoverageStandard
 from scoring.strength import TieLabel
 from scoring.tie_model import TieEvent, TieState, TieTrend, score_tie, state_delta
 from tiegraph.domain import InteractionKind, PersonRef
+from tiegraph.reference import Seniority
 
 AS_OF = datetime(2026, 6, 1, 12, tzinfo=UTC)
 P = DEFAULT_PROFILE

@@ -1,9 +1,10 @@
 from datetime import UTC, datetime, timedelta
 
-from ingest.batch import prepare_batch
-from ingest.policy import IngestPolicy
-from ingest.tie_events import tie_events
-from ingest.ties import TieTotals, epoch_millis, fields_row, fold_ties
+from graph.batch import prepare_batch
+from graph.records import epoch_ms, tie_rows
+from scoring.fold import TieTotals, fold_ties
+from scoring.policy import IngestPolicy
+from scoring.tie_events import tie_events
 from scoring.tie_model import combine, state_delta
 from tiegraph.domain import (
     InteractionKind,
@@ -40,32 +41,31 @@ def test_repeated_pairs_fold_into_one_delta_with_counts_and_bounds() -> None:
     first = email("1", "ann@firm.test", ["joe@acme.com"], at=T0)
     reply = email("2", "joe@acme.com", ["ann@firm.test"], at=T0 + timedelta(hours=2))
     later = email("3", "ann@firm.test", ["joe@acme.com"], at=T0 + timedelta(days=3))
-    folded = fold_ties([first, reply, later], kinds_of(first, reply), POLICY)
-    (tie,) = folded[TieType.KNOWS]
-    assert (tie["a"], tie["b"]) == ("ann@firm.test", "joe@acme.com")
-    sums = tie["sums"]
-    assert (sums["email_count"], sums["meeting_count"]) == (3, 0)
-    assert (sums["a_initiated"], sums["b_initiated"], sums["two_way_count"]) == (2, 1, 1)
-    assert tie["first_ms"] == epoch_millis(T0)
-    assert tie["last_ms"] == epoch_millis(T0 + timedelta(days=3))
+    folded = fold_ties([first, reply, later], POLICY, kinds_of(first, reply))
+    assert list(folded) == [(TieType.KNOWS, "ann@firm.test", "joe@acme.com")]
+    (tie,) = folded.values()
+    assert (tie["email_count"], tie["meeting_count"]) == (3, 0)
+    assert (tie["a_initiated"], tie["b_initiated"], tie["two_way_count"]) == (2, 1, 1)
+    assert tie["first_at"] == T0
+    assert tie["last_at"] == T0 + timedelta(days=3)
     # Only the contact's reply is a two-way exchange; our own outreach is not.
-    assert tie["last_two_way_ms"] == epoch_millis(T0 + timedelta(hours=2))
+    assert tie["last_two_way_at"] == T0 + timedelta(hours=2)
 
 
 def test_cc_ties_colleagues_and_contacts_among_themselves() -> None:
     record = email("1", "ann@firm.test", ["joe@acme.com"], cc=["bob@firm.test", "eve@acme.com"])
-    folded = fold_ties([record], kinds_of(record), POLICY)
-    knows = {(t["a"], t["b"]) for t in folded[TieType.KNOWS]}
+    folded = fold_ties([record], POLICY, kinds_of(record))
+    knows = {(a, b) for t, a, b in folded if t is TieType.KNOWS}
     assert knows == {
         ("ann@firm.test", "joe@acme.com"),
         ("ann@firm.test", "eve@acme.com"),
         ("bob@firm.test", "joe@acme.com"),
         ("bob@firm.test", "eve@acme.com"),
     }
-    assert [(t["a"], t["b"]) for t in folded[TieType.WORKS_WITH]] == [
+    assert [(a, b) for t, a, b in folded if t is TieType.WORKS_WITH] == [
         ("ann@firm.test", "bob@firm.test")
     ]
-    assert [(t["a"], t["b"]) for t in folded[TieType.ASSOCIATED_WITH]] == [
+    assert [(a, b) for t, a, b in folded if t is TieType.ASSOCIATED_WITH] == [
         ("eve@acme.com", "joe@acme.com")
     ]
 
@@ -83,20 +83,20 @@ def test_declined_attendees_record_a_decline_not_a_meeting() -> None:
                         response=MeetingResponse.DECLINED),
         ),
     )  # fmt: skip
-    folded = fold_ties([meeting], kinds_of(meeting), POLICY)
-    rows = {t["b"]: t for t in folded[TieType.KNOWS]}
-    joe, sue = rows["joe@acme.com"]["sums"], rows["sue@acme.com"]["sums"]
+    folded = fold_ties([meeting], POLICY, kinds_of(meeting))
+    ties = {b: fields for (t, _, b), fields in folded.items() if t is TieType.KNOWS}
+    joe, sue = ties["joe@acme.com"], ties["sue@acme.com"]
     assert (joe["meeting_count"], joe["declined_count"]) == (1, 0)
-    assert rows["joe@acme.com"]["last_two_way_ms"] == epoch_millis(T0)
+    assert joe["last_two_way_at"] == T0
     assert (sue["declined_count"], sue["two_way_count"], sue["weight_fast"]) == (1, 0, 0.0)
 
 
 def test_large_announcements_tie_only_the_sender() -> None:
     crowd = [f"p{i}@acme.com" for i in range(30)]
     record = email("1", "ann@firm.test", crowd)
-    folded = fold_ties([record], kinds_of(record), POLICY)
-    assert len(folded[TieType.KNOWS]) == 30
-    assert folded[TieType.ASSOCIATED_WITH] == []
+    folded = fold_ties([record], POLICY, kinds_of(record))
+    assert len([k for k in folded if k[0] is TieType.KNOWS]) == 30
+    assert [k for k in folded if k[0] is TieType.ASSOCIATED_WITH] == []
 
 
 def test_prepare_batch_splits_people_and_accounts() -> None:
@@ -108,7 +108,7 @@ def test_prepare_batch_splits_people_and_accounts() -> None:
         "max@gmail.com": None,
     }
     (row,) = batch.interactions
-    assert row["occurred_ms"] == epoch_millis(T0)
+    assert row["occurred_ms"] == epoch_ms(T0)
     assert row["contacts"] == ["joe@acme.com", "max@gmail.com"]  # INVOLVES; members are not linked
 
 
@@ -123,7 +123,7 @@ def test_tie_totals_add_batches_as_combine_adds_states() -> None:
     parents = {"1": ask}
     totals = TieTotals()
     for batch in batches:
-        totals.add(fold_ties(batch, kinds, POLICY, parents=parents))
+        totals.add(fold_ties(batch, POLICY, kinds, parents=parents))
     states = [
         state_delta([e for r in batch for k, e in tie_events(r, kinds, POLICY, parents.get(
             r.in_reply_to or "")) if k == (TieType.KNOWS, "ann@firm.test", "joe@acme.com")],
@@ -131,9 +131,20 @@ def test_tie_totals_add_batches_as_combine_adds_states() -> None:
         for batch in batches
     ]  # fmt: skip
     key = (TieType.KNOWS, "ann@firm.test", "joe@acme.com")
-    want = fields_row(key, combine(*states).model_dump())
-    grouped = totals.grouped()
+    summed = totals.totals()
     assert len(totals) == 3
-    assert [r for r in grouped[TieType.KNOWS] if r["b"] == "joe@acme.com"] == [want]
-    assert {r["b"] for r in grouped[TieType.KNOWS]} == {"joe@acme.com", "sue@acme.com"}
-    assert len(grouped[TieType.ASSOCIATED_WITH]) == 1
+    assert summed[key] == combine(*states).model_dump()
+    assert {b for t, _, b in summed if t is TieType.KNOWS} == {"joe@acme.com", "sue@acme.com"}
+    assert len([k for k in summed if k[0] is TieType.ASSOCIATED_WITH]) == 1
+
+
+def test_tie_rows_carry_sums_and_times_as_epoch_millis() -> None:
+    ask = email("1", "ann@firm.test", ["joe@acme.com"], at=T0)
+    reply = email("2", "joe@acme.com", ["ann@firm.test"], at=T0 + timedelta(hours=2))
+    folded = fold_ties([ask, reply], POLICY, parents={"1": ask})
+    (row,) = tie_rows(folded)[TieType.KNOWS]
+    assert (row["a"], row["b"]) == ("ann@firm.test", "joe@acme.com")
+    assert row["first_ms"] == epoch_ms(T0)
+    assert row["last_two_way_ms"] == epoch_ms(T0 + timedelta(hours=2))
+    assert row["sums"]["email_count"] == 2
+    assert not {"first_at", "last_at", "last_two_way_at"} & row["sums"].keys()

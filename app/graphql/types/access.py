@@ -5,7 +5,7 @@ from typing import Self
 
 import strawberry
 
-from graph.erasure import ErasureReport
+from ingest.erasure import ErasureReport
 from tiegraph import access
 
 strawberry.enum(access.Role, description="What a token may do: rep < manager < admin.")

@@ -22,6 +22,7 @@ from ingest.parsers.email import (
     parse_message_bytes,
 )
 from ingest.results import ParseIssue, Skipped
+from scoring.policy import IngestPolicy
 from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
 from tiegraph.identity import normalise_address
 
@@ -230,10 +231,11 @@ def test_role_recipients_dropped_and_duplicates_keep_first_role() -> None:
     )
 
 
-def test_admin_subject_sets_is_admin() -> None:
+def test_admin_subject_is_flagged_by_the_profile_rule_not_the_parser() -> None:
     msg = _message(subject="Invoice 2026-031 for February", sender="Lou <lou@vendor.com>")
     record = _record(parse_message_bytes(bytes(msg), "m", now=NOW))
-    assert record.is_admin is True
+    assert record.is_admin is False
+    assert IngestPolicy().with_admin_flag(record).is_admin is True
 
 
 def _write_mbox(path: Path, messages: list[EmailMessage | bytes]) -> None:

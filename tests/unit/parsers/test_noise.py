@@ -1,7 +1,6 @@
 import pytest
 
 from ingest.parsers.noise import (
-    is_admin_subject,
     is_auto_reply,
     is_automated_address,
     is_bulk,
@@ -81,25 +80,6 @@ def test_precedence(precedence: str | None, expected: bool) -> None:
 )
 def test_auto_reply(auto_submitted: str | None, subject: str | None, expected: bool) -> None:
     assert is_auto_reply(auto_submitted, subject) is expected
-
-
-@pytest.mark.parametrize(
-    ("subject", "expected"),
-    [
-        ("Invoice #4411 for March", True),
-        ("Your RECEIPT from Acme", True),
-        ("Payment received", True),
-        ("Billing statement, February", True),
-        ("Order confirmation 99812", True),
-        ("Renewal notice: Enterprise plan", True),
-        ("Re: pricing for the renewal", False),
-        ("Invoicing workflow demo", False),
-        ("Lunch next week?", False),
-        (None, False),
-    ],
-)
-def test_admin_subjects(subject: str | None, expected: bool) -> None:
-    assert is_admin_subject(subject) is expected
 
 
 def test_noise_reason_order_is_fixed() -> None:

@@ -3,17 +3,10 @@ from pathlib import Path
 
 import pytest
 
-import ingest.parsers.reference as reference
-from ingest.parsers.reference import (
-    AccountRow,
-    ContactRow,
-    RosterRow,
-    Seniority,
-    detect_csv_kind,
-    iter_reference_csv,
-    seniority_from_title,
-)
+import tiegraph.reference as reference
+from ingest.parsers.reference import detect_csv_kind, iter_reference_csv
 from ingest.results import ParseIssue
+from tiegraph.reference import AccountRow, ContactRow, RosterRow, Seniority, seniority_from_title
 
 
 def _write(path: Path, text: str) -> Path:

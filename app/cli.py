@@ -10,14 +10,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tiegraph.errors import TiegraphError
-from tiegraph.services import (
+from app.local.services import (
     neo4j_process,
     port_open,
     redis_is_local,
     redis_port,
     redis_process,
 )
+from tiegraph.errors import TiegraphError
 from tiegraph.settings import Settings, get_settings
 
 console = Console(stderr=True)
@@ -70,14 +70,14 @@ def _log_to_stderr() -> None:
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
-    from tiegraph.commands import serve
+    from app.commands import serve
 
     serve(settings, host, port)
     return 0
 
 
 def _worker(settings: Settings) -> int:
-    from ingest.worker import create_worker
+    from app.worker import create_worker
 
     _log_to_stderr()
     create_worker(settings).run()
@@ -85,8 +85,8 @@ def _worker(settings: Settings) -> int:
 
 
 def _ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from app.commands import ingest_files, queue_files
     from ingest.sources import SourceOptions
-    from tiegraph.commands import ingest_files, queue_files
 
     if args.queue:
         if args.crm_mapping or args.columns:
@@ -101,7 +101,7 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _token(settings: Settings, args: argparse.Namespace) -> int:
-    from tiegraph.commands import create_token, list_tokens, revoke_token
+    from app.commands import create_token, list_tokens, revoke_token
 
     if args.action == "create":
         token = asyncio.run(create_token(settings, args.member, args.role))
@@ -117,7 +117,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _up(settings: Settings, demo: bool) -> int:
-    from tiegraph.commands import bring_up
+    from app.commands import bring_up
 
     return bring_up(settings, demo, console)
 
@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from tiegraph.commands import apply_schema_now, load_demo
+    from app.commands import apply_schema_now, load_demo
 
     match args.command:
         case "db":

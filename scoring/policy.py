@@ -3,6 +3,7 @@
 from pydantic import BaseModel, ConfigDict
 
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
+from tiegraph.domain import InteractionRecord
 
 
 class IngestPolicy(BaseModel):
@@ -17,3 +18,11 @@ class IngestPolicy(BaseModel):
     def firm_domain_set(self) -> frozenset[str]:
         """The firm's domains as a set, for membership tests."""
         return frozenset(self.firm_domains)
+
+    def with_admin_flag(self, record: InteractionRecord) -> InteractionRecord:
+        """`record` flagged admin exactly when the profile's admin-subject patterns match its
+        subject: set or cleared, so that a profile change undoes what an older one decided."""
+        admin = self.profile.is_admin_subject(record.subject)
+        if admin == record.is_admin:
+            return record
+        return record.model_copy(update={"is_admin": admin})

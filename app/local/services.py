@@ -4,9 +4,9 @@ import socket
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from tiegraph.localdb import ensure_installed, local_neo4j
-from tiegraph.localredis import local_redis
-from tiegraph.processes import ManagedProcess
+from app.local.neo4j_server import ensure_installed, local_neo4j
+from app.local.processes import ManagedProcess
+from app.local.redis_server import local_redis
 from tiegraph.settings import LOOPBACK_HOSTS, Settings
 
 

@@ -3,10 +3,11 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ingest.policy import IngestPolicy
-from ingest.ties import epoch_millis, fold_ties, tie_keys
+from graph.records import epoch_ms, tie_rows
+from scoring.fold import fold_ties, person_kinds, tie_keys
+from scoring.policy import IngestPolicy
 from tiegraph.domain import InteractionRecord, PersonKind, TieType
-from tiegraph.identity import account_domain, person_kind
+from tiegraph.identity import account_domain
 
 Row = dict[str, object]
 
@@ -30,37 +31,17 @@ class PreparedBatch:
     ties: dict[TieType, list[Row]] = field(default_factory=dict)
 
 
-def _people(
-    records: Sequence[InteractionRecord], firm_domains: frozenset[str]
-) -> tuple[dict[str, PersonKind], dict[str, str | None]]:
-    kinds: dict[str, PersonKind] = {}
+def _names(records: Sequence[InteractionRecord]) -> dict[str, str | None]:
     names: dict[str, str | None] = {}
     for record in records:
         for participant in record.participants:
-            kinds.setdefault(participant.email, person_kind(participant.email, firm_domains))
             if names.get(participant.email) is None:
                 names[participant.email] = participant.name
-    return kinds, names
+    return names
 
 
-def _contacts(record: InteractionRecord, kinds: dict[str, PersonKind]) -> list[str]:
+def _contacts(record: InteractionRecord, kinds: Mapping[str, PersonKind]) -> list[str]:
     return [p.email for p in record.participants if kinds[p.email] is PersonKind.CONTACT]
-
-
-def _interaction_row(record: InteractionRecord, kinds: dict[str, PersonKind]) -> Row:
-    return {
-        "id": record.external_id,
-        "kind": record.kind.value,
-        "occurred_ms": epoch_millis(record.occurred_at),
-        "subject": record.subject,
-        "source": record.source,
-        "is_admin": record.is_admin,
-        "in_reply_to": record.in_reply_to,
-        "participants": [p.email for p in record.participants],
-        "roles": [p.role.value for p in record.participants],
-        "responses": _responses(record),
-        "contacts": _contacts(record, kinds),
-    }
 
 
 def _responses(record: InteractionRecord) -> list[str]:
@@ -68,12 +49,26 @@ def _responses(record: InteractionRecord) -> list[str]:
     return [p.response.value if p.response else "" for p in record.participants]
 
 
-def _extension_row(record: InteractionRecord, kinds: dict[str, PersonKind]) -> Row:
+def participant_row(record: InteractionRecord) -> Row:
+    """The interaction's id and who took part, in what role, with what answer: the row an
+    interaction's participant links are (re)written from."""
     return {
         "id": record.external_id,
         "participants": [p.email for p in record.participants],
         "roles": [p.role.value for p in record.participants],
         "responses": _responses(record),
+    }
+
+
+def _interaction_row(record: InteractionRecord, kinds: Mapping[str, PersonKind]) -> Row:
+    return {
+        **participant_row(record),
+        "kind": record.kind.value,
+        "occurred_ms": epoch_ms(record.occurred_at),
+        "subject": record.subject,
+        "source": record.source,
+        "is_admin": record.is_admin,
+        "in_reply_to": record.in_reply_to,
         "contacts": _contacts(record, kinds),
     }
 
@@ -90,7 +85,9 @@ def prepare_batch(
     participants, which only add the ties their newcomers bring.
     """
     merged = [g.merged for g in grown]
-    kinds, names = _people([*fresh, *merged], policy.firm_domain_set)
+    everything = [*fresh, *merged]
+    kinds = person_kinds(everything, policy.firm_domain_set)
+    names = _names(everything)
     batch = PreparedBatch()
     for email, kind in sorted(kinds.items()):
         if kind is PersonKind.TEAM_MEMBER:
@@ -100,8 +97,10 @@ def prepare_batch(
                 {"email": email, "name": names[email], "account": account_domain(email)}
             )
     batch.interactions = [_interaction_row(r, kinds) for r in fresh]
-    batch.extended_interactions = [_extension_row(r, kinds) for r in merged]
+    batch.extended_interactions = [
+        {**participant_row(r), "contacts": _contacts(r, kinds)} for r in merged
+    ]
     counted = {g.merged.external_id: tie_keys(g.stored, kinds) for g in grown}
-    folded = fold_ties([*fresh, *merged], kinds, policy, counted, parents)
-    batch.ties = {t: rows for t, rows in folded.items() if rows}
+    folded = fold_ties(everything, policy, kinds, counted, parents)
+    batch.ties = {t: rows for t, rows in tie_rows(folded).items() if rows}
     return batch

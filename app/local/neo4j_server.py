@@ -12,12 +12,12 @@ from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
+from app.local.processes import ManagedProcess
+from app.local.system import require_tool
 from tiegraph.errors import Unavailable
-from tiegraph.processes import ManagedProcess
-from tiegraph.system import require_tool
 
 NEO4J_VERSION = "5.26.31"
-_LAUNCHER = files("tiegraph").joinpath("launcher")
+_LAUNCHER = files("app.local").joinpath("launcher")
 _MAIN_CLASS = "TiegraphNeo4j"
 
 

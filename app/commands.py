@@ -10,22 +10,22 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph.driver import apply_schema, create_driver
-from graph.repository import GraphRepository
-from ingest.demo import DEMO_FIRM_DOMAIN, demo_records
-from ingest.jobs import enqueue_ingest
-from ingest.pipeline import Ingestor, IngestReport
-from ingest.sources import SourceOptions, iter_path
-from ingest.worker import redis_settings
-from tiegraph.access import Role
-from tiegraph.processes import ManagedProcess
-from tiegraph.services import (
+from app.local.processes import ManagedProcess
+from app.local.services import (
     neo4j_process,
     port_open,
     redis_is_local,
     redis_port,
     redis_process,
 )
+from app.worker import redis_settings
+from graph.driver import apply_schema, create_driver
+from graph.repository import GraphRepository
+from ingest.demo import DEMO_FIRM_DOMAIN, demo_records
+from ingest.jobs import enqueue_ingest
+from ingest.pipeline import Ingestor, IngestReport
+from ingest.sources import SourceOptions, iter_path
+from tiegraph.access import Role
 from tiegraph.settings import Settings
 
 
@@ -191,7 +191,7 @@ def bring_up(settings: Settings, demo: bool, console: Console) -> int:
             asyncio.run(load_demo(settings, console))
             token = asyncio.run(create_token(settings, f"admin@{DEMO_FIRM_DOMAIN}", "admin"))
             console.print(f"Admin token for trying the API (Authorization: Bearer ...): {token}")
-        worker = subprocess.Popen([sys.executable, "-m", "tiegraph.cli", "worker"])
+        worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
         url = f"http://{settings.api_host}:{settings.api_port}/graphql"
         console.print(f"[bold green]tiegraph is up.[/] GraphQL: {url}  (Ctrl-C stops everything)")
         serve(settings)

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from tiegraph.processes import ManagedProcess
-from tiegraph.system import require_tool
+from app.local.processes import ManagedProcess
+from app.local.system import require_tool
 
 
 def local_redis(home: Path, port: int) -> ManagedProcess:

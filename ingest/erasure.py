@@ -8,17 +8,17 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from graph.batch import Row, participant_row
 from graph.models import ErasurePlan
-from graph.records import epoch_ms
+from graph.records import epoch_ms, tie_rows
 from graph.repository import GraphRepository
-from ingest.batch import Row
-from ingest.policy import IngestPolicy
-from ingest.tie_events import TieKey, tie_events
-from ingest.ties import fold_ties
+from scoring.fold import fold_ties
+from scoring.policy import IngestPolicy
+from scoring.tie_events import TieKey
 from tiegraph.access import address_hash
-from tiegraph.domain import InteractionRecord, PersonKind, TieType
+from tiegraph.domain import InteractionRecord, TieType
 from tiegraph.errors import BadInput
-from tiegraph.identity import normalise_address, person_kind
+from tiegraph.identity import require_address
 
 
 class ErasureReport(BaseModel):
@@ -54,24 +54,9 @@ def _without(record: InteractionRecord, gone: set[str]) -> InteractionRecord:
     return record.model_copy(update={"participants": rest})
 
 
-def _kinds(records: Iterable[InteractionRecord], policy: IngestPolicy) -> dict[str, PersonKind]:
-    emails = {p.email for r in records for p in r.participants}
-    return {e: person_kind(e, policy.firm_domain_set) for e in emails}
-
-
 def touched_ties(records: Sequence[InteractionRecord], policy: IngestPolicy) -> set[TieKey]:
     """Every tie these interactions feed: the ties an erasure must rebuild."""
-    kinds = _kinds(records, policy)
-    return {key for r in records for key, _ in tie_events(r, kinds, policy, None)}
-
-
-def _rewrite_row(record: InteractionRecord) -> Row:
-    return {
-        "id": record.external_id,
-        "participants": [p.email for p in record.participants],
-        "roles": [p.role.value for p in record.participants],
-        "responses": [p.response.value if p.response else "" for p in record.participants],
-    }
+    return set(fold_ties(records, policy))
 
 
 async def _rebuilt_ties(
@@ -88,12 +73,8 @@ async def _rebuilt_ties(
     wanted = {r.in_reply_to for r in replay.values() if r.in_reply_to} - replay.keys()
     stored = await repo.stored_interactions(sorted(wanted)) if wanted else {}
     parents = {i: _without(r, gone) for i, r in stored.items()} | replay
-    records = list(replay.values())
-    folded = fold_ties(records, _kinds(records, policy), policy, parents=parents)
-    return {
-        tie_type: [row for row in rows if (tie_type, row["a"], row["b"]) in keys]
-        for tie_type, rows in folded.items()
-    }
+    folded = fold_ties(replay.values(), policy, parents=parents)
+    return tie_rows({key: fields for key, fields in folded.items() if key in keys})
 
 
 async def erase_contact(
@@ -104,9 +85,7 @@ async def erase_contact(
     An address nobody holds is still listed, so it never arrives later. A team member is not
     erased this way (they are part of the firm's roster).
     """
-    address = normalise_address(email)
-    if address is None:
-        raise BadInput(f"{email!r} is not an email address", location="email")
+    address = require_address(email, "email")
     target = await repo.erasure_target(address)
     if target is not None and "TeamMember" in target[1]:
         raise BadInput("a team member, not a contact; take them off the roster", location="email")
@@ -118,7 +97,7 @@ async def erase_contact(
     ties = await _rebuilt_ties(repo, keys, cleaned, deleted, gone, policy)
     plan = ErasurePlan(
         email=person, hashes=tuple(sorted(address_hash(a) for a in gone)),
-        erased_ms=epoch_ms(datetime.now(UTC)), rewritten=[_rewrite_row(r) for r in cleaned],
+        erased_ms=epoch_ms(datetime.now(UTC)), rewritten=[participant_row(r) for r in cleaned],
         deleted_interactions=tuple(deleted), pairs=tuple(sorted({(a, b) for _, a, b in keys})),
         ties=ties,
     )  # fmt: skip
@@ -131,7 +110,5 @@ async def erase_contact(
 
 async def restore_address(repo: GraphRepository, email: str) -> bool:
     """Take an address off the erasure list (ingest accepts it again); False if it was not on."""
-    address = normalise_address(email)
-    if address is None:
-        raise BadInput(f"{email!r} is not an email address", location="email")
+    address = require_address(email, "email")
     return await repo.unlist_erased(address_hash(address))

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from itertools import combinations
 from typing import Literal
 
-from ingest.policy import IngestPolicy
+from scoring.policy import IngestPolicy
 from scoring.tie_model import TieEvent
 from tiegraph.domain import (
     InteractionKind,

@@ -46,9 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.queue = await create_pool(redis_settings(settings))
         # What exists now (modules, the GraphQL schema, validators, the pools) lives as long as
         # the app. Frozen, it is left out of the cyclic collector's full passes, which otherwise
-        # walk all of it while a large answer is built: that was the slow tail of the big
-        # queries (influenceMap p95 282 -> 170 ms, singleThreadedAccounts 412 -> 341 ms, paired
-        # runs against one database). Unfrozen at shutdown, so an app's end frees it all.
+        # walk all of it while a large answer is built: the slow tail of the big queries.
+        # Unfrozen at shutdown, so an app's end frees it all.
         gc.collect()
         gc.freeze()
         try:
@@ -64,8 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         context = Context(repo=state.repo, settings=settings, queue=state.queue, token=token)
         # One turn of the loop lets the token lookup the Context started send its query now. A
         # new task first runs at the loop's next turn, which otherwise comes only after the
-        # document is parsed and validated, so the lookup did not overlap them (whoKnows,
-        # interleaved in process: p50 0.4-0.9 ms lower, p95 0.2-1.5 ms).
+        # document is parsed and validated, so the lookup would not overlap them.
         await asyncio.sleep(0)
         return context
 

@@ -112,8 +112,8 @@ async def attention_feed(
         raise NotFound(f"no team member {member}")
     profile = await repo.scoring_profile()
     windows = _windows(profile, at)
-    # Three independent reads, side by side: each team-wide one is a scan of its own (about
-    # 2, 1 and 0.2 s on the 1M benchmark firm), and together they use both cores.
+    # Three independent reads, side by side: each team-wide one is a scan of its own, and
+    # together they use both cores.
     ties, moves, threads = await asyncio.gather(
         repo.attention_ties(member, windows),
         _mover_items(repo, member, windows | _mover_params(at), profile, at),

@@ -41,7 +41,7 @@ async def _link_contacts(driver: AsyncDriver, database: str) -> None:
     found = await driver.execute_query(cypher.query("migrate/took_part_count"), database_=database)
     if found.records[0]["links"]:
         log.warning("one-time upgrade: linking interactions to their contacts (INVOLVES); "
-                    "about 90 s per million interactions")  # fmt: skip
+                    "this takes a while on a large graph")  # fmt: skip
         # CALL { } IN TRANSACTIONS needs an auto-commit transaction: a session's run.
         async with driver.session(database=database) as session:
             result = await session.run(cypher.query("migrate/involves_links"))

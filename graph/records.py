@@ -55,8 +55,8 @@ def to_date(value: Any) -> date | None:
 def epoch_ms(moment: datetime) -> int:
     """Milliseconds since the epoch: how times travel to Cypher (`datetime({epochMillis})`).
 
-    The write queries take times this way because the Python driver packs a datetime about ten
-    times slower than an int, and the write path sends one per interaction and tie.
+    The write queries take times this way because the Python driver packs a datetime far more
+    slowly than an int, and the write path sends one per interaction and tie.
     """
     return int(moment.timestamp() * 1000)
 
@@ -216,8 +216,8 @@ def to_interaction(row: dict[str, Any]) -> InteractionRecord:
     """A stored interaction as a record, from a `stored_interactions` row.
 
     Validated from plain values in one `model_validate` call: pydantic's compiled validator
-    does the enums and the participants faster than building each `Participant` here (9 µs
-    against 15 µs a record), and a rescore rebuilds every stored interaction.
+    does the enums and the participants faster than building each `Participant` here, and a
+    rescore rebuilds every stored interaction.
     """
     responses = row.get("responses") or [None] * len(row["participants"])
     participants = [

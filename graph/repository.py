@@ -118,8 +118,8 @@ class GraphRepository:
         transaction, all of them or (on any error) none.
 
         People get their own, earlier transaction because Neo4j's index seeks over nodes created
-        in the same transaction are slow: a first 10,000-row batch on a new graph took 110 s
-        with them uncommitted and 1.9 s with them committed. Upserting a person is idempotent,
+        in the same transaction are slow (dozens of times slower on a first batch into a new
+        graph: docs/benchmarks.md). Upserting a person is idempotent,
         so a failure after it leaves no interaction and no tie, only people a retry reuses.
         """
         self._ran("ingest/write_batch")

@@ -34,8 +34,8 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 NO_COUNTERPART = "no-counterpart"
 ERASED = "erased-address"
-# How often (in items) the reading loop lets the batch in flight talk to Neo4j: about every
-# 5 ms of parsing, so the write's round trips are never held up for long.
+# How often (in items) the reading loop lets the batch in flight talk to Neo4j: often enough
+# that the write's round trips are never held up for long behind parsing.
 YIELD_EVERY = 100
 
 PipelineItem = ParsedItem | ReferenceRow

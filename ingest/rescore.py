@@ -86,9 +86,8 @@ def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector. Decoding pages and summing rows make millions
     of short-lived objects with no cycles (reference counting frees them), and every collection
     they trigger walks all live objects, the growing totals included (the fold processes run
-    with it off from the start: there it made the fold 1.5 to 2x slower). Process-wide, so other
-    jobs of the worker see no collection for the read's duration either (under a minute at a
-    million interactions)."""
+    with it off from the start, for the same reason). Process-wide, so other jobs of the worker
+    see no collection for the read's duration either."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

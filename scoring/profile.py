@@ -67,7 +67,7 @@ def _default_coverage() -> dict[str, CoverageStandard]:
 @functools.lru_cache(maxsize=16)
 def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     # Compiled once per pattern set: ingestion asks this of every message, and re.search's own
-    # cache lookup per pattern and call cost 2.0 s of a 30 s run (40,000 messages).
+    # cache lookup per pattern and call is a visible share of the parse.
     return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 

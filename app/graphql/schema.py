@@ -250,12 +250,12 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     operation gets fresh ones; ErrorCodes comes last so it sees (and codes) the errors of every
     other extension.
 
-    Validating a document took about 3 ms, a third of a small query's time. It depends only
+    Validating a document is a large share of a small query's time. It depends only
     on the document and the schema (fixed per process), so ValidationCache keeps the result
     for the last 128 documents (compared by structure): nothing in it can go stale. The depth
     and alias limits are validation rules made here once, not by QueryDepthLimiter and
     MaxAliasesLimiter per operation, because a new rule class each time would never match the
-    cache's key. (Parsing, 0.2 ms, is not cached: strawberry's ParserCache raises syntax and
+    cache's key. (Parsing, much cheaper, is not cached: strawberry's ParserCache raises syntax and
     token-limit errors where they escape the error codes.)
     """
     limits: list[type[ASTValidationRule]] = [

@@ -1,7 +1,7 @@
 // The stored form of those of these external ids already in the graph, so a re-ingest adds
 // nothing and a copy of a message from another mailbox only adds its new participants; also
-// the messages that replies answer. One record holding a list: the driver spends ~100 µs of
-// client CPU on each record it receives, and a batch of replies asks for thousands.
+// the messages that replies answer. One record holding a list: the driver's client CPU cost is
+// per record, and a batch of replies asks for thousands.
 UNWIND $ids AS id
 MATCH (i:Interaction {id: id})
 RETURN collect({id: i.id, kind: i.kind, occurred_ms: i.occurred_at.epochMillis,

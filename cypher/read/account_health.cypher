@@ -2,8 +2,8 @@
 // (with the holder's roster left_on), same-person candidates at other accounts, the interaction
 // facts of scoring.account_health.AccountActivity, and the active scoring profile. The rules
 // themselves live in scoring/account_health.py.
-// Times are returned as epoch microseconds (UTC): the driver's DateTime decoding costs about
-// 0.2 ms a value, three per tie, and a large account has hundreds of ties (graph.records).
+// Times are returned as epoch microseconds (UTC): the driver decodes a DateTime far more slowly
+// than an int, there are three per tie, and a large account has hundreds of ties.
 MATCH (a:Account {domain: $domain})
 OPTIONAL MATCH (p:ScoringProfile {name: 'active'})
 WITH a, p.json AS profile

@@ -54,6 +54,6 @@ CALL (a) {
 }
 WITH properties(a) AS account, value, contacts
 ORDER BY value DESC, account.domain
-// One record holding the batch as a list: the driver spends ~100 µs of client CPU on each
+// One record holding the batch as a list: the driver's client CPU cost is per
 // record it receives.
 RETURN collect({account: account, value: value, contacts: contacts}) AS accounts

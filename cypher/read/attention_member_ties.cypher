@@ -31,7 +31,7 @@ WHERE t.two_way_count >= $min_two_way
                              WHEN t.last_two_way_at.epochMillis < $reach_at_ms
                              THEN $reach_at_ms - t.last_two_way_at.epochMillis ELSE 0 END) / $reach_recency_ms)
                  END >= $reach_score)))
-// One record holding every row as a list: the driver spends ~100 µs of client CPU on each
+// One record holding every row as a list: the driver's client CPU cost is per
 // record it receives, and the team-wide read returns thousands.
 RETURN collect({member: properties(m), contact: properties(c), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond,
           last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond,

@@ -1,8 +1,8 @@
 // An account's influence map in one round trip: its contacts and the ASSOCIATED_WITH ties among
 // them (each stored once, so the directed match counts every pair once), and the active
 // scoring profile. PageRank and betweenness are computed in scoring/influence.py.
-// Tie times are returned as epoch microseconds (UTC): the driver's DateTime decoding costs
-// about 0.2 ms a value, three per tie, and a large account has thousands of ties.
+// Tie times are returned as epoch microseconds (UTC): the driver decodes a DateTime far more
+// slowly than an int, there are three per tie, and a large account has thousands of ties.
 MATCH (a:Account {domain: $domain})
 OPTIONAL MATCH (p:ScoringProfile {name: 'active'})
 WITH a, p.json AS profile

@@ -1,8 +1,7 @@
 // One page of interactions in id order (the unique index serves the range and the order), as
 // one row holding a list of lists in the order of graph.records.INTERACTION_COLUMNS: the async
-// driver spends ~100 µs of client CPU on each record it receives but decodes a long list in
-// one go (50,000 interactions: 0.3 s against 8 s), and lists pickle to the rescore's fold
-// processes at half the cost of maps.
+// driver spends client CPU on each record it receives but decodes a long list in one go, and
+// lists pickle to the rescore's fold processes more cheaply than maps.
 MATCH (i:Interaction)
 WHERE i.id > $after
 WITH i ORDER BY i.id LIMIT $limit

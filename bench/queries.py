@@ -68,7 +68,7 @@ QUERIES = {
 }
 
 
-async def _sample(uri: str) -> dict[str, list[Any]]:
+async def sample_arguments(uri: str) -> dict[str, list[Any]]:
     """People, accounts and contact pairs that exist, to draw arguments from."""
     driver = create_driver(Settings(neo4j_uri=uri, firm_domains=[FIRM]))
     queries = {
@@ -93,7 +93,7 @@ async def _sample(uri: str) -> dict[str, list[Any]]:
         await driver.close()
 
 
-def _calls(sample: dict[str, list[Any]], count: int, seed: int) -> dict[str, list[Call]]:
+def draw_calls(sample: dict[str, list[Any]], count: int, seed: int) -> dict[str, list[Call]]:
     rng = random.Random(seed)
     pick: Callable[[str], Any] = lambda name: rng.choice(sample[name])  # noqa: E731
     makers: dict[str, Callable[[], dict[str, Any]]] = {
@@ -113,12 +113,12 @@ def _calls(sample: dict[str, list[Any]], count: int, seed: int) -> dict[str, lis
     return {name: [(QUERIES[name], make()) for _ in range(count)] for name, make in makers.items()}
 
 
-def _percentile(values: list[float], p: float) -> float:
+def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(round(p / 100 * (len(ordered) - 1)), len(ordered) - 1)]
 
 
-async def _manager_token(uri: str) -> str:
+async def manager_token(uri: str) -> str:
     """A manager's token (managers may call every query measured here), made in the database
     behind the API the way `tiegraph token create` makes one."""
     settings = Settings(neo4j_uri=uri, firm_domains=[FIRM])
@@ -131,7 +131,7 @@ async def _manager_token(uri: str) -> str:
         await driver.close()
 
 
-class _Client:
+class Client:
     """One kept-alive HTTP/1.1 connection from the standard library. httpx's AsyncClient cost
     2.2 ms p50 and 4 ms p95 of its own per call here (GET /healthz: 2.56 ms through it, 0.65 ms
     through http.client, 0.39 ms from a raw socket), which the figures would have counted as
@@ -159,7 +159,7 @@ class _Client:
 
 def _measure(api: str, token: str, calls: dict[str, list[Call]]) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
-    client = _Client(api, token)
+    client = Client(api, token)
     try:
         for name, batch in calls.items():
             client.post(*batch[0])
@@ -173,9 +173,9 @@ def _measure(api: str, token: str, calls: dict[str, list[Call]]) -> dict[str, di
             results[name] = {
                 "calls": len(times),
                 "errors": errors,
-                "p50_ms": _percentile(times, 50),
-                "p95_ms": _percentile(times, 95),
-                "p99_ms": _percentile(times, 99),
+                "p50_ms": percentile(times, 50),
+                "p95_ms": percentile(times, 95),
+                "p99_ms": percentile(times, 99),
                 "max_ms": max(times),
             }
             print(f"  {name}: p95 {results[name]['p95_ms']:.1f} ms")
@@ -238,10 +238,10 @@ def _serve(uri: str, redis: str, port: int, home: Path) -> subprocess.Popen[byte
 
 
 async def _run(api: str, uri: str, args: argparse.Namespace, meta: dict[str, Any]) -> None:
-    sample = await _sample(uri)
+    sample = await sample_arguments(uri)
     print(f"measuring {args.calls} calls of {len(QUERIES)} queries against {api}")
-    token = await _manager_token(uri)
-    results = _measure(api, token, _calls(sample, args.calls, args.seed))
+    token = await manager_token(uri)
+    results = _measure(api, token, draw_calls(sample, args.calls, args.seed))
     _report(results, meta)
 
 

@@ -18,12 +18,12 @@ from graph.common import moment, reach_params
 from graph.records import (
     primary_account,
     to_account_input,
+    to_colleague_ties,
     to_contact_input,
     to_person,
     to_tie_state,
 )
 from graph.repository import GraphRepository
-from graph.threads import colleague_inputs
 from scoring.account_health import ACTIVE_LABEL, held_tie
 from scoring.departure import (
     AccountImpact,
@@ -78,7 +78,7 @@ async def departure_impact(
     row = await repo.departure_neighbourhood(member, reach_params(profile, at, ACTIVE_LABEL))
     if row is None:
         raise NotFound(f"no team member {member}")
-    colleagues = colleague_inputs(row["colleagues"])
+    colleagues = to_colleague_ties(row["colleagues"])
     contacts = [
         to_contact_input(c, primary_account(c["contact"]["email"], c["accounts"]))
         for c in row["contacts"]

@@ -9,6 +9,7 @@ from neo4j.time import Date, DateTime
 from graph.models import AccountSnapshot, ContactTies, MemberContactTie, MemberTie
 from scoring.account_health import AccountActivity, AccountInput, ContactInput, TieInput
 from scoring.fold import TieFields
+from scoring.threads import ColleagueTie
 from scoring.tie_events import TieKey
 from scoring.tie_model import TieState
 from tiegraph.access import ApiToken, Role
@@ -171,6 +172,18 @@ def to_account_input(row: dict[str, Any]) -> AccountInput:
         annual_value=props.get("annual_value"),
         contacts=tuple(to_contact_input(c, props["domain"]) for c in row["contacts"]),
         activity=activity,
+    )
+
+
+def to_colleague_ties(items: Sequence[dict[str, Any]]) -> tuple[ColleagueTie, ...]:
+    """Colleague ties from `{colleague, tie}` maps (the colleague's roster `left_on` kept)."""
+    return tuple(
+        ColleagueTie(
+            colleague=to_person(c["colleague"]),
+            left_on=to_date(c["colleague"].get("left_on")),
+            state=to_tie_state(c["tie"]),
+        )
+        for c in items
     )
 
 

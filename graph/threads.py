@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from graph.common import moment, page_size, reach_params
-from graph.records import to_account_input, to_date, to_person, to_tie_state
+from graph.records import to_account_input, to_colleague_ties
 from graph.repository import GraphRepository
 from scoring.account_health import ACTIVE_LABEL
 from scoring.profile import ScoringProfile
@@ -90,18 +90,6 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         raise BadInput("not a cursor this list gave out", location="after") from exc
 
 
-def colleague_inputs(items: list[dict[str, Any]]) -> tuple[ColleagueTie, ...]:
-    """Rule inputs from a `colleague_ties` list."""
-    return tuple(
-        ColleagueTie(
-            colleague=to_person(c["colleague"]),
-            left_on=to_date(c["colleague"].get("left_on")),
-            state=to_tie_state(c["tie"]),
-        )
-        for c in items
-    )
-
-
 async def _scan(
     repo: GraphRepository,
     filters: tuple[float | None, str | None],
@@ -153,7 +141,7 @@ async def holder_colleagues(
 ) -> dict[str, tuple[ColleagueTie, ...]]:
     """Each member's WORKS_WITH colleagues as rule inputs."""
     rows = await repo.colleague_ties(sorted(set(members)))
-    return {email: colleague_inputs(items) for email, items in rows.items()}
+    return {email: to_colleague_ties(items) for email, items in rows.items()}
 
 
 async def single_threaded_accounts(
@@ -236,7 +224,6 @@ __all__ = [
     "SCAN_BATCH",
     "ThreadPage",
     "ThreadedAccount",
-    "colleague_inputs",
     "decode_cursor",
     "encode_cursor",
     "member_single_threads",

@@ -3,7 +3,7 @@
 
 Reads: the candidate KNOWS ties of one member or of the team
 (`cypher/read/attention_*_ties`, bounded by time windows and by an upper bound of the score,
-`scoring.tie_model.ReachBound`), the contacts who may have moved (marked left, or
+`scoring.reach.ReachBound`), the contacts who may have moved (marked left, or
 champion-like and quiet: `cypher/read/attention_*_movers`, the `MAX_MOVE_CHECKS` most recently
 heard from) and their moves (`cypher/read/contacts_moves`), and the most valuable single-threaded
 accounts (`graph.threads`, at most `FEED_THREAD_ACCOUNTS`). With a member, only their own ties

@@ -7,8 +7,8 @@ from typing import Any
 from graph.records import to_date
 from scoring.account_health import is_departed
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
+from scoring.reach import reach_bound
 from scoring.strength import TieLabel
-from scoring.tie_model import reach_bound
 from tiegraph.errors import BadInput
 from tiegraph.identity import normalise_domain
 
@@ -52,7 +52,7 @@ def is_current(member: dict[str, Any], at: datetime) -> bool:
 
 def reach_params(profile: ScoringProfile, at: datetime, floor: TieLabel) -> dict[str, Any]:
     """The `$reach_*` parameters of a Cypher pre-filter keeping the ties that could be `floor`
-    or better at `at` (`scoring.tie_model.ReachBound`); `reach_score` is None for no filter."""
+    or better at `at` (`scoring.reach.ReachBound`); `reach_score` is None for no filter."""
     bound = reach_bound(profile, at, floor)
     if bound is None:
         return {"reach_score": None, "reach_fast": 0.0, "reach_slow": 0.0, "reach_saturation": 1.0,

@@ -2,7 +2,7 @@
 
 One read gathers the contacts the member may hold an active tie to and the accounts they work
 at, with the ties there that could be active (`cypher/read/departure_impact`, bounded by
-`scoring.tie_model.ReachBound`: a contact or account the leaver holds no active tie to cannot
+`scoring.reach.ReachBound`: a contact or account the leaver holds no active tie to cannot
 be orphaned or weakened). The accounts that would weaken are then read whole
 (`cypher/read/account_threads_of`) for their successors, and, only for orphaned contacts nobody
 else knows, the people close to them (`cypher/read/close_contacts`). The rules are
@@ -34,7 +34,7 @@ from scoring.departure import (
     is_orphaned,
 )
 from scoring.profile import ScoringProfile
-from scoring.tie_model import quick_score
+from scoring.tie_score import quick_score
 from tiegraph.domain import PersonRef
 from tiegraph.errors import NotFound
 from tiegraph.identity import require_address

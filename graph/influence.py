@@ -16,7 +16,7 @@ from graph.records import to_person, to_tie_state
 from graph.repository import GraphRepository
 from scoring.influence import Centrality, centrality, scored_graph, strongest_path
 from scoring.strength import TieLabel
-from scoring.tie_model import label_for, shown_score
+from scoring.tie_score import label_for, shown_score
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
 from tiegraph.identity import require_address

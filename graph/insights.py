@@ -10,7 +10,8 @@ from graph.repository import GraphRepository
 from scoring.fold import fold_ties
 from scoring.policy import IngestPolicy
 from scoring.profile import ScoringProfile
-from scoring.tie_model import TieScore, TieState, score_tie
+from scoring.tie_score import TieScore, score_tie
+from scoring.tie_state import TieState
 from tiegraph.domain import InteractionKind, InteractionRecord, PersonRef, TieType
 from tiegraph.errors import NotFound
 from tiegraph.identity import require_address

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict
 
-from scoring.tie_model import TieState
+from scoring.tie_state import TieState
 from tiegraph.domain import PersonRef, TieType
 
 

@@ -11,7 +11,7 @@ from scoring.account_health import AccountActivity, AccountInput, ContactInput, 
 from scoring.fold import TieFields
 from scoring.threads import ColleagueTie
 from scoring.tie_events import TieKey
-from scoring.tie_model import TieState
+from scoring.tie_state import TieState
 from tiegraph.access import ApiToken, Role
 from tiegraph.domain import InteractionRecord, PersonRef, TieType
 from tiegraph.identity import domain_of, person_kind

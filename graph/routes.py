@@ -25,7 +25,8 @@ from scoring.routes import (
     rank_routes,
     route,
 )
-from scoring.tie_model import TieScore, TieState, label_for, score_tie
+from scoring.tie_score import TieScore, label_for, score_tie
+from scoring.tie_state import TieState
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
 from tiegraph.identity import require_address

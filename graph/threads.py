@@ -3,7 +3,7 @@
 For a single-threaded account the value at risk is its annual value, so the ranking is the
 accounts' annual value order: accounts are read in that order (`cypher/read/account_threads`,
 keyset batches sized from the share of single threads found so far, up to `SCAN_BATCH`) with
-only the ties that could be active (a bound, `scoring.tie_model.ReachBound`), and the
+only the ties that could be active (a bound, `scoring.reach.ReachBound`), and the
 single-thread rule of `scoring.threads` runs on each until one more than the page holds is
 found (which says whether there is a next page). The page's accounts are then read whole
 (`cypher/read/account_threads_of`) for the second-thread rule. The cursor is the position

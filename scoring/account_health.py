@@ -50,7 +50,7 @@ Rules (README-ready; defaults shown):
   sides, with the current team members who knew them (strongest first) as introducers.
 
 Ties are stored aggregates that hold everything ingested, so an `as_of` before the latest
-interactions reads them as of their last touchpoint (see `scoring.tie_model`).
+interactions reads them as of their last touchpoint (see `scoring.formula`).
 """
 
 from collections.abc import Iterable, Sequence
@@ -60,17 +60,12 @@ from functools import reduce
 
 from pydantic import BaseModel, ConfigDict
 
+from scoring.explain import median_reply_bucket
+from scoring.formula import TieTrend
 from scoring.profile import CoverageStandard, ScoringProfile
 from scoring.strength import TieLabel
-from scoring.tie_model import (
-    EMPTY_STATE,
-    REPLY_BUCKET_LABELS,
-    TieState,
-    TieTrend,
-    combine,
-    median_reply_bucket,
-    quick_score,
-)
+from scoring.tie_score import quick_score
+from scoring.tie_state import EMPTY_STATE, REPLY_BUCKET_LABELS, TieState, combine
 from tiegraph.domain import PersonRef
 
 # The values of ingest.parsers.reference.Seniority, top down. Repeated here as plain strings

@@ -25,10 +25,12 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from scoring.account_health import Move, label_at_least
+from scoring.formula import TieTrend
 from scoring.profile import ScoringProfile
 from scoring.strength import TieLabel
 from scoring.threads import AccountThreads, Suggestion
-from scoring.tie_model import TieState, TieTrend, quick_score
+from scoring.tie_score import quick_score
+from scoring.tie_state import TieState
 from tiegraph.domain import PersonRef
 
 HIGH_VALUE = 250_000.0

@@ -13,6 +13,14 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _SECONDS_PER_DAY = 86_400.0
 
 
+def aware_utc(value: datetime, what: str) -> datetime:
+    """`value` in UTC; ValueError naming `what` when it has no time zone (a naive time would
+    be read in the machine's zone, and cannot be compared with `EPOCH`)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} needs a time zone")
+    return value.astimezone(UTC)
+
+
 def days_since_epoch(when: datetime) -> float:
     """Days from ``EPOCH`` to ``when``, the exponent's numerator in every stored sum."""
     return (when - EPOCH).total_seconds() / _SECONDS_PER_DAY

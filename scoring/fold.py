@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scoring.policy import IngestPolicy
-from scoring.tie_events import TieKey, pairs, tie_events, tie_key
-from scoring.tie_model import TieEvent, add_fields, delta_fields
+from scoring.tie_events import TieEvent, TieKey, pairs, tie_events, tie_key
+from scoring.tie_state import add_fields, delta_fields
 from tiegraph.domain import InteractionRecord, PersonKind
 from tiegraph.identity import person_kind
 

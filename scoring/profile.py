@@ -75,7 +75,7 @@ class ScoringProfile(BaseModel):
     """Every number the tie model uses that a person might reasonably tune.
 
     Model-shape constants (the two-way multiplier, the freshness floor, the trend thresholds)
-    are not here: they are part of the formula documented in `scoring.tie_model`, and changing
+    are not here: they are part of the formula documented in `scoring.formula`, and changing
     them would change what the score means rather than tune it.
     """
 

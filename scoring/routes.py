@@ -23,8 +23,8 @@ from math import prod
 
 from pydantic import BaseModel, ConfigDict
 
+from scoring.explain import TieEvidence
 from scoring.strength import TieLabel
-from scoring.tie_model import TieEvidence
 from tiegraph.domain import PersonRef
 
 # A colleague the requester never worked with is still one message away (same firm), but the

@@ -38,7 +38,8 @@ from scoring.account_health import (
 )
 from scoring.profile import ScoringProfile
 from scoring.strength import TieLabel
-from scoring.tie_model import TieState, label_for, quick_score, shown_score
+from scoring.tie_score import label_for, quick_score, shown_score
+from scoring.tie_state import TieState
 from tiegraph.domain import PersonRef
 
 

@@ -1,4 +1,4 @@
-// Add one batch's per-tie state deltas (scoring.tie_model.TieState) to ties of one type.
+// Add one batch's per-tie state deltas (scoring.tie_state.TieState) to ties of one type.
 // $type comes from tiegraph.domain.TieType, never from input: KNOWS (TeamMember->Contact),
 // WORKS_WITH and ASSOCIATED_WITH (stored once, a < b). Every field is additive (counts and
 // epoch-referenced decayed sums) or a min/max, so batches may arrive in any order. Times come

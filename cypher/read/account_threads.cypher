@@ -3,7 +3,7 @@
 // null for the start; $low_value/$high_value are the value range: $min_value or the lowest
 // float, $after_value or the highest), each with the contacts that have a tie which could be
 // active (Moderate or better) at the read time, and only those ties (holder with roster left_on): the `$reach_*` bound of
-// scoring.tie_model.ReachBound, null $reach_score for every tie. A dropped tie cannot be active,
+// scoring.reach.ReachBound, null $reach_score for every tie. A dropped tie cannot be active,
 // so the single-thread rule (scoring/threads.py) reads the same active contacts from this.
 // graph/threads.py pages through and reads the page's accounts whole (account_threads_of).
 // Tie times are returned as epoch microseconds (UTC): the driver's DateTime decoding costs

@@ -2,7 +2,7 @@
 // exchange lies between $forget_ms and $cold_ms and that could have been Good or better then
 // (perhaps a key tie going cold), and ties active since $recent_ms that could be Good or
 // better now (perhaps a rising advocate). "Could be Good" is the `$reach_*` upper bound of
-// scoring.tie_model.ReachBound (for a cold tie at its last touch, `last_at`, where scoring
+// scoring.reach.ReachBound (for a cold tie at its last touch, `last_at`, where scoring
 // reads any earlier moment, with the freshness left since the last two-way exchange; at the
 // read time for a rising one; null $reach_score keeps every tie). A tie with fewer than
 // $min_two_way two-way exchanges is never Good, so never key. The exact rules run in

@@ -1,7 +1,7 @@
 // What one team member's departure touches, in one round trip. Only the leaver's ties that
 // could be active (Moderate or better) at the read time matter: a contact or account the leaver
 // holds no active tie to cannot be orphaned or weakened by the departure. The `$reach_*` bound
-// (scoring.tie_model.ReachBound; null $reach_score keeps every tie) picks them. Returned: the
+// (scoring.reach.ReachBound; null $reach_score keeps every tie) picks them. Returned: the
 // member; each contact the leaver may actively hold, with every KNOWS tie to it and its
 // accounts; each account those contacts work at, with its contacts and only their ties that
 // could be active (enough for the thread rules to see what changes; graph/departure.py reads

@@ -2,7 +2,7 @@
 // that could be active (Moderate or better) at the read time, highest annual value first, in
 // the shape of read/account_threads: each with the contacts that have a tie which could be
 // active, and only those ties (holder with roster left_on), by the `$reach_*` bound of
-// scoring.tie_model.ReachBound (null $reach_score for every tie). A member holds an account's
+// scoring.reach.ReachBound (null $reach_score for every tie). A member holds an account's
 // single thread (as its one member, or among the holders of its one contact) only through an
 // active tie of their own, so these are all the accounts whose thread they may hold: the
 // member's attention feed (graph/threads.py, member_single_threads) runs the rule on them.

@@ -17,8 +17,8 @@ import pytest
 from graph.insights import tie_view
 from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor
+from scoring.formula import TieTrend
 from scoring.strength import TieLabel
-from scoring.tie_model import TieTrend
 from tests.unit.scoring.test_tie_model import SCENARIOS as UNIT_SCENARIOS
 from tiegraph.domain import (
     InteractionKind,

@@ -25,9 +25,12 @@ from scoring.account_health import (
     label_at_least,
     seniority_level,
 )
+from scoring.formula import TieTrend
 from scoring.profile import DEFAULT_PROFILE, CoverageStandard
 from scoring.strength import TieLabel
-from scoring.tie_model import TieEvent, TieState, TieTrend, score_tie, state_delta
+from scoring.tie_events import TieEvent
+from scoring.tie_score import score_tie
+from scoring.tie_state import TieState, state_delta
 from tiegraph.domain import InteractionKind, PersonRef
 from tiegraph.reference import Seniority
 

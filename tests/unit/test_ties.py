@@ -5,7 +5,7 @@ from graph.records import epoch_ms, tie_rows
 from scoring.fold import TieTotals, fold_ties
 from scoring.policy import IngestPolicy
 from scoring.tie_events import tie_events
-from scoring.tie_model import combine, state_delta
+from scoring.tie_state import combine, state_delta
 from tiegraph.domain import (
     InteractionKind,
     InteractionRecord,

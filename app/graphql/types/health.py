@@ -7,8 +7,8 @@ import strawberry
 
 from app.graphql.types.ties import Person
 from scoring import account_health as rules
+from scoring import formula
 from scoring import strength as scoring
-from scoring import tie_model
 
 strawberry.enum(rules.ThreadKind, description="Where an account's only thread runs.")
 
@@ -18,7 +18,7 @@ class HeldTie:
     member: Person
     score: float
     label: scoring.TieLabel
-    trend: tie_model.TieTrend
+    trend: formula.TieTrend
     departed: bool = strawberry.field(description="The member has left: the tie does not count.")
     last_interaction_at: datetime | None
     last_two_way_at: datetime | None

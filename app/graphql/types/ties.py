@@ -9,13 +9,14 @@ from strawberry.types import Info
 from app.graphql.context import Context
 from app.graphql.types.pages import Connection, connection, page_window
 from graph.insights import AccountView, ContactView, KnownBy
+from scoring import formula
 from scoring import strength as scoring
-from scoring import tie_model
-from scoring.tie_model import ScoreComponent, TieEvidence, TieScore
+from scoring.explain import ScoreComponent, TieEvidence
+from scoring.tie_score import TieScore
 from tiegraph.domain import PersonRef
 
 strawberry.enum(scoring.TieLabel, description="The word shown next to a tie's score.")
-strawberry.enum(tie_model.TieTrend, description="Recent pace against the last months'.")
+strawberry.enum(formula.TieTrend, description="Recent pace against the last months'.")
 
 
 @strawberry.type(description="A person: a team member or a contact.")
@@ -89,7 +90,7 @@ class Strength:
     score: float
     label: scoring.TieLabel
     colour: str
-    trend: tie_model.TieTrend
+    trend: formula.TieTrend
     components: list[Component]
     evidence: Evidence
 

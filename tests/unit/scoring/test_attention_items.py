@@ -8,8 +8,11 @@ from scoring.attention import (
     cold_tie_item,
     rising_item,
 )
+from scoring.formula import TieTrend
 from scoring.profile import DEFAULT_PROFILE as P
-from scoring.tie_model import TieEvent, TieState, TieTrend, quick_score, state_delta
+from scoring.tie_events import TieEvent
+from scoring.tie_score import quick_score
+from scoring.tie_state import TieState, state_delta
 from tiegraph.domain import InteractionKind, PersonRef
 
 LAST = datetime(2026, 6, 1, 12, tzinfo=UTC)

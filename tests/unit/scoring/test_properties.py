@@ -18,15 +18,11 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring.formula import raw_score
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
-from scoring.tie_model import (
-    TieEvent,
-    TieState,
-    combine,
-    raw_score,
-    score_tie,
-    state_delta,
-)
+from scoring.tie_events import TieEvent
+from scoring.tie_score import score_tie
+from scoring.tie_state import TieState, combine, state_delta
 from tiegraph.domain import InteractionKind
 
 NOISE = 1e-9

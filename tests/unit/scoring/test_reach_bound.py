@@ -1,4 +1,4 @@
-"""The pre-filter bound the intelligence reads put in Cypher (`scoring.tie_model.ReachBound`),
+"""The pre-filter bound the intelligence reads put in Cypher (`scoring.reach.ReachBound`),
 evaluated here with the same formula, is never below a tie's score: a tie the filter drops
 cannot reach the label. And `quick_score` says what `score_tie` says."""
 
@@ -7,20 +7,13 @@ from datetime import UTC, datetime
 
 from hypothesis import given
 
+from scoring.formula import breakdown, raw_score
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
+from scoring.reach import REACH_MARGIN, ReachBound, reach_bound
 from scoring.strength import TieLabel
-from scoring.tie_model import (
-    REACH_MARGIN,
-    ReachBound,
-    TieEvent,
-    TieState,
-    breakdown,
-    quick_score,
-    raw_score,
-    reach_bound,
-    score_tie,
-    state_delta,
-)
+from scoring.tie_events import TieEvent
+from scoring.tie_score import quick_score, score_tie
+from scoring.tie_state import TieState, state_delta
 from tests.unit.scoring.test_properties import FAST, any_profile, histories, moments
 
 NOISE = 1e-9

@@ -14,24 +14,20 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
+from scoring.explain import median_reply_bucket
+from scoring.formula import TieTrend, breakdown, raw_score, trend_of
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from scoring.strength import TieLabel
-from scoring.tie_model import (
+from scoring.tie_events import TieEvent
+from scoring.tie_score import label_for, score_tie
+from scoring.tie_state import (
     EMPTY_STATE,
     REPLY_BUCKET_LABELS,
-    TieEvent,
     TieState,
-    TieTrend,
-    breakdown,
     combine,
     event_weight,
-    label_for,
-    median_reply_bucket,
-    raw_score,
     reply_bucket,
-    score_tie,
     state_delta,
-    trend_of,
 )
 from tiegraph.domain import InteractionKind
 

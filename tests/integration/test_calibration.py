@@ -1,6 +1,6 @@
 """Calibration through the real path: interaction records -> Ingestor -> Neo4j -> tie_view.
 
-The same named scenarios as the unit calibration table (tests/unit/scoring/test_tie_model.py),
+The same named scenarios as the unit calibration table (tests/unit/scoring/test_calibration.py),
 written here as the `InteractionRecord`s a parser would produce: who sent or organised what,
 who answered which message (`in_reply_to`), who declined, who else was in the room. Each one
 is ingested into an empty graph and the tie ann@firm.test -> joe@acme.com is read back with
@@ -19,7 +19,7 @@ from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor
 from scoring.formula import TieTrend
 from scoring.strength import TieLabel
-from tests.unit.scoring.test_tie_model import SCENARIOS as UNIT_SCENARIOS
+from tests.unit.scoring.test_calibration import SCENARIOS as UNIT_SCENARIOS
 from tiegraph.domain import (
     InteractionKind,
     InteractionRecord,

@@ -1,7 +1,7 @@
 """Calibration of the tie model: named, realistic scenarios with the label a rep would expect.
 
 The integration suite builds the same scenarios through the real database; these pin the
-numbers first. `python -m tests.unit.scoring.test_tie_model` prints the calibration table.
+numbers first. `python -m tests.unit.scoring.test_calibration` prints the calibration table.
 """
 
 import dataclasses

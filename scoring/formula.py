@@ -180,11 +180,6 @@ def breakdown(state: TieState, profile: ScoringProfile, as_of: datetime) -> Scor
     )
 
 
-def raw_score(state: TieState, profile: ScoringProfile, as_of: datetime) -> float:
-    """The unrounded 0-100 score (the one the model's properties are stated on)."""
-    return breakdown(state, profile, as_of).score
-
-
 @dataclass(frozen=True)
 class TrendReading:
     """The trend and the numbers it was read from (events per day, recent and longer-term)."""
@@ -253,6 +248,5 @@ __all__ = [
     "TieTrend",
     "TrendReading",
     "breakdown",
-    "raw_score",
     "trend_of",
 ]

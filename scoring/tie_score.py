@@ -5,7 +5,6 @@
 ties a query weighs but does not explain. The formula itself is `scoring.formula`.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,8 +14,7 @@ from scoring.explain import ScoreComponent, TieEvidence, evidence_of, score_comp
 from scoring.formula import TieTrend, breakdown, trend_of
 from scoring.profile import ScoringProfile
 from scoring.strength import LabelBand, TieLabel, band_for
-from scoring.tie_events import TieEvent
-from scoring.tie_state import TieState, state_delta
+from scoring.tie_state import TieState
 
 
 class TieScore(BaseModel):
@@ -79,17 +77,11 @@ def quick_score(state: TieState, profile: ScoringProfile, as_of: datetime) -> Qu
     return QuickScore(score, label_for(score, profile).label, trend_of(state, as_of).trend)
 
 
-def score_events(events: Iterable[TieEvent], profile: ScoringProfile, as_of: datetime) -> TieScore:
-    """Shorthand for `score_tie(state_delta(events, profile), profile, as_of)`."""
-    return score_tie(state_delta(events, profile), profile, as_of)
-
-
 __all__ = [
     "QuickScore",
     "TieScore",
     "label_for",
     "quick_score",
-    "score_events",
     "score_tie",
     "shown_score",
 ]

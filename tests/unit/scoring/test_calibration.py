@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from scoring.explain import median_reply_bucket
-from scoring.formula import TieTrend, breakdown, raw_score, trend_of
+from scoring.formula import TieTrend, breakdown, trend_of
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from scoring.strength import TieLabel
 from scoring.tie_events import TieEvent
@@ -320,7 +320,7 @@ SCENARIOS: list[Scenario] = [
 
 def score_of(events: Events, as_of: datetime = AS_OF, profile: ScoringProfile = P) -> float:
     """The unrounded score of a history, so comparisons are not masked by rounding."""
-    return raw_score(state_delta(events, profile), profile, as_of)
+    return breakdown(state_delta(events, profile), profile, as_of).score
 
 
 @pytest.mark.parametrize("case", SCENARIOS, ids=[s.name for s in SCENARIOS])
@@ -409,7 +409,7 @@ def test_a_declined_event_weighs_nothing_but_counts() -> None:
     assert state.a_initiated == 0
     assert state.first_at == state.last_at == event.at
     assert state.last_two_way_at is None
-    assert raw_score(state, P, AS_OF) == 0.0
+    assert breakdown(state, P, AS_OF).score == 0.0
 
 
 # The state: what is stored, and how deltas add up.
@@ -587,13 +587,13 @@ def test_scoring_before_the_last_event_reads_the_tie_at_that_event() -> None:
     state = state_delta(weekly_one_to_one_two_years(), P)
     last = state.last_at
     assert last is not None
-    assert raw_score(state, P, last - timedelta(days=400)) == raw_score(state, P, last)
+    assert breakdown(state, P, last - timedelta(days=400)).score == breakdown(state, P, last).score
     assert breakdown(state, P, last - timedelta(days=400)).at == last
 
 
 def test_as_of_needs_a_time_zone() -> None:
     with pytest.raises(ValueError, match="time zone"):
-        raw_score(EMPTY_STATE, P, datetime(2026, 1, 1))
+        breakdown(EMPTY_STATE, P, datetime(2026, 1, 1))
 
 
 def test_trend_counts_too_little_activity_as_steady() -> None:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.formula import raw_score
+from scoring.formula import breakdown
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from scoring.tie_events import TieEvent
 from scoring.tie_score import score_tie
@@ -92,7 +92,7 @@ def test_a_new_two_way_event_never_lowers_the_score(
     new = data.draw(events(at=st.just(new_at), two_way=True))
     as_of = new_at + data.draw(gaps)
     after = combine(before, state_delta([new], profile))
-    assert raw_score(after, profile, as_of) >= raw_score(before, profile, as_of) - NOISE
+    assert breakdown(after, profile, as_of).score >= breakdown(before, profile, as_of).score - NOISE
 
 
 @FAST
@@ -101,7 +101,10 @@ def test_with_nothing_new_the_score_never_rises(
     history: list[TieEvent], as_of: datetime, wait: timedelta, profile: ScoringProfile
 ) -> None:
     state = state_delta(history, profile)
-    assert raw_score(state, profile, as_of + wait) <= raw_score(state, profile, as_of) + NOISE
+    assert (
+        breakdown(state, profile, as_of + wait).score
+        <= breakdown(state, profile, as_of).score + NOISE
+    )
 
 
 # (c) holds exactly in the model, and in floats as long as the extra history is still visible
@@ -144,7 +147,7 @@ def test_more_older_history_scores_higher_a_year_on(
     assert long.first_at < short.first_at
     assert short.last_at is not None
     as_of = short.last_at + timedelta(days=365)
-    assert raw_score(long, profile, as_of) > raw_score(short, profile, as_of)
+    assert breakdown(long, profile, as_of).score > breakdown(short, profile, as_of).score
 
 
 @FAST
@@ -153,7 +156,7 @@ def test_scores_stay_on_the_scale(
     history: list[TieEvent], as_of: datetime, profile: ScoringProfile
 ) -> None:
     state = state_delta(history, profile)
-    assert 0.0 <= raw_score(state, profile, as_of) <= 100.0
+    assert 0.0 <= breakdown(state, profile, as_of).score <= 100.0
     assert 0.0 <= score_tie(state, profile, as_of).score <= 100.0
 
 

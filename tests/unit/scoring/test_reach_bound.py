@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from hypothesis import given
 
-from scoring.formula import breakdown, raw_score
+from scoring.formula import breakdown
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from scoring.reach import REACH_MARGIN, ReachBound, reach_bound
 from scoring.strength import TieLabel
@@ -53,10 +53,10 @@ def test_the_bound_is_never_below_the_score(
     state = state_delta(history, profile)
     bound = reach_bound(profile, as_of, TieLabel.MODERATE)
     assert bound is not None
-    score = raw_score(state, profile, as_of)
+    score = breakdown(state, profile, as_of).score
     assert bound_now(state, bound) >= score * (1 - NOISE) - NOISE
     if state.last_two_way_at is not None:
-        peak = raw_score(state, profile, state.last_two_way_at)
+        peak = breakdown(state, profile, state.last_two_way_at).score
         assert bound_at_two_way(state, bound) >= peak * (1 - NOISE) - NOISE
 
 

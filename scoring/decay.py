@@ -26,14 +26,9 @@ def days_since_epoch(when: datetime) -> float:
     return (when - EPOCH).total_seconds() / _SECONDS_PER_DAY
 
 
-def to_epoch_weight(weight: float, at: datetime, half_life_days: float) -> float:
-    """The contribution of one interaction to a tie's stored ``decayed_weight``."""
-    return epoch_weight(weight, days_since_epoch(at), half_life_days)
-
-
 def epoch_weight(weight: float, days: float, half_life_days: float) -> float:
-    """`to_epoch_weight` for a time already given as `days_since_epoch` (computed once when
-    the same event feeds several sums)."""
+    """The contribution of one interaction to a stored sum, its time given as
+    `days_since_epoch` (computed once when the same event feeds several sums)."""
     return weight * math.pow(2.0, days / half_life_days)
 
 

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scoring.decay import decayed_weight_at, to_epoch_weight
+from scoring.decay import days_since_epoch, decayed_weight_at, epoch_weight
 from tiegraph.domain import PersonKind
 from tiegraph.identity import account_domain, normalise_address, person_kind
 
@@ -34,14 +34,14 @@ def test_firm_domains_and_subdomains_make_team_members() -> None:
 
 def test_decayed_sum_does_not_depend_on_arrival_order() -> None:
     times = [NOW - timedelta(days=d) for d in (400, 3, 90, 45)]
-    forwards = sum(to_epoch_weight(2.0, t, 90) for t in times)
-    backwards = sum(to_epoch_weight(2.0, t, 90) for t in reversed(times))
+    forwards = sum(epoch_weight(2.0, days_since_epoch(t), 90) for t in times)
+    backwards = sum(epoch_weight(2.0, days_since_epoch(t), 90) for t in reversed(times))
     assert decayed_weight_at(forwards, NOW, 90) == pytest.approx(
         decayed_weight_at(backwards, NOW, 90)
     )
 
 
 def test_one_half_life_halves_the_weight() -> None:
-    stored = to_epoch_weight(6.0, NOW, 90)
+    stored = epoch_weight(6.0, days_since_epoch(NOW), 90)
     assert decayed_weight_at(stored, NOW, 90) == pytest.approx(6.0)
     assert decayed_weight_at(stored, NOW + timedelta(days=90), 90) == pytest.approx(3.0)

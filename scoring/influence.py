@@ -39,21 +39,6 @@ MIN_COST = 1e-6
 PATH_TOLERANCE = 1e-9
 
 
-class WeightedTie(BaseModel):
-    """A tie between two people (by address) with its score, 0-100."""
-
-    model_config = ConfigDict(frozen=True)
-
-    a: str
-    b: str
-    score: float
-
-    @property
-    def fraction(self) -> float:
-        """The score as a fraction, floored at MIN_FRACTION."""
-        return max(self.score / 100.0, MIN_FRACTION)
-
-
 class Centrality(BaseModel):
     """One contact's place in the map."""
 
@@ -66,14 +51,10 @@ class Centrality(BaseModel):
     weighted_degree: float
 
 
-def tie_graph(people: Iterable[str], ties: Iterable[WeightedTie]) -> "nx.Graph[str]":
-    """An undirected graph of `people` with a `weight` (fraction) and `cost` per tie."""
-    return scored_graph(people, ((t.a, t.b, t.score) for t in ties))
-
-
 def scored_graph(people: Iterable[str], ties: Iterable[tuple[str, str, float]]) -> "nx.Graph[str]":
-    """`tie_graph` from (a, b, score) triples: what graph/influence.py builds a map with, one
-    model fewer per tie than WeightedTie (a large account has hundreds of ties)."""
+    """An undirected graph of `people` with a `weight` (the score as a fraction, floored at
+    `MIN_FRACTION`) and a `cost` per (a, b, score 0-100) tie; a tie of one person to
+    themselves is left out."""
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(people)
     graph.add_edges_from(
@@ -185,10 +166,8 @@ __all__ = [
     "MIN_FRACTION",
     "PAGERANK_DAMPING",
     "Centrality",
-    "WeightedTie",
     "centrality",
     "exact_betweenness",
     "scored_graph",
     "strongest_path",
-    "tie_graph",
 ]

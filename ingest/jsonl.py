@@ -5,7 +5,7 @@
 """
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -90,13 +90,6 @@ def parse_line(text: str, location: str, source: str = "jsonl") -> ParsedItem:
     except json.JSONDecodeError as exc:
         return ParseIssue(location, f"not valid JSON ({exc.msg} at column {exc.colno})")
     return parse_line_data(data, location, source)
-
-
-def parse_jsonl(lines: Iterable[str], name: str) -> Iterator[ParsedItem]:
-    """Stream a JSON Lines file; blank lines are ignored, every other line yields one item."""
-    for number, text in enumerate(lines, start=1):
-        if text.strip():
-            yield parse_line(text, f"{name}:{number}")
 
 
 def records_from_wire(rows: Sequence[Mapping[str, object]], field: str) -> list[InteractionRecord]:

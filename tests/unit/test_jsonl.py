@@ -1,7 +1,10 @@
+from pathlib import Path
+
 import pytest
 
-from ingest.jsonl import parse_jsonl, records_from_wire
-from ingest.results import ParseIssue
+from ingest.jsonl import records_from_wire
+from ingest.results import ParsedItem, ParseIssue
+from ingest.sources import iter_jsonl_file
 from tiegraph.domain import InteractionRecord, ParticipantRole
 from tiegraph.errors import BadInput
 
@@ -12,8 +15,15 @@ GOOD = (
 )
 
 
-def test_a_good_line_becomes_a_normalised_record() -> None:
-    (item,) = list(parse_jsonl([GOOD], "mail.jsonl"))
+def read_lines(tmp_path: Path, lines: list[str]) -> list[ParsedItem]:
+    """The items `iter_jsonl_file` reads from a file `mail.jsonl` holding `lines`."""
+    path = tmp_path / "mail.jsonl"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return list(iter_jsonl_file(path))
+
+
+def test_a_good_line_becomes_a_normalised_record(tmp_path: Path) -> None:
+    (item,) = read_lines(tmp_path, [GOOD])
     assert isinstance(item, InteractionRecord)
     assert item.occurred_at.isoformat() == "2026-03-01T09:30:00+00:00"
     assert [(p.email, p.role) for p in item.participants] == [
@@ -36,8 +46,8 @@ def test_a_good_line_becomes_a_normalised_record() -> None:
         ('{"id": "x", "kind": "email"', "not valid JSON"),
     ],
 )  # fmt: skip
-def test_a_bad_line_names_its_line_and_field(line: str, message: str) -> None:
-    items = list(parse_jsonl(["", GOOD, line], "mail.jsonl"))
+def test_a_bad_line_names_its_line_and_field(tmp_path: Path, line: str, message: str) -> None:
+    items = read_lines(tmp_path, ["", GOOD, line])
     assert isinstance(items[0], InteractionRecord)
     issue = items[1]
     assert isinstance(issue, ParseIssue)

@@ -9,9 +9,9 @@ appear together), undirected, each tie weighted by its score as a fraction of 10
   and the shortest path is the strongest one (its product of fractions is the highest): a
   contact many strongest paths run through is a broker. Up to `EXACT_BETWEENNESS_NODES`
   contacts it is exact, computed for all sources at once in numpy (`exact_betweenness`:
-  NetworkX's per-source Python loop took most of a 200-contact map's time); above that it is
-  estimated by NetworkX from that many sampled sources (fixed seed: the same graph gives the
-  same answer), which keeps a request bounded.
+  NetworkX's per-source Python loop is many times slower); above that it is estimated by
+  NetworkX from that many sampled sources (fixed seed: the same graph gives the same answer),
+  which keeps a request bounded.
 - **Strongest path** between two contacts: Dijkstra on the same cost.
 
 A tie's fraction is floored at `MIN_FRACTION` so a faded tie (score 0) is a long edge, not an

@@ -48,8 +48,8 @@ class ReachBound:
     are `fast_norm · 2^(−(L_ms − epoch_ms) / fast_ms)` (the same for slow) and the freshness is
     `floor + (1 − floor) · 2^(−(L_ms − last_two_way_ms) / recency_ms)`, both exact there; only
     gamma and the decline factor are left at 1. (Taking the sums at the two-way exchange
-    instead, as before 2026-11-26, kept 15,005 ties of the 1M benchmark firm where about 170
-    can pass.)
+    instead is also a bound, but a far looser one: it keeps many times more ties than can
+    pass; docs/benchmarks.md has the figures.)
     """
 
     min_score: float

@@ -45,8 +45,8 @@ class TieEvent:
     its `reply_seconds` and `brought_colleagues` are ignored.
 
     A slotted dataclass rather than a pydantic model: ingestion makes one per tie and
-    interaction (2.5 million for a million messages) and pydantic's validation, or even its
-    `model_construct`, cost 20 µs each, a tenth of the whole write path.
+    interaction, millions in a large import, and pydantic's validation, or even its
+    `model_construct`, would be a visible share of the write path (docs/benchmarks.md).
     """
 
     at: datetime

@@ -145,7 +145,7 @@ def state_delta(events: Iterable[TieEvent], profile: ScoringProfile) -> TieState
 
 def delta_fields(events: Iterable[TieEvent], profile: ScoringProfile) -> dict[str, Any]:
     """`state_delta` as the field values of the `TieState`, for callers that serialise it at
-    once: building and dumping the model cost 11 µs a tie, a tenth of a rescore's fold."""
+    once: building and dumping the model would be a visible share of a rescore's fold."""
     counts = dict.fromkeys(_KINDS, 0)
     a_initiated = b_initiated = two_way = declined = colleagues = 0
     buckets = [0] * REPLY_BUCKET_COUNT

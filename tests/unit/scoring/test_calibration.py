@@ -29,6 +29,7 @@ from scoring.tie_state import (
     reply_bucket,
     state_delta,
 )
+from tests.unit.scoring.test_properties import assert_close
 from tiegraph.domain import InteractionKind
 
 AS_OF = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -457,7 +458,7 @@ def test_combining_deltas_equals_one_delta() -> None:
     events = fast_replies_and_colleagues() + every(400, 200, 10, **ONE_TO_ONE)
     whole = state_delta(events, P)
     halves = combine(state_delta(events[::2], P), state_delta(events[1::2], P))
-    assert_states_close(halves, whole)
+    assert_close(halves, whole)
     assert combine(EMPTY_STATE, whole) == whole
     assert combine(whole, EMPTY_STATE) == whole
 
@@ -472,16 +473,6 @@ def test_state_times_are_utc() -> None:
     event = TieEvent(at=datetime(2026, 5, 1, 14, tzinfo=paris), kind=InteractionKind.EMAIL)
     assert event.at == datetime(2026, 5, 1, 12, tzinfo=UTC)
     assert event.at.tzinfo is UTC
-
-
-def assert_states_close(x: TieState, y: TieState) -> None:
-    """Equal counts and times; sums equal up to float rounding."""
-    for name, value in x.model_dump().items():
-        other = getattr(y, name)
-        if isinstance(value, float):
-            assert math.isclose(value, other, rel_tol=1e-12, abs_tol=1e-300), name
-        else:
-            assert value == other, name
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,68 @@
+"""`tiegraph` refusals that need no service: arguments, settings and servers it does not manage.
+Each answer is an exit code and one line naming what is wrong, never a traceback."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.clirun import Run, run_cli, set_env
+
+COMMANDS = ("db", "redis", "schema", "serve", "worker", "ingest", "token", "demo", "up")
+
+
+@pytest.fixture(autouse=True)
+def _no_services(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing in this file may connect: addresses where nothing listens make sure of it.
+    set_env(monkeypatch, neo4j_uri="bolt://127.0.0.1:9", redis_url="redis://127.0.0.1:9/0")
+
+
+def one_line_error(run: Run) -> str:
+    """The error line of a refused command (stdout stays empty for scripts)."""
+    assert run.out == ""
+    assert "Traceback" not in run.err
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1, run.err
+    return lines[0]
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "--help")
+    assert run.code == 0
+    listed = run.out.split("positional arguments:")[1]
+    assert [c for c in COMMANDS if f"\n    {c} " in listed] == list(COMMANDS)
+
+
+def test_each_command_has_its_own_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in COMMANDS:
+        run = run_cli(capsys, command, "--help")
+        assert (run.code, run.out.split()[:2]) == (0, ["usage:", "tiegraph"]), command
+
+
+@pytest.mark.parametrize(
+    ("argv", "complaint"),
+    [
+        ((), "the following arguments are required: command"),
+        (("launch",), "invalid choice: 'launch'"),
+        (("db", "restart"), "invalid choice: 'restart'"),
+        (("serve", "--port", "http"), "invalid int value: 'http'"),
+        (("ingest",), "the following arguments are required: paths"),
+        (("token",), "the following arguments are required: action"),
+        (("token", "create", "--role", "admin"), "required: --member"),
+        (("token", "create", "--member", "a@firm.test", "--role", "owner"),
+         "invalid choice: 'owner' (choose from 'rep', 'manager', 'admin')"),
+        (("token", "revoke"), "the following arguments are required: id"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_exit_2_with_usage(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], complaint: str
+) -> None:
+    run = run_cli(capsys, *argv)
+    assert run.code == 2
+    assert run.err.startswith("usage: tiegraph")
+    assert complaint in run.err.splitlines()[-1]
+
+
+def test_queue_refuses_mapping_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = run_cli(capsys, "ingest", "--queue", "--columns", str(tmp_path / "c.json"), "x.csv")
+    assert run.code == 2
+    assert one_line_error(run) == "--crm-mapping/--columns apply to direct ingestion only for now."

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from tiegraph.errors import TiegraphError
 from tiegraph.services import (
@@ -20,7 +21,8 @@ from tiegraph.services import (
 )
 from tiegraph.settings import Settings, get_settings
 
-console = Console(stderr=True)
+# soft_wrap: a message stays one line in a pipe or a log, where rich would break it at 80.
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _db(action: str, settings: Settings) -> int:
@@ -166,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args, settings)
     except TiegraphError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
         return 1
     except KeyboardInterrupt:
         return 130

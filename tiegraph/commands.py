@@ -7,6 +7,7 @@ from pathlib import Path
 
 from arq import create_pool
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -107,7 +108,8 @@ def summary_table(report: IngestReport) -> Table:
     for reason, count in sorted(report.skipped.items()):
         table.add_row(f"skipped: {reason}", str(count))
     for issue in report.errors[:20]:
-        table.add_row("[red]error[/red]", str(issue))
+        # Escaped: file names and values from the data are not rich markup ("[draft]" vanished).
+        table.add_row("[red]error[/red]", escape(str(issue)))
     return table
 
 

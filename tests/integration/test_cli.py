@@ -133,6 +133,8 @@ def test_revoking_an_unknown_token_says_so(
     assert _error(run_cli(capsys, "token", "revoke", "0123456789ab")) == (
         "no token with the id 0123456789ab"
     )
+    # What the user typed is shown as typed, not read as rich markup (which raised on this).
+    assert _error(run_cli(capsys, "token", "revoke", "[/b]")) == "no token with the id [/b]"
 
 
 # --- ingest and demo --------------------------------------------------------------------------
@@ -148,6 +150,20 @@ def test_ingest_reads_files_and_reports(
     assert _count(cli_settings, "MATCH (i:Interaction) RETURN count(i)") == 3
     again = run_cli(capsys, "ingest", str(source))
     assert (again.code, _summary(again)["duplicates"]) == (0, "3")
+
+
+def test_ingest_with_bad_lines_exits_1_naming_them(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path
+) -> None:
+    # The file name is shown as it is, brackets included (rich read "[draft]" as a style).
+    source = _jsonl(tmp_path / "notes [draft].jsonl", _emails(2), "not json\n")
+    missing = tmp_path / "gone.mbox"
+    run = run_cli(capsys, "ingest", str(source), str(missing))
+    assert run.code == 1
+    summary = _summary(run)
+    assert (summary["read"], summary["ingested"], summary["errors"]) == ("4", "2", "2")
+    assert "notes [draft].jsonl:3: not valid JSON (Expecting value at column 1)" in run.err
+    assert f"{missing}: no such file or directory" in run.err
 
 
 def test_demo_loads_the_demo_firm(

@@ -66,3 +66,21 @@ def test_queue_refuses_mapping_options(capsys: pytest.CaptureFixture[str], tmp_p
     run = run_cli(capsys, "ingest", "--queue", "--columns", str(tmp_path / "c.json"), "x.csv")
     assert run.code == 2
     assert one_line_error(run) == "--crm-mapping/--columns apply to direct ingestion only for now."
+
+
+def test_db_and_redis_leave_remote_servers_alone(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_env(monkeypatch, neo4j_uri="neo4j+s://graph.example.com", redis_url="redis://cache:6379")
+    for action in ("start", "stop", "status"):
+        db = run_cli(capsys, "db", action)
+        assert db.code == 2
+        assert one_line_error(db) == (
+            "TIEGRAPH_NEO4J_URI is neo4j+s://graph.example.com: not a local bolt:// server, "
+            "so tiegraph does not manage it."
+        )
+        redis = run_cli(capsys, "redis", action)
+        assert redis.code == 2
+        assert one_line_error(redis) == (
+            "TIEGRAPH_REDIS_URL is not local; tiegraph does not manage it."
+        )

@@ -7,7 +7,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
@@ -164,14 +166,61 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ingest.demo import DEMO_FIRM_DOMAIN
 
         os.environ.setdefault("TIEGRAPH_FIRM_DOMAINS", DEMO_FIRM_DOMAIN)
-    settings = get_settings()
     try:
-        return _dispatch(args, settings)
-    except TiegraphError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        return 1
+        return _dispatch(args, get_settings())
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        explained = _explain(exc)
+        if explained is None:
+            raise  # a bug: its traceback is what a report needs
+        code, message = explained
+        console.print(f"[red]error:[/red] {escape(message)}")
+        return code
+
+
+def _explain(exc: Exception) -> tuple[int, str] | None:
+    """The exit code and one line for a failure the user can act on: bad settings or input, a
+    service that is down. None for anything else."""
+    if isinstance(exc, TiegraphError):
+        return 1, str(exc)
+    if isinstance(exc, ValidationError) and exc.title == Settings.__name__:
+        return 2, _bad_settings(exc)
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return 1, f"{exc.filename}: {exc.strerror}"
+    down = _service_problem(exc, get_settings())
+    return None if down is None else (1, down)
+
+
+def _bad_settings(exc: ValidationError) -> str:
+    problems = [f"TIEGRAPH_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                for e in exc.errors()]  # fmt: skip
+    return "invalid setting " + "; ".join(problems)
+
+
+def _service_problem(exc: Exception, settings: Settings) -> str | None:
+    # Imported here, not at the top: `tiegraph --help` stays quick.
+    from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
+    from redis.exceptions import ConnectionError as RedisDown
+    from redis.exceptions import TimeoutError as RedisTimeout
+
+    uri = settings.neo4j_uri
+    if isinstance(exc, ServiceUnavailable):
+        hint = "; `tiegraph db start` runs one here" if settings.neo4j_is_local else ""
+        return f"cannot reach Neo4j at {uri} (TIEGRAPH_NEO4J_URI){hint}"
+    if isinstance(exc, Neo4jError):
+        return f"Neo4j at {uri} refused: {exc.message or exc}"
+    if isinstance(exc, DriverError):
+        return f"Neo4j at {uri}: {exc}"
+    if isinstance(exc, RedisDown | RedisTimeout):
+        return f"cannot reach Redis at {_redis_address(settings)} (TIEGRAPH_REDIS_URL): {exc}"
+    return None
+
+
+def _redis_address(settings: Settings) -> str:
+    # Host and port only: the URL may carry a password.
+    parts = urlsplit(settings.redis_url)
+    return f"{parts.hostname}:{parts.port or 6379}"
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -3,9 +3,12 @@
 import asyncio
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from arq import create_pool
+from neo4j import AsyncDriver
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -30,13 +33,22 @@ from tiegraph.services import (
 from tiegraph.settings import Settings
 
 
-async def apply_schema_now(settings: Settings, console: Console) -> int:
-    """`tiegraph schema`: create what is missing of the schema."""
+@asynccontextmanager
+async def _neo4j(settings: Settings) -> AsyncIterator[AsyncDriver]:
+    """A driver that has reached Neo4j once. Down, Neo4j fails this at once; a first query
+    would retry for half a minute before it gave up."""
     driver = create_driver(settings)
     try:
-        count = await apply_schema(driver, settings.neo4j_database)
+        await driver.verify_connectivity()
+        yield driver
     finally:
         await driver.close()
+
+
+async def apply_schema_now(settings: Settings, console: Console) -> int:
+    """`tiegraph schema`: create what is missing of the schema."""
+    async with _neo4j(settings) as driver:
+        count = await apply_schema(driver, settings.neo4j_database)
     console.print(f"Schema applied: {count} constraints and indexes present.")
     return 0
 
@@ -45,14 +57,11 @@ async def create_token(settings: Settings, member: str, role: str) -> str:
     """`tiegraph token create`: a new token (returned once; only its hash is stored)."""
     from graph.tokens import issue_token
 
-    driver = create_driver(settings)
-    try:
+    async with _neo4j(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)  # the hash constraint must exist
         token, _ = await issue_token(
             GraphRepository(driver, settings.neo4j_database), member, Role.parse(role)
         )
-    finally:
-        await driver.close()
     return token
 
 
@@ -60,20 +69,14 @@ async def revoke_token(settings: Settings, ident: str) -> None:
     """`tiegraph token revoke ID`."""
     from graph import tokens
 
-    driver = create_driver(settings)
-    try:
+    async with _neo4j(settings) as driver:
         await tokens.revoke_token(GraphRepository(driver, settings.neo4j_database), ident)
-    finally:
-        await driver.close()
 
 
 async def list_tokens(settings: Settings, out: Console) -> None:
     """`tiegraph token list`: every token, newest first (never the token itself)."""
-    driver = create_driver(settings)
-    try:
+    async with _neo4j(settings) as driver:
         stored = await GraphRepository(driver, settings.neo4j_database).tokens()
-    finally:
-        await driver.close()
     table = Table("id", "role", "member", "created", "revoked")
     for t in stored:
         revoked = t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else ""
@@ -120,9 +123,7 @@ async def _ingest_items(
     options: SourceOptions | None = None,
     demo: bool = False,
 ) -> IngestReport:
-    driver = create_driver(settings)
-    try:
-        await driver.verify_connectivity()
+    async with _neo4j(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -140,8 +141,6 @@ async def _ingest_items(
                 await ingestor.run(iter_path(path, options))
             show(ingestor.report)
         return ingestor.report
-    finally:
-        await driver.close()
 
 
 async def ingest_files(

@@ -94,6 +94,32 @@ def test_schema_applies_and_says_how_much(
     assert re.fullmatch(r"Schema applied: \d+ constraints and indexes present\.\n", run.err)
 
 
+def test_unreachable_neo4j_is_one_line_and_quick(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uri = _closed_port_uri()
+    monkeypatch.setenv("TIEGRAPH_NEO4J_URI", uri)
+    for argv in (["schema"], ["token", "list"], ["token", "revoke", "abc"], ["demo"],
+                 ["token", "create", "--member", "a@firm.test", "--role", "rep"]):  # fmt: skip
+        started = time.monotonic()
+        run = run_cli(capsys, *argv)
+        assert run.code == 1
+        assert _error(run) == (
+            f"cannot reach Neo4j at {uri} (TIEGRAPH_NEO4J_URI); `tiegraph db start` runs one here"
+        )
+        # The driver's retries would otherwise wait half a minute before giving up.
+        assert time.monotonic() - started < 10, argv
+
+
+def test_a_missing_database_is_named(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TIEGRAPH_NEO4J_DATABASE", "nosuchdb")
+    message = _error(run_cli(capsys, "schema"))
+    assert message.startswith(f"Neo4j at {cli_settings.neo4j_uri} refused: ")
+    assert "nosuchdb" in message
+
+
 # --- token ------------------------------------------------------------------------------------
 
 
@@ -164,6 +190,15 @@ def test_ingest_with_bad_lines_exits_1_naming_them(
     assert (summary["read"], summary["ingested"], summary["errors"]) == ("4", "2", "2")
     assert "notes [draft].jsonl:3: not valid JSON (Expecting value at column 1)" in run.err
     assert f"{missing}: no such file or directory" in run.err
+
+
+def test_ingest_with_neo4j_down_fails_cleanly(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("TIEGRAPH_NEO4J_URI", uri := _closed_port_uri())
+    source = _jsonl(tmp_path / "mail.jsonl", _emails(1))
+    assert _error(run_cli(capsys, "ingest", str(source))).startswith(f"cannot reach Neo4j at {uri}")
 
 
 def test_demo_loads_the_demo_firm(
@@ -253,6 +288,14 @@ def _job_status(port: int, token: str, job: str) -> dict[str, object]:
             return body
         time.sleep(0.1)
     return body
+
+
+def test_up_with_neo4j_down_stops_at_the_schema(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # neo4j:// is never started by `up` (not a local bolt:// server), so nothing is launched.
+    monkeypatch.setenv("TIEGRAPH_NEO4J_URI", uri := _closed_port_uri("neo4j"))
+    assert _error(run_cli(capsys, "up")).startswith(f"cannot reach Neo4j at {uri}")
 
 
 # --- db and redis -----------------------------------------------------------------------------

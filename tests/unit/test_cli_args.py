@@ -84,3 +84,24 @@ def test_db_and_redis_leave_remote_servers_alone(
         assert one_line_error(redis) == (
             "TIEGRAPH_REDIS_URL is not local; tiegraph does not manage it."
         )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "complaint"),
+    [
+        ("INGEST_BATCH_SIZE", "0", "TIEGRAPH_INGEST_BATCH_SIZE: Input should be greater than or "
+                                   "equal to 1"),
+        ("API_PORT", "eighty", "TIEGRAPH_API_PORT: Input should be a valid integer"),
+    ],
+)  # fmt: skip
+def test_a_bad_setting_is_named(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+    complaint: str,
+) -> None:
+    monkeypatch.setenv(f"TIEGRAPH_{variable}", value)
+    run = run_cli(capsys, "schema")
+    assert run.code == 2
+    assert one_line_error(run).startswith(f"error: invalid setting {complaint}")

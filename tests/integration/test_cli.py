@@ -192,6 +192,31 @@ def test_ingest_with_bad_lines_exits_1_naming_them(
     assert f"{missing}: no such file or directory" in run.err
 
 
+def test_ingest_options_files_must_be_readable_json(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path
+) -> None:
+    source = _jsonl(tmp_path / "mail.jsonl", _emails(1))
+    missing = tmp_path / "mapping.json"
+    assert _error(run_cli(capsys, "ingest", "--crm-mapping", str(missing), str(source))) == (
+        f"{missing}: No such file or directory"
+    )
+    columns = tmp_path / "columns.json"
+    columns.write_text("{'Email': 'email'}")
+    assert _error(run_cli(capsys, "ingest", "--columns", str(columns), str(source))) == (
+        f"{columns}: not valid JSON (Expecting property name enclosed in double quotes, "
+        "line 1 column 2)"
+    )
+    columns.write_text('["Email"]')
+    assert _error(run_cli(capsys, "ingest", "--columns", str(columns), str(source))) == (
+        f'{columns}: expected {{"their column": "our column", ...}}'
+    )
+    mapping = tmp_path / "crm.json"
+    mapping.write_text('{"external_id": 7}')
+    message = _error(run_cli(capsys, "ingest", "--crm-mapping", str(mapping), str(source)))
+    assert message.startswith(f"{mapping}: not a CRM column mapping: ")
+    assert _count(cli_settings, "MATCH (i:Interaction) RETURN count(i)") == 0
+
+
 def test_ingest_with_neo4j_down_fails_cleanly(
     capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,

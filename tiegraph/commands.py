@@ -1,6 +1,7 @@
 """What the CLI's longer commands do; kept apart so `tiegraph --help` stays quick to load."""
 
 import asyncio
+import dataclasses
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -8,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from arq import create_pool
+from arq.connections import ArqRedis
 from neo4j import AsyncDriver
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +24,7 @@ from ingest.pipeline import Ingestor, IngestReport
 from ingest.sources import SourceOptions, iter_path
 from ingest.worker import redis_settings
 from tiegraph.access import Role
+from tiegraph.errors import BadInput
 from tiegraph.processes import ManagedProcess
 from tiegraph.services import (
     neo4j_process,
@@ -43,6 +46,17 @@ async def _neo4j(settings: Settings) -> AsyncIterator[AsyncDriver]:
         yield driver
     finally:
         await driver.close()
+
+
+@asynccontextmanager
+async def _queue(settings: Settings) -> AsyncIterator[ArqRedis]:
+    """The job queue, for a command that runs once: Redis down is said at once. (arq's five
+    retries a second apart are for the worker, which may start before Redis does.)"""
+    pool = await create_pool(dataclasses.replace(redis_settings(settings), conn_retries=0))
+    try:
+        yield pool
+    finally:
+        await pool.aclose()
 
 
 async def apply_schema_now(settings: Settings, console: Console) -> int:
@@ -161,11 +175,12 @@ async def load_demo(settings: Settings, console: Console) -> int:
 
 async def queue_files(settings: Settings, paths: list[Path]) -> str:
     """`tiegraph ingest --queue`: hand the files to the worker; returns the job id."""
-    pool = await create_pool(redis_settings(settings))
-    try:
+    # A typo would otherwise surface only in the job's report, after the worker got to it.
+    for path in paths:
+        if not path.exists():
+            raise BadInput("no such file or directory", location=str(path))
+    async with _queue(settings) as pool:
         return await enqueue_ingest(pool, [str(p.resolve()) for p in paths])
-    finally:
-        await pool.aclose()
 
 
 def _start_local_services(settings: Settings, console: Console) -> list[ManagedProcess]:

@@ -226,6 +226,30 @@ def test_ingest_with_neo4j_down_fails_cleanly(
     assert _error(run_cli(capsys, "ingest", str(source))).startswith(f"cannot reach Neo4j at {uri}")
 
 
+def test_ingest_queue_refuses_missing_files_before_queueing(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path
+) -> None:
+    present = _jsonl(tmp_path / "mail.jsonl", _emails(1))
+    run = run_cli(capsys, "ingest", "--queue", str(present), str(tmp_path / "typo.jsonl"))
+    assert _error(run) == f"{tmp_path / 'typo.jsonl'}: no such file or directory"
+    with redis.Redis.from_url(cli_settings.redis_url) as queue:
+        assert queue.dbsize() == 0
+
+
+def test_ingest_queue_with_redis_down_fails_at_once(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    port = free_port()
+    monkeypatch.setenv("TIEGRAPH_REDIS_URL", f"redis://:hunter2@127.0.0.1:{port}/0")
+    source = _jsonl(tmp_path / "mail.jsonl", _emails(1))
+    started = time.monotonic()
+    message = _error(run_cli(capsys, "ingest", "--queue", str(source)))
+    assert message.startswith(f"cannot reach Redis at 127.0.0.1:{port} (TIEGRAPH_REDIS_URL): ")
+    assert "hunter2" not in message
+    assert time.monotonic() - started < 3  # not arq's five retries a second apart
+
+
 def test_demo_loads_the_demo_firm(
     capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

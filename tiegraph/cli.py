@@ -84,7 +84,15 @@ def _worker(settings: Settings) -> int:
     from ingest.worker import create_worker
 
     _log_to_stderr()
-    create_worker(settings).run()
+    # arq's Worker takes the current event loop, which Python 3.12+ warns it will no longer make
+    # on demand; it gets one of its own, closed (with its signal handlers) once it stops.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        create_worker(settings).run()
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
     return 0
 
 

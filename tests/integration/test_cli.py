@@ -262,6 +262,21 @@ def test_demo_loads_the_demo_firm(
     assert _count(cli_settings, members) > 0
 
 
+# --- worker -----------------------------------------------------------------------------------
+
+
+def test_worker_with_neo4j_down_fails_cleanly(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TIEGRAPH_NEO4J_URI", uri := _closed_port_uri())
+    run = run_cli(capsys, "worker")
+    assert run.code == 1
+    assert "Traceback" not in run.err
+    assert run.err.strip().splitlines()[-1] == (
+        f"error: cannot reach Neo4j at {uri} (TIEGRAPH_NEO4J_URI); `tiegraph db start` runs one here"
+    )
+
+
 # --- serve ------------------------------------------------------------------------------------
 
 

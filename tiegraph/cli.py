@@ -134,6 +134,16 @@ def _up(settings: Settings, demo: bool) -> int:
     return bring_up(settings, demo, console)
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"{port} is not a TCP port (1-65535)")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tiegraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -144,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="create missing constraints and indexes")
     serve = commands.add_parser("serve", help="run the API (GraphQL at /graphql)")
     serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--port", type=_port)
     commands.add_parser("worker", help="run the arq worker that executes ingestion jobs")
     ingest = commands.add_parser(
         "ingest", help="ingest mailboxes, calendars, CRM/reference CSVs or JSON Lines"

@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -24,7 +25,7 @@ from ingest.pipeline import Ingestor, IngestReport
 from ingest.sources import SourceOptions, iter_path
 from ingest.worker import redis_settings
 from tiegraph.access import Role
-from tiegraph.errors import BadInput
+from tiegraph.errors import BadInput, Unavailable
 from tiegraph.processes import ManagedProcess
 from tiegraph.services import (
     neo4j_process,
@@ -99,6 +100,22 @@ async def list_tokens(settings: Settings, out: Console) -> None:
     out.print(table)
 
 
+def _check_port(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            sock.bind((host, port))
+    except OSError as exc:
+        raise Unavailable(f"cannot listen on {host}:{port} (--host/--port, "
+                          f"TIEGRAPH_API_HOST/_PORT): {exc.strerror}") from exc  # fmt: skip
+
+
+async def _check_services(settings: Settings) -> None:
+    async with _neo4j(settings), _queue(settings):
+        pass
+
+
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Run the API with JSON logs; behind a proxy, X-Forwarded-* is trusted only from
     `TIEGRAPH_FORWARDED_ALLOW_IPS`."""
@@ -107,11 +124,15 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     from app.main import create_app
     from app.observability import configure_logging
 
+    host, port = host or settings.api_host, port or settings.api_port
+    # The app's startup would fail on these too, but as a JSON log line with a traceback in it;
+    # checked first, each is one plain sentence naming the setting to change.
+    _check_port(host, port)
+    asyncio.run(_check_services(settings))
     configure_logging(settings.log_level)
     uvicorn.run(
-        create_app(settings), host=host or settings.api_host, port=port or settings.api_port,
-        log_config=None, access_log=False, proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        create_app(settings), host=host, port=port, log_config=None, access_log=False,
+        proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
     )  # fmt: skip
 
 

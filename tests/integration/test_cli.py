@@ -7,6 +7,7 @@ get a process of their own. Redis database 9 keeps their jobs apart from the oth
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -278,6 +279,29 @@ def test_worker_with_neo4j_down_fails_cleanly(
 
 
 # --- serve ------------------------------------------------------------------------------------
+
+
+def test_serve_refuses_a_port_in_use(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert _error(run_cli(capsys, "serve", "--port", str(port))) == (
+            f"cannot listen on 127.0.0.1:{port} (--host/--port, TIEGRAPH_API_HOST/_PORT): "
+            "Address already in use"
+        )
+
+
+def test_serve_checks_neo4j_and_redis_first(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port, redis_port, uri = str(free_port()), free_port(), _closed_port_uri()
+    monkeypatch.setenv("TIEGRAPH_REDIS_URL", f"redis://127.0.0.1:{redis_port}")
+    redis_down = _error(run_cli(capsys, "serve", "--port", port))
+    assert redis_down.startswith(f"cannot reach Redis at 127.0.0.1:{redis_port}")
+    monkeypatch.setenv("TIEGRAPH_NEO4J_URI", uri)
+    both_down = _error(run_cli(capsys, "serve", "--port", port))
+    assert both_down.startswith(f"cannot reach Neo4j at {uri}")
 
 
 def _start(log: Path, *argv: str) -> subprocess.Popen[bytes]:

@@ -62,6 +62,12 @@ def test_bad_arguments_exit_2_with_usage(
     assert complaint in run.err.splitlines()[-1]
 
 
+def test_a_port_outside_1_to_65535_is_a_bad_argument(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "serve", "--port", "70000")
+    assert run.code == 2
+    assert "argument --port: 70000 is not a TCP port (1-65535)" in run.err
+
+
 def test_queue_refuses_mapping_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     run = run_cli(capsys, "ingest", "--queue", "--columns", str(tmp_path / "c.json"), "x.csv")
     assert run.code == 2

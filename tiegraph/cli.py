@@ -34,6 +34,10 @@ def _db(action: str, settings: Settings) -> int:
         return 2
     process = neo4j_process(settings, console.print)
     if action == "start":
+        # Another server on the port would stop ours from binding it, after seconds of startup.
+        if port_open("127.0.0.1", settings.neo4j_port) and process.pid() is None:
+            console.print(f"A Neo4j already answers at {settings.neo4j_uri}; using it.")
+            return 0
         pid = process.start()
         console.print(
             f"Neo4j is up at {settings.neo4j_uri} (pid {pid}, files in {process.workdir})"

@@ -399,6 +399,18 @@ def test_db_status_and_stop_without_a_server(
     assert (stop.code, stop.err) == (0, "Neo4j was not running.\n")
 
 
+def test_db_start_uses_a_neo4j_that_already_answers(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not cli_settings.neo4j_is_local:
+        pytest.skip("the suite's Neo4j is not a local bolt:// server")
+    monkeypatch.setenv("TIEGRAPH_NEO4J_HEAP", "256m")  # were one started anyway, keep it small
+    run = run_cli(capsys, "db", "start")
+    assert (run.code, run.err) == (
+        0, f"A Neo4j already answers at {cli_settings.neo4j_uri}; using it.\n"
+    )  # fmt: skip
+
+
 def test_redis_start_status_stop(
     capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,8 +7,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from app.local.services import (
     neo4j_process,
@@ -20,7 +23,8 @@ from app.local.services import (
 from tiegraph.errors import TiegraphError
 from tiegraph.settings import Settings, get_settings
 
-console = Console(stderr=True)
+# soft_wrap: a message stays one line in a pipe or a log, where rich would break it at 80.
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _db(action: str, settings: Settings) -> int:
@@ -30,6 +34,10 @@ def _db(action: str, settings: Settings) -> int:
         return 2
     process = neo4j_process(settings, console.print)
     if action == "start":
+        # Another server on the port would stop ours from binding it, after seconds of startup.
+        if port_open("127.0.0.1", settings.neo4j_port) and process.pid() is None:
+            console.print(f"A Neo4j already answers at {settings.neo4j_uri}; using it.")
+            return 0
         pid = process.start()
         console.print(
             f"Neo4j is up at {settings.neo4j_uri} (pid {pid}, files in {process.workdir})"
@@ -80,7 +88,15 @@ def _worker(settings: Settings) -> int:
     from app.worker import create_worker
 
     _log_to_stderr()
-    create_worker(settings).run()
+    # arq's Worker takes the current event loop, which Python 3.12+ warns it will no longer make
+    # on demand; it gets one of its own, closed (with its signal handlers) once it stops.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        create_worker(settings).run()
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
     return 0
 
 
@@ -122,6 +138,16 @@ def _up(settings: Settings, demo: bool) -> int:
     return bring_up(settings, demo, console)
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"{port} is not a TCP port (1-65535)")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tiegraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -132,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="create missing constraints and indexes")
     serve = commands.add_parser("serve", help="run the API (GraphQL at /graphql)")
     serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--port", type=_port)
     commands.add_parser("worker", help="run the arq worker that executes ingestion jobs")
     ingest = commands.add_parser(
         "ingest", help="ingest mailboxes, calendars, CRM/reference CSVs or JSON Lines"
@@ -162,14 +188,61 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ingest.demo import DEMO_FIRM_DOMAIN
 
         os.environ.setdefault("TIEGRAPH_FIRM_DOMAINS", DEMO_FIRM_DOMAIN)
-    settings = get_settings()
     try:
-        return _dispatch(args, settings)
-    except TiegraphError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        return 1
+        return _dispatch(args, get_settings())
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        explained = _explain(exc)
+        if explained is None:
+            raise  # a bug: its traceback is what a report needs
+        code, message = explained
+        console.print(f"[red]error:[/red] {escape(message)}")
+        return code
+
+
+def _explain(exc: Exception) -> tuple[int, str] | None:
+    """The exit code and one line for a failure the user can act on: bad settings or input, a
+    service that is down. None for anything else."""
+    if isinstance(exc, TiegraphError):
+        return 1, str(exc)
+    if isinstance(exc, ValidationError) and exc.title == Settings.__name__:
+        return 2, _bad_settings(exc)
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return 1, f"{exc.filename}: {exc.strerror}"
+    down = _service_problem(exc, get_settings())
+    return None if down is None else (1, down)
+
+
+def _bad_settings(exc: ValidationError) -> str:
+    problems = [f"TIEGRAPH_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                for e in exc.errors()]  # fmt: skip
+    return "invalid setting " + "; ".join(problems)
+
+
+def _service_problem(exc: Exception, settings: Settings) -> str | None:
+    # Imported here, not at the top: `tiegraph --help` stays quick.
+    from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
+    from redis.exceptions import ConnectionError as RedisDown
+    from redis.exceptions import TimeoutError as RedisTimeout
+
+    uri = settings.neo4j_uri
+    if isinstance(exc, ServiceUnavailable):
+        hint = "; `tiegraph db start` runs one here" if settings.neo4j_is_local else ""
+        return f"cannot reach Neo4j at {uri} (TIEGRAPH_NEO4J_URI){hint}"
+    if isinstance(exc, Neo4jError):
+        return f"Neo4j at {uri} refused: {exc.message or exc}"
+    if isinstance(exc, DriverError):
+        return f"Neo4j at {uri}: {exc}"
+    if isinstance(exc, RedisDown | RedisTimeout):
+        return f"cannot reach Redis at {_redis_address(settings)} (TIEGRAPH_REDIS_URL): {exc}"
+    return None
+
+
+def _redis_address(settings: Settings) -> str:
+    # Host and port only: the URL may carry a password.
+    parts = urlsplit(settings.redis_url)
+    return f"{parts.hostname}:{parts.port or 6379}"
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

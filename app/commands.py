@@ -1,12 +1,19 @@
 """What the CLI's longer commands do; kept apart so `tiegraph --help` stays quick to load."""
 
 import asyncio
+import dataclasses
+import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from arq import create_pool
+from arq.connections import ArqRedis
+from neo4j import AsyncDriver
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -26,16 +33,37 @@ from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.sources import SourceOptions, iter_path
 from tiegraph.access import Role
+from tiegraph.errors import BadInput, Unavailable
 from tiegraph.settings import Settings
+
+
+@asynccontextmanager
+async def _neo4j(settings: Settings) -> AsyncIterator[AsyncDriver]:
+    """A driver that has reached Neo4j once. Down, Neo4j fails this at once; a first query
+    would retry for half a minute before it gave up."""
+    driver = create_driver(settings)
+    try:
+        await driver.verify_connectivity()
+        yield driver
+    finally:
+        await driver.close()
+
+
+@asynccontextmanager
+async def _queue(settings: Settings) -> AsyncIterator[ArqRedis]:
+    """The job queue, for a command that runs once: Redis down is said at once. (arq's five
+    retries a second apart are for the worker, which may start before Redis does.)"""
+    pool = await create_pool(dataclasses.replace(redis_settings(settings), conn_retries=0))
+    try:
+        yield pool
+    finally:
+        await pool.aclose()
 
 
 async def apply_schema_now(settings: Settings, console: Console) -> int:
     """`tiegraph schema`: create what is missing of the schema."""
-    driver = create_driver(settings)
-    try:
+    async with _neo4j(settings) as driver:
         count = await apply_schema(driver, settings.neo4j_database)
-    finally:
-        await driver.close()
     console.print(f"Schema applied: {count} constraints and indexes present.")
     return 0
 
@@ -44,14 +72,11 @@ async def create_token(settings: Settings, member: str, role: str) -> str:
     """`tiegraph token create`: a new token (returned once; only its hash is stored)."""
     from graph.tokens import issue_token
 
-    driver = create_driver(settings)
-    try:
+    async with _neo4j(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)  # the hash constraint must exist
         token, _ = await issue_token(
             GraphRepository(driver, settings.neo4j_database), member, Role.parse(role)
         )
-    finally:
-        await driver.close()
     return token
 
 
@@ -59,26 +84,36 @@ async def revoke_token(settings: Settings, ident: str) -> None:
     """`tiegraph token revoke ID`."""
     from graph import tokens
 
-    driver = create_driver(settings)
-    try:
+    async with _neo4j(settings) as driver:
         await tokens.revoke_token(GraphRepository(driver, settings.neo4j_database), ident)
-    finally:
-        await driver.close()
 
 
 async def list_tokens(settings: Settings, out: Console) -> None:
     """`tiegraph token list`: every token, newest first (never the token itself)."""
-    driver = create_driver(settings)
-    try:
+    async with _neo4j(settings) as driver:
         stored = await GraphRepository(driver, settings.neo4j_database).tokens()
-    finally:
-        await driver.close()
     table = Table("id", "role", "member", "created", "revoked")
     for t in stored:
         revoked = t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else ""
         table.add_row(t.id, t.role.label, t.member_email,
                       t.created_at.isoformat(timespec="seconds"), revoked)  # fmt: skip
     out.print(table)
+
+
+def _check_port(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            sock.bind((host, port))
+    except OSError as exc:
+        raise Unavailable(f"cannot listen on {host}:{port} (--host/--port, "
+                          f"TIEGRAPH_API_HOST/_PORT): {exc.strerror}") from exc  # fmt: skip
+
+
+async def _check_services(settings: Settings) -> None:
+    async with _neo4j(settings), _queue(settings):
+        pass
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
@@ -89,11 +124,15 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     from app.main import create_app
     from app.observability import configure_logging
 
+    host, port = host or settings.api_host, port or settings.api_port
+    # The app's startup would fail on these too, but as a JSON log line with a traceback in it;
+    # checked first, each is one plain sentence naming the setting to change.
+    _check_port(host, port)
+    asyncio.run(_check_services(settings))
     configure_logging(settings.log_level)
     uvicorn.run(
-        create_app(settings), host=host or settings.api_host, port=port or settings.api_port,
-        log_config=None, access_log=False, proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        create_app(settings), host=host, port=port, log_config=None, access_log=False,
+        proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
     )  # fmt: skip
 
 
@@ -107,7 +146,8 @@ def summary_table(report: IngestReport) -> Table:
     for reason, count in sorted(report.skipped.items()):
         table.add_row(f"skipped: {reason}", str(count))
     for issue in report.errors[:20]:
-        table.add_row("[red]error[/red]", str(issue))
+        # Escaped: file names and values from the data are not rich markup ("[draft]" vanished).
+        table.add_row("[red]error[/red]", escape(str(issue)))
     return table
 
 
@@ -118,9 +158,7 @@ async def _ingest_items(
     options: SourceOptions | None = None,
     demo: bool = False,
 ) -> IngestReport:
-    driver = create_driver(settings)
-    try:
-        await driver.verify_connectivity()
+    async with _neo4j(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -138,8 +176,6 @@ async def _ingest_items(
                 await ingestor.run(iter_path(path, options))
             show(ingestor.report)
         return ingestor.report
-    finally:
-        await driver.close()
 
 
 async def ingest_files(
@@ -160,11 +196,12 @@ async def load_demo(settings: Settings, console: Console) -> int:
 
 async def queue_files(settings: Settings, paths: list[Path]) -> str:
     """`tiegraph ingest --queue`: hand the files to the worker; returns the job id."""
-    pool = await create_pool(redis_settings(settings))
-    try:
+    # A typo would otherwise surface only in the job's report, after the worker got to it.
+    for path in paths:
+        if not path.exists():
+            raise BadInput("no such file or directory", location=str(path))
+    async with _queue(settings) as pool:
         return await enqueue_ingest(pool, [str(p.resolve()) for p in paths])
-    finally:
-        await pool.aclose()
 
 
 def _start_local_services(settings: Settings, console: Console) -> list[ManagedProcess]:

@@ -22,14 +22,16 @@ RETRY_DELAY_SECONDS = 10
 
 async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
-    driver = create_driver(settings)
+    # arq runs _shutdown even when startup failed: the driver is kept before it is verified so
+    # it is closed then too, and _shutdown copes with none (a KeyError hid the real failure).
+    ctx["driver"] = driver = create_driver(settings)
     await driver.verify_connectivity()
-    ctx["driver"] = driver
     ctx["repo"] = GraphRepository(driver, settings.neo4j_database)
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
-    await ctx["driver"].close()
+    if "driver" in ctx:
+        await ctx["driver"].close()
 
 
 def _uploads(settings: Settings) -> Path:

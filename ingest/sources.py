@@ -8,14 +8,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ingest.jsonl import parse_line
+from pydantic import TypeAdapter, ValidationError
+
+from ingest.jsonl import describe_validation_error, parse_line
 from ingest.parsers.calendar import iter_ics
-from ingest.parsers.crm import PRESETS, ColumnMapping, header_overlap, iter_crm_csv, load_mapping
+from ingest.parsers.crm import PRESETS, ColumnMapping, header_overlap, iter_crm_csv
 from ingest.parsers.detect import detect_source
 from ingest.parsers.email import iter_eml, iter_maildir, iter_mbox, iter_zip
 from ingest.parsers.reference import detect_csv_kind, iter_reference_csv
 from ingest.pipeline import PipelineItem
 from ingest.results import ParsedItem, ParseIssue
+from tiegraph.errors import BadInput
 
 # Recurring meetings are expanded from this far back up to now: future occurrences have not
 # happened, and older ones no longer move a score.
@@ -31,10 +34,36 @@ class SourceOptions:
 
     @classmethod
     def from_files(cls, crm_mapping: Path | None, columns: Path | None) -> "SourceOptions":
-        """Options from a CRM mapping file and a `{"their column": "our column"}` file."""
-        renames = json.loads(columns.read_text(encoding="utf-8")) if columns else {}
-        return cls(crm_mapping=load_mapping(crm_mapping) if crm_mapping else None,
-                   column_renames=renames)  # fmt: skip
+        """Options from a CRM mapping file and a `{"their column": "our column"}` file;
+        BadInput names the file that is not one."""
+        return cls(crm_mapping=_mapping_file(crm_mapping) if crm_mapping else None,
+                   column_renames=_renames_file(columns) if columns else {})  # fmt: skip
+
+
+_RENAMES = TypeAdapter(dict[str, str])
+
+
+def _json_file(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        problem = f"not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})"
+        raise BadInput(problem, location=str(path)) from None
+
+
+def _renames_file(path: Path) -> dict[str, str]:
+    try:
+        return _RENAMES.validate_python(_json_file(path))
+    except ValidationError:
+        raise BadInput('expected {"their column": "our column", ...}', location=str(path)) from None
+
+
+def _mapping_file(path: Path) -> ColumnMapping:
+    try:
+        return ColumnMapping.model_validate(_json_file(path))
+    except ValidationError as exc:
+        problem = f"not a CRM column mapping: {describe_validation_error(exc)}"
+        raise BadInput(problem, location=str(path)) from None
 
 
 def iter_jsonl_file(path: Path) -> Iterator[ParsedItem]:

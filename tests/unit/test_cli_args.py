@@ -1,0 +1,113 @@
+"""`tiegraph` refusals that need no service: arguments, settings and servers it does not manage.
+Each answer is an exit code and one line naming what is wrong, never a traceback."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.clirun import Run, run_cli, set_env
+
+COMMANDS = ("db", "redis", "schema", "serve", "worker", "ingest", "token", "demo", "up")
+
+
+@pytest.fixture(autouse=True)
+def _no_services(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing in this file may connect: addresses where nothing listens make sure of it.
+    set_env(monkeypatch, neo4j_uri="bolt://127.0.0.1:9", redis_url="redis://127.0.0.1:9/0")
+
+
+def one_line_error(run: Run) -> str:
+    """The error line of a refused command (stdout stays empty for scripts)."""
+    assert run.out == ""
+    assert "Traceback" not in run.err
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1, run.err
+    return lines[0]
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "--help")
+    assert run.code == 0
+    listed = run.out.split("positional arguments:")[1]
+    assert [c for c in COMMANDS if f"\n    {c} " in listed] == list(COMMANDS)
+
+
+def test_each_command_has_its_own_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in COMMANDS:
+        run = run_cli(capsys, command, "--help")
+        assert (run.code, run.out.split()[:2]) == (0, ["usage:", "tiegraph"]), command
+
+
+@pytest.mark.parametrize(
+    ("argv", "complaint"),
+    [
+        ((), "the following arguments are required: command"),
+        (("launch",), "invalid choice: 'launch'"),
+        (("db", "restart"), "invalid choice: 'restart'"),
+        (("serve", "--port", "http"), "invalid int value: 'http'"),
+        (("ingest",), "the following arguments are required: paths"),
+        (("token",), "the following arguments are required: action"),
+        (("token", "create", "--role", "admin"), "required: --member"),
+        (("token", "create", "--member", "a@firm.test", "--role", "owner"),
+         "invalid choice: 'owner' (choose from 'rep', 'manager', 'admin')"),
+        (("token", "revoke"), "the following arguments are required: id"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_exit_2_with_usage(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], complaint: str
+) -> None:
+    run = run_cli(capsys, *argv)
+    assert run.code == 2
+    assert run.err.startswith("usage: tiegraph")
+    assert complaint in run.err.splitlines()[-1]
+
+
+def test_a_port_outside_1_to_65535_is_a_bad_argument(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "serve", "--port", "70000")
+    assert run.code == 2
+    assert "argument --port: 70000 is not a TCP port (1-65535)" in run.err
+
+
+def test_queue_refuses_mapping_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = run_cli(capsys, "ingest", "--queue", "--columns", str(tmp_path / "c.json"), "x.csv")
+    assert run.code == 2
+    assert one_line_error(run) == "--crm-mapping/--columns apply to direct ingestion only for now."
+
+
+def test_db_and_redis_leave_remote_servers_alone(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_env(monkeypatch, neo4j_uri="neo4j+s://graph.example.com", redis_url="redis://cache:6379")
+    for action in ("start", "stop", "status"):
+        db = run_cli(capsys, "db", action)
+        assert db.code == 2
+        assert one_line_error(db) == (
+            "TIEGRAPH_NEO4J_URI is neo4j+s://graph.example.com: not a local bolt:// server, "
+            "so tiegraph does not manage it."
+        )
+        redis = run_cli(capsys, "redis", action)
+        assert redis.code == 2
+        assert one_line_error(redis) == (
+            "TIEGRAPH_REDIS_URL is not local; tiegraph does not manage it."
+        )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "complaint"),
+    [
+        ("INGEST_BATCH_SIZE", "0", "TIEGRAPH_INGEST_BATCH_SIZE: Input should be greater than or "
+                                   "equal to 1"),
+        ("API_PORT", "eighty", "TIEGRAPH_API_PORT: Input should be a valid integer"),
+    ],
+)  # fmt: skip
+def test_a_bad_setting_is_named(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+    complaint: str,
+) -> None:
+    monkeypatch.setenv(f"TIEGRAPH_{variable}", value)
+    run = run_cli(capsys, "schema")
+    assert run.code == 2
+    assert one_line_error(run).startswith(f"error: invalid setting {complaint}")

@@ -146,8 +146,15 @@ class Client:
     def post(self, query: str, variables: dict[str, Any]) -> bytes:
         """POST one GraphQL operation; the raw response body."""
         body = json.dumps({"query": query, "variables": variables}).encode()
-        self._connection.request("POST", "/graphql", body=body, headers=self._headers)
-        response = self._connection.getresponse()
+        try:
+            self._connection.request("POST", "/graphql", body=body, headers=self._headers)
+            response = self._connection.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # The server closes a connection idle past its keep-alive timeout (uvicorn: 5 s),
+            # as between two slow calls of bench.compare's other API: open a new one.
+            self._connection.close()
+            self._connection.request("POST", "/graphql", body=body, headers=self._headers)
+            response = self._connection.getresponse()
         data = response.read()
         if response.status != 200:
             raise RuntimeError(f"HTTP {response.status}: {data[:200]!r}")

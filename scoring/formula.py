@@ -25,9 +25,11 @@ constants of this module and of `scoring.tie_state`):
 3. **Long-standing ties fade slower.** Effective weight E = F + γ·S where
    γ = 1 − 2^(−span / 180 days) and span is the time from the first to the last interaction:
    0 for a new tie, 0.5 after six months, 0.75 after a year, 0.94 after two.
-   Base = 100 · (1 − e^(−E / 15)) (15 is the profile's `saturation`).
+   Base = 100 · (1 − e^(−E / 15)) (15 is the profile's `saturation`, 180 days its
+   `history_half_span_days`).
 4. **Freshness and declines.** Freshness = 0.4 + 0.6 · 2^(−days since the last two-way
-   exchange / 90) (0.4 if there never was one: our outreach alone never makes a tie fresh).
+   exchange / 90) (0.4, the profile's `freshness_floor`, if there never was one: our
+   outreach alone never makes a tie fresh).
    Decline factor = 1 − 0.5 · declined / (declined + meetings and calls attended + 1).
 5. **Score** = base × freshness × decline factor, clamped to 0-100 and rounded to 0.1.
    Labels: Strong ≥ 80, Good ≥ 60, Moderate ≥ 40, Weak ≥ 20, Minimal below.
@@ -87,10 +89,6 @@ _LN2 = math.log(2.0)
 
 # F and S are read as weight per this many days at the current pace (see step 2).
 NORMALISING_DAYS = 30.0
-# γ reaches one half when a tie has spanned this long.
-HISTORY_HALF_SPAN_DAYS = 180.0
-# Freshness never takes more than 60% away: an old friend who went quiet is still a friend.
-FRESHNESS_FLOOR = 0.4
 # At most half of a score can be lost to declines, reached only when nearly all are declines.
 DECLINE_PENALTY = 0.5
 TREND_RISING_RATIO = 2.0
@@ -152,16 +150,17 @@ def breakdown(state: TieState, profile: ScoringProfile, as_of: datetime) -> Scor
     span = 0.0
     if state.first_at is not None and state.last_at is not None:
         span = max(_days(state.last_at, state.first_at), 0.0)
-    gamma = 1.0 - math.pow(2.0, -span / HISTORY_HALF_SPAN_DAYS)
+    gamma = 1.0 - math.pow(2.0, -span / profile.history_half_span_days)
     effective = max(fast + gamma * slow, 0.0)
     # expm1 keeps precision for tiny weights, so a little more weight is never rounded away.
     base = -100.0 * math.expm1(-effective / profile.saturation)
     days_two_way: float | None = None
-    freshness = FRESHNESS_FLOOR
+    floor = profile.freshness_floor
+    freshness = floor
     if state.last_two_way_at is not None:
         days_two_way = max(_days(at, state.last_two_way_at), 0.0)
         decay = math.pow(2.0, -days_two_way / profile.recency_half_life_days)
-        freshness = FRESHNESS_FLOOR + (1.0 - FRESHNESS_FLOOR) * decay
+        freshness = floor + (1.0 - floor) * decay
     declined = state.declined_count
     decline_factor = 1.0 - DECLINE_PENALTY * declined / (declined + state.attended_count + 1)
     score = min(max(base * freshness * decline_factor, 0.0), 100.0)
@@ -238,8 +237,6 @@ def trend_of(state: TieState, as_of: datetime) -> TrendReading:
 
 __all__ = [
     "DECLINE_PENALTY",
-    "FRESHNESS_FLOOR",
-    "HISTORY_HALF_SPAN_DAYS",
     "NORMALISING_DAYS",
     "TREND_FALLING_RATIO",
     "TREND_MIN_EVENTS",

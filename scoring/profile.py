@@ -74,9 +74,9 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 class ScoringProfile(BaseModel):
     """Every number the tie model uses that a person might reasonably tune.
 
-    Model-shape constants (the two-way multiplier, the freshness floor, the trend thresholds)
-    are not here: they are part of the formula documented in `scoring.formula`, and changing
-    them would change what the score means rather than tune it.
+    Model-shape constants (the two-way multiplier, the trend thresholds) are not here: they
+    are part of the formula documented in `scoring.formula`, and changing them would change
+    what the score means rather than tune it.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -93,6 +93,11 @@ class ScoringProfile(BaseModel):
     recency_half_life_days: float = Field(default=90.0, gt=0)
     # K in 100 * (1 - e^(-E/K)): the effective weight at which a tie reaches 63% of the scale.
     saturation: float = Field(default=15.0, gt=0)
+    # The share of a score freshness never takes away: an old friend who went quiet is still a
+    # friend. Read at scoring time only, so changing it needs no rescore.
+    freshness_floor: float = Field(default=0.4, ge=0.0, le=1.0)
+    # The history factor gamma reaches one half when a tie has spanned this long (read-only too).
+    history_half_span_days: float = Field(default=180.0, gt=0)
     bands: tuple[LabelBand, ...] = DEFAULT_BANDS
     # Days without a two-way exchange after which a tie is flagged as cooling, in stages.
     cold_after_days: tuple[int, ...] = (30, 60, 90)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from scoring.decay import EPOCH as DECAY_EPOCH
 from scoring.decay import aware_utc, decayed_weight_at
-from scoring.formula import FRESHNESS_FLOOR, NORMALISING_DAYS
+from scoring.formula import NORMALISING_DAYS
 from scoring.profile import ScoringProfile
 from scoring.strength import TieLabel
 
@@ -86,7 +86,7 @@ def reach_bound(profile: ScoringProfile, as_of: datetime, floor: TieLabel) -> Re
         saturation=profile.saturation,
         at_ms=int(at.timestamp() * 1000),
         recency_ms=profile.recency_half_life_days * _DAY_MS,
-        floor=FRESHNESS_FLOOR,
+        floor=profile.freshness_floor,
         fast_norm=_LN2 / profile.fast_half_life_days * NORMALISING_DAYS,
         slow_norm=_LN2 / profile.slow_half_life_days * NORMALISING_DAYS,
         fast_ms=profile.fast_half_life_days * _DAY_MS,

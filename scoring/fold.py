@@ -44,14 +44,15 @@ def tie_keys(record: InteractionRecord, kinds: Mapping[str, PersonKind]) -> set[
     return {k for k in keys if k is not None}
 
 
-def fold_ties(
+def fold_events(
     records: Iterable[InteractionRecord],
     policy: IngestPolicy,
     kinds: Mapping[str, PersonKind] | None = None,
     counted: Mapping[str, set[TieKey]] | None = None,
     parents: Mapping[str, InteractionRecord] | None = None,
-) -> dict[TieKey, TieFields]:
-    """Each touched tie's state from `records` alone.
+) -> dict[TieKey, list[TieEvent]]:
+    """Each touched tie's events from `records`, before they are summed (`fold_ties` sums
+    them; a backtest keeps them, to sum them again under other half-lives and weights).
 
     `kinds` (every participant's kind) is worked out from the policy's firm domains when not
     given; `counted` names, per interaction id, the ties an earlier copy of the same message
@@ -68,6 +69,18 @@ def fold_ties(
         for key, event in tie_events(record, kinds, policy, parent):
             if key not in skip:
                 events[key].append(event)
+    return events
+
+
+def fold_ties(
+    records: Iterable[InteractionRecord],
+    policy: IngestPolicy,
+    kinds: Mapping[str, PersonKind] | None = None,
+    counted: Mapping[str, set[TieKey]] | None = None,
+    parents: Mapping[str, InteractionRecord] | None = None,
+) -> dict[TieKey, TieFields]:
+    """Each touched tie's state from `records` alone (the arguments are `fold_events`')."""
+    events = fold_events(records, policy, kinds, counted, parents)
     return {key: delta_fields(tie, policy.profile) for key, tie in events.items()}
 
 

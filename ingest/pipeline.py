@@ -120,6 +120,45 @@ def _names_erased(row: ReferenceRow, erased: frozenset[str]) -> bool:
     return False
 
 
+def resolve_record(
+    record: InteractionRecord, policy: IngestPolicy, aliases: Mapping[str, str],
+    erased: frozenset[str] = frozenset(),
+) -> InteractionRecord:  # fmt: skip
+    """Canonical addresses, duplicates folded (first role wins), role mailboxes and erased
+    addresses (`erased` holds their hashes) dropped."""
+    people: dict[str, Participant] = {}
+    for p in record.participants:
+        email = canonical_address(p.email, policy.firm_domains, aliases)
+        if erased and (address_hash(email) in erased or address_hash(p.email) in erased):
+            continue  # erased on request: never stored again
+        if email not in people and (p.initiated or not is_automated_address(email)):
+            people[email] = p if email == p.email else p.model_copy(update={"email": email})
+    participants = tuple(people.values())
+    # Most records come through unchanged; a copy of each cost a tenth of the write path.
+    if participants == record.participants:
+        return record
+    return record.model_copy(update={"participants": participants})
+
+
+def admit_record(
+    record: InteractionRecord, policy: IngestPolicy, aliases: Mapping[str, str],
+    erased: frozenset[str] = frozenset(),
+) -> InteractionRecord | ParseIssue | Skipped:  # fmt: skip
+    """What ingestion makes of a parsed record: resolved and admin-flagged, or why not
+    (an error for an impossible date, a skip for a robot sender or no one to tie to). The
+    one admission rule: ingestion and a backtest from files both apply it."""
+    location = f"{record.source}:{record.external_id}"
+    if not EARLIEST <= record.occurred_at <= datetime.now(UTC) + FUTURE_SLACK:
+        return ParseIssue(location, "occurredAt: before 1990 or in the future")
+    resolved = policy.with_admin_flag(resolve_record(record, policy, aliases, erased))
+    initiator = resolved.initiator
+    if initiator is not None and is_automated_address(initiator.email):
+        return Skipped(location, AUTOMATED_SENDER)
+    if len(resolved.participants) < 2:
+        return Skipped(location, NO_COUNTERPART)
+    return resolved
+
+
 class Ingestor:
     """Writes parsed items to the graph in batches of `batch_size`, one transaction each."""
 
@@ -202,38 +241,13 @@ class Ingestor:
         return person_kind(email, self._policy.firm_domain_set) is not PersonKind.TEAM_MEMBER
 
     def _take_record(self, record: InteractionRecord) -> None:
-        location = f"{record.source}:{record.external_id}"
-        if not EARLIEST <= record.occurred_at <= datetime.now(UTC) + FUTURE_SLACK:
-            self.report.add_error(ParseIssue(location, "occurredAt: before 1990 or in the future"))
-            return
-        resolved = self._resolve(record)
-        resolved = self._policy.with_admin_flag(resolved)
-        initiator = resolved.initiator
-        if initiator is not None and is_automated_address(initiator.email):
-            self.report.skipped[AUTOMATED_SENDER] += 1
-        elif len(resolved.participants) < 2:
-            self.report.skipped[NO_COUNTERPART] += 1
+        admitted = admit_record(record, self._policy, self._aliases or {}, self._erased)
+        if isinstance(admitted, ParseIssue):
+            self.report.add_error(admitted)
+        elif isinstance(admitted, Skipped):
+            self.report.skipped[admitted.reason] += 1
         else:
-            self._records.append(resolved)
-
-    def _resolve(self, record: InteractionRecord) -> InteractionRecord:
-        """Canonical addresses, duplicates folded (first role wins), role mailboxes dropped."""
-        aliases = self._aliases or {}
-        people: dict[str, Participant] = {}
-        for p in record.participants:
-            email = canonical_address(p.email, self._policy.firm_domains, aliases)
-            if self._erased and self._is_erased(email, p.email):
-                continue  # erased on request: never stored again
-            if email not in people and (p.initiated or not is_automated_address(email)):
-                people[email] = p if email == p.email else p.model_copy(update={"email": email})
-        participants = tuple(people.values())
-        # Most records come through unchanged; a copy of each cost a tenth of the write path.
-        if participants == record.participants:
-            return record
-        return record.model_copy(update={"participants": participants})
-
-    def _is_erased(self, *addresses: str) -> bool:
-        return any(address_hash(a) in self._erased for a in addresses)
+            self._records.append(admitted)
 
     async def _flush_references(self) -> None:
         rows, self._references = self._references, []

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -132,6 +133,65 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _days(text: str) -> float:
+    """A duration in days: `90d`, `12w` or a plain number of days."""
+    unit = {"d": 1.0, "w": 7.0}.get(text[-1:].lower())
+    try:
+        value = float(text[:-1] if unit else text) * (unit or 1.0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: a duration such as 90d or 12w") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be more than 0 days")
+    return value
+
+
+def _date(text: str) -> datetime:
+    """An ISO date or time, read as UTC when it carries no zone."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: an ISO date such as 2010-01-01") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _truth(settings: Settings, args: argparse.Namespace) -> int:
+    from app.commands import TruthOptions, backtest_now, tune_now
+    from ingest.backtest import Plan
+
+    plan = Plan(every_days=args.every, horizon_days=args.horizon, start=args.start,
+                cutoffs=tuple(args.cutoff or ()), split=args.split)  # fmt: skip
+    options = TruthOptions(plan=plan, paths=tuple(args.sources or ()), profile=args.profile,
+                           json_out=args.json, svg_out=args.svg,
+                           budget=getattr(args, "budget", 150),
+                           apply=getattr(args, "apply", False))  # fmt: skip
+    run = backtest_now if args.command == "backtest" else tune_now
+    return run(settings, options, console)
+
+
+def _truth_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--from",
+        dest="sources",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="read these files (as `ingest` would) instead of the graph",
+    )
+    command.add_argument("--every", type=_days, default=90.0, help="cut-off spacing (90d)")
+    command.add_argument("--horizon", type=_days, default=90.0, help="look-ahead (90d)")
+    command.add_argument("--start", type=_date, help="first cut-off (default: one step in)")
+    command.add_argument(
+        "--cutoff",
+        type=_date,
+        action="append",
+        help="a given cut-off date (repeatable; replaces --every)",
+    )
+    command.add_argument("--split", type=_date, help="fit before it, evaluate from it on")
+    command.add_argument("--profile", type=Path, help="JSON profile fields (default: active)")
+    command.add_argument("--json", type=Path, help="write the figures as JSON here")
+    command.add_argument("--svg", type=Path, help="write the picture (calibration) here")
+
+
 def _up(settings: Settings, demo: bool) -> int:
     from app.commands import bring_up
 
@@ -175,6 +235,12 @@ def _parser() -> argparse.ArgumentParser:
     revoke = actions.add_parser("revoke", help="revoke a token by its id (see list)")
     revoke.add_argument("id")
     actions.add_parser("list", help="every token: id, role, member, created, revoked")
+    backtest = commands.add_parser("backtest", help="how well scores predict ties still alive")
+    _truth_arguments(backtest)
+    tune = commands.add_parser("tune", help="fit the profile on earlier cut-offs, test on later")
+    _truth_arguments(tune)
+    tune.add_argument("--budget", type=int, default=150, help="profiles to score at most")
+    tune.add_argument("--apply", action="store_true", help="save it (queues a rescore)")
     commands.add_parser("demo", help="load the built-in demo firm")
     up = commands.add_parser("up", help="start everything (make run): db, redis, worker, API")
     up.add_argument("--demo", action="store_true", help="load the demo firm first")
@@ -263,6 +329,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return _ingest(settings, args)
         case "demo":
             return asyncio.run(load_demo(settings, console))
+        case "backtest" | "tune":
+            return _truth(settings, args)
         case "token":
             return _token(settings, args)
         case "up":

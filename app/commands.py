@@ -2,12 +2,16 @@
 
 import asyncio
 import dataclasses
+import json
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from arq import create_pool
 from arq.connections import ArqRedis
@@ -25,14 +29,30 @@ from app.local.services import (
     redis_port,
     redis_process,
 )
+from app.score_truth import calibration_table, picture, rankings_table
 from app.worker import redis_settings
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
+from ingest.backtest import (
+    Plan,
+    backtest_json,
+    file_records,
+    graph_records,
+    history_of,
+    run_backtest,
+    run_tune,
+    tuning_json,
+)
 from ingest.demo import DEMO_FIRM_DOMAIN, demo_records
 from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor, IngestReport
+from ingest.profiles import changed_fields, profile_from_file, update_profile
 from ingest.sources import SourceOptions, iter_path
+from scoring.backtest import History
+from scoring.policy import IngestPolicy
+from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from tiegraph.access import Role
+from tiegraph.domain import InteractionRecord
 from tiegraph.errors import BadInput, Unavailable
 from tiegraph.settings import Settings
 
@@ -240,3 +260,102 @@ def bring_up(settings: Settings, demo: bool, console: Console) -> int:
             console.print(f"Stopping {process.name}...")
             process.stop()
     return 0
+
+
+@dataclass(frozen=True)
+class TruthOptions:
+    """What `tiegraph backtest` and `tiegraph tune` read and write."""
+
+    plan: Plan
+    paths: tuple[Path, ...] = ()  # --from: files instead of the graph
+    profile: Path | None = None
+    json_out: Path | None = None
+    svg_out: Path | None = None
+    budget: int = 150
+    apply: bool = False
+
+
+async def _graph_history(
+    settings: Settings, console: Console
+) -> tuple[list[InteractionRecord], ScoringProfile]:
+    async with _neo4j(settings) as driver:
+        repo = GraphRepository(driver, settings.neo4j_database)
+
+        async def show(read: int, _: int) -> None:
+            console.print(f"read {read:,} interactions")
+
+        return await graph_records(repo, show), await repo.scoring_profile()
+
+
+def _history(
+    settings: Settings, options: TruthOptions, console: Console
+) -> tuple[History, ScoringProfile]:
+    policy = IngestPolicy(firm_domains=tuple(settings.firm_domains))
+    if options.paths:
+        records, dropped = file_records(options.paths, policy)
+        console.print(f"{len(records):,} interactions from files ({dropped:,} items not kept)")
+        profile = DEFAULT_PROFILE
+    else:
+        records, profile = asyncio.run(_graph_history(settings, console))
+    if options.profile is not None:
+        profile = profile_from_file(options.profile, profile)
+    started = time.perf_counter()
+    history = history_of(records, IngestPolicy(firm_domains=policy.firm_domains, profile=profile),
+                         options.plan)  # fmt: skip
+    console.print(f"{len(history.cuts)} cut-offs, {len(history.keys):,} member-contact ties, "
+                  f"folded in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    return history, profile
+
+
+def _write_outputs(
+    options: TruthOptions, data: dict[str, Any], periods: list[tuple[str, Any]]
+) -> None:
+    if options.json_out is not None:
+        options.json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    if options.svg_out is not None:
+        options.svg_out.write_text(picture(periods), encoding="utf-8")
+
+
+def backtest_now(settings: Settings, options: TruthOptions, console: Console) -> int:
+    """`tiegraph backtest`: the score and the baselines at every cut-off, as tables."""
+    history, profile = _history(settings, options, console)
+    started = time.perf_counter()
+    data = backtest_json(run_backtest(history, profile, options.plan.split),
+                         history.horizon_days)  # fmt: skip
+    console.print(f"scored in {time.perf_counter() - started:.1f} s")
+    periods = [("all", data["all"])]
+    if data["evaluation"] is not None:
+        periods.append(("from split", data["evaluation"]))
+    Console().print(rankings_table("Which ties are active after the horizon", periods))
+    Console().print(calibration_table("Calibration by label", periods))
+    _write_outputs(options, data, periods)
+    return 0
+
+
+def tune_now(settings: Settings, options: TruthOptions, console: Console) -> int:
+    """`tiegraph tune`: fit on the earlier cut-offs, report both profiles on the later ones."""
+    history, profile = _history(settings, options, console)
+    started = time.perf_counter()
+    tuning = run_tune(history, profile, options.plan.split, options.budget)
+    data = tuning_json(tuning, history.horizon_days)
+    took = time.perf_counter() - started
+    console.print(f"{tuning.result.evaluations} profiles scored in {took:.0f} s; "
+                  f"evaluated from {tuning.split.date()}")  # fmt: skip
+    changes = changed_fields(profile, tuning.result.profile)
+    periods = [("current", data["current"]["evaluation"]),
+               ("proposed", data["proposed"]["evaluation"])]  # fmt: skip
+    Console().print(rankings_table("Evaluation cut-offs: current and proposed", periods))
+    Console().print(calibration_table("Calibration by label", periods))
+    Console().print_json(json.dumps({"proposed_changes": changes}))
+    _write_outputs(options, data, periods)
+    if options.apply and changes:
+        job = asyncio.run(_apply_profile(settings, changes))
+        console.print(f"Profile saved; rescore queued as job {job}.")
+    return 0
+
+
+async def _apply_profile(settings: Settings, changes: dict[str, Any]) -> str:
+    async with _neo4j(settings) as driver, _queue(settings) as pool:
+        repo = GraphRepository(driver, settings.neo4j_database)
+        _, _, job = await update_profile(repo, pool, changes)
+        return job

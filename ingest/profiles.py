@@ -1,5 +1,7 @@
 """Reading and changing the scoring profile; a change queues the rescore it requires."""
 
+import json
+from pathlib import Path
 from typing import Any
 
 from arq.connections import ArqRedis
@@ -34,3 +36,24 @@ async def update_profile(
         raise BadInput(message, location="changes") from exc
     version = await repo.save_scoring_profile(profile)
     return profile, version, await enqueue_rescore(queue)
+
+
+def profile_from_file(path: Path, base: ScoringProfile) -> ScoringProfile:
+    """`base` with the fields a JSON file gives (a whole profile, or only some fields).
+    BadInput names the file and every field that does not validate."""
+    try:
+        changes = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInput(str(exc), location=str(path)) from exc
+    if not isinstance(changes, dict):
+        raise BadInput("a profile is a JSON object of fields", location=str(path))
+    try:
+        return base.with_changes(**changes)
+    except ValidationError as exc:
+        raise BadInput(_describe(exc), location=str(path)) from exc
+
+
+def changed_fields(current: ScoringProfile, proposed: ScoringProfile) -> dict[str, Any]:
+    """The fields `proposed` changes, as `update_profile` takes them."""
+    old, new = current.model_dump(mode="json"), proposed.model_dump(mode="json")
+    return {name: value for name, value in new.items() if old[name] != value}

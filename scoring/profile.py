@@ -94,8 +94,9 @@ class ScoringProfile(BaseModel):
     # K in 100 * (1 - e^(-E/K)): the effective weight at which a tie reaches 63% of the scale.
     saturation: float = Field(default=15.0, gt=0)
     # The share of a score freshness never takes away: an old friend who went quiet is still a
-    # friend. Read at scoring time only, so changing it needs no rescore.
-    freshness_floor: float = Field(default=0.4, ge=0.0, le=1.0)
+    # friend. Above 0, or a tie that never had a two-way exchange would score 0 however much
+    # history it has. Read at scoring time only, so changing it needs no rescore.
+    freshness_floor: float = Field(default=0.4, gt=0.0, le=1.0)
     # The history factor gamma reaches one half when a tie has spanned this long (read-only too).
     history_half_span_days: float = Field(default=180.0, gt=0)
     bands: tuple[LabelBand, ...] = DEFAULT_BANDS

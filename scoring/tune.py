@@ -54,7 +54,7 @@ SEARCH_SPACE: tuple[Knob, ...] = (
     Knob("slow_half_life_days", MIN_HALF_LIFE_DAYS, 3_000.0),
     Knob("recency_half_life_days", 7.0, 720.0),
     Knob("saturation", 1.0, 200.0),
-    Knob("freshness_floor", 0.0, 0.9, ratio=False),
+    Knob("freshness_floor", 0.05, 0.9, ratio=False),
     Knob("history_half_span_days", 15.0, 1_500.0),
     *(Knob(f"channel_weights.{k.value}", 0.1, 10.0, kind=k) for k in InteractionKind),
 )

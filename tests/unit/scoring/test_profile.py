@@ -80,6 +80,9 @@ BAD_CHANGES: list[dict[str, object]] = [
     {"slow_half_life_days": 40.0},  # shorter than the fast one
     {"recency_half_life_days": 0.0},
     {"saturation": 0.0},
+    {"freshness_floor": 0.0},  # one-way ties would all score 0, however long
+    {"freshness_floor": 1.5},
+    {"history_half_span_days": 0.0},
     {
         "bands": (
             LabelBand(label=TieLabel.STRONG, min_score=50, colour="#000000"),

@@ -15,14 +15,16 @@ import math
 import random
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from scoring.formula import breakdown
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from scoring.tie_events import TieEvent
 from scoring.tie_score import score_tie
 from scoring.tie_state import TieState, combine, state_delta
+from scoring.tune import SEARCH_SPACE, Knob, with_knob
 from tiegraph.domain import InteractionKind
 
 NOISE = 1e-9
@@ -74,11 +76,27 @@ def profiles(
         recency_half_life_days=draw(st.floats(min_value=1.0, max_value=720.0)),
         saturation=draw(st.floats(min_value=min_saturation, max_value=200.0)),
         small_meeting_size=draw(st.integers(min_value=2, max_value=20)),
+        freshness_floor=draw(st.floats(min_value=0.01, max_value=1.0)),
+        history_half_span_days=draw(st.floats(min_value=1.0, max_value=3_000.0)),
     )
 
 
+@st.composite
+def tuned_profiles(draw: st.DrawFn, knobs: tuple[Knob, ...] = SEARCH_SPACE) -> ScoringProfile:
+    """Any profile `tiegraph tune` can propose: every knob of its search space anywhere in its
+    range, from the default profile (a draw the profile refuses is discarded, as tune does)."""
+    profile = DEFAULT_PROFILE
+    for knob in knobs:
+        value = draw(st.floats(min_value=knob.low, max_value=knob.high))
+        try:
+            profile = with_knob(profile, knob, value)
+        except ValidationError:
+            assume(False)
+    return profile
+
+
 histories = st.lists(events(), max_size=25)
-any_profile = profiles() | st.just(DEFAULT_PROFILE)
+any_profile = profiles() | tuned_profiles() | st.just(DEFAULT_PROFILE)
 
 
 @FAST
@@ -127,7 +145,15 @@ window = st.datetimes(
         max_size=6,
     ),
     st.data(),
-    profiles(min_weight=0.5, min_slow=180.0, min_saturation=5.0) | st.just(DEFAULT_PROFILE),
+    profiles(min_weight=0.5, min_slow=180.0, min_saturation=5.0)
+    | tuned_profiles().filter(
+        lambda p: (
+            p.slow_half_life_days >= 180.0
+            and p.saturation >= 5.0
+            and min(p.channel_weights.values()) >= 0.5
+        )
+    )
+    | st.just(DEFAULT_PROFILE),
 )
 def test_more_older_history_scores_higher_a_year_on(
     recent: list[TieEvent],

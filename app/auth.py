@@ -45,6 +45,7 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Query.apiTokens": Role.ADMIN,
     "Mutation.ingestInteractions": Role.ADMIN,
     "Mutation.updateScoringProfile": Role.ADMIN,
+    "Mutation.runBacktest": Role.ADMIN,
     "Mutation.createToken": Role.ADMIN,
     "Mutation.revokeToken": Role.ADMIN,
     "Mutation.eraseContact": Role.ADMIN,

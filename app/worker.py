@@ -1,6 +1,7 @@
 """The arq worker: ingestion jobs run here, with their own single driver."""
 
 import shutil
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
 from graph.driver import create_driver
 from graph.repository import GraphRepository
+from ingest.backtest import Plan, backtest_stored
 from ingest.jobs import report_as_dict, save_counts, save_progress
 from ingest.pipeline import Ingestor
 from ingest.rescore import rescore_all
@@ -68,6 +70,21 @@ async def rescore_ties(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"read": done.interactions, "ingested": done.interactions, "ties_written": done.ties}
 
 
+async def backtest_ties(
+    ctx: dict[str, Any], every_days: float, horizon_days: float, split: str | None
+) -> dict[str, Any]:
+    """Backtest the stored history under the active profile. Progress: interactions read,
+    then cut-offs scored of `cutoffs`; the figures are the job's `result`."""
+    settings: Settings = ctx["settings"]
+    plan = Plan(every_days=every_days, horizon_days=horizon_days,
+                split=datetime.fromisoformat(split) if split else None)  # fmt: skip
+
+    async def progress(counts: dict[str, int]) -> None:
+        await save_counts(ctx["redis"], ctx["job_id"], counts)
+
+    return await backtest_stored(ctx["repo"], tuple(settings.firm_domains), plan, progress)
+
+
 def redis_settings(settings: Settings) -> RedisSettings:
     """arq's connection settings for `TIEGRAPH_REDIS_URL`."""
     return RedisSettings.from_dsn(settings.redis_url)
@@ -77,7 +94,7 @@ def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
     """A worker bound to `settings` (the environment's by default)."""
     settings = settings or get_settings()
     options: dict[str, Any] = {
-        "functions": [ingest_paths, rescore_ties],
+        "functions": [ingest_paths, rescore_ties, backtest_ties],
         "redis_settings": redis_settings(settings),
         "on_startup": _startup,
         "on_shutdown": _shutdown,

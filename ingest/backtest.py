@@ -7,6 +7,7 @@ ingestion applies (`ingest.pipeline.admit_record`), so a backtest from files see
 backtest of the same files ingested would.
 """
 
+import asyncio
 import gc
 import math
 import multiprocessing
@@ -134,9 +135,12 @@ def _per_cutoff(history: History, scores: Sequence[Any]) -> list[dict[str, Any]]
     return rows
 
 
-def run_backtest(history: History, profile: ScoringProfile, split: datetime | None) -> Backtest:
+def run_backtest(
+    history: History, profile: ScoringProfile, split: datetime | None,
+    on_cut: Callable[[int], None] | None = None,
+) -> Backtest:  # fmt: skip
     """Score every tie at every cut-off under `profile` and report it."""
-    scores = tie_scores(history, profile)
+    scores = tie_scores(history, profile, on_cut)
     overall = period_report(history, scores, profile, range(len(history.cuts)))
     evaluation = None
     if split is not None:
@@ -235,3 +239,36 @@ def tuning_json(tuning: Tuning, horizon_days: float) -> dict[str, Any]:
         "current": backtest_json(tuning.current, horizon_days),
         "proposed": backtest_json(tuning.proposed, horizon_days),
     }
+
+
+# Called with the job's counts so far: read, cutoffs, cutoffs_scored.
+CountsProgress = Callable[[dict[str, int]], Awaitable[None]]
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+async def backtest_stored(
+    repo: GraphRepository, firm_domains: tuple[str, ...], plan: Plan, progress: CountsProgress
+) -> dict[str, Any]:
+    """The backtest job: read the stored history, score it under the active profile in a
+    thread (the event loop keeps answering), and report counts as it goes."""
+    counts = {"read": 0, "cutoffs": 0, "cutoffs_scored": 0}
+
+    async def read(done: int, _: int) -> None:
+        counts["read"] = done
+        await progress(dict(counts))
+
+    records = await graph_records(repo, read)
+    profile = await repo.scoring_profile()
+    policy = IngestPolicy(firm_domains=firm_domains, profile=profile)
+    history = await asyncio.to_thread(history_of, records, policy, plan)
+    counts["cutoffs"] = len(history.cuts)
+
+    def scored(done: int) -> None:
+        counts["cutoffs_scored"] = done
+
+    task = asyncio.create_task(asyncio.to_thread(run_backtest, history, profile, plan.split,
+                                                 scored))  # fmt: skip
+    while not task.done():
+        await progress(dict(counts))
+        await asyncio.wait([task], timeout=PROGRESS_EVERY_SECONDS)
+    return {**counts, "result": backtest_json(task.result(), plan.horizon_days)}

@@ -1,6 +1,7 @@
 """Ingestion jobs on arq: enqueue, report progress while running, and read their status."""
 
 import json
+from datetime import datetime
 from typing import Any, Literal
 
 from arq.connections import ArqRedis
@@ -11,6 +12,7 @@ from ingest.pipeline import IngestReport
 
 INGEST_FUNCTION = "ingest_paths"
 RESCORE_FUNCTION = "rescore_ties"
+BACKTEST_FUNCTION = "backtest_ties"
 PROGRESS_TTL_SECONDS = 7 * 24 * 3600
 
 State = Literal["queued", "in_progress", "complete", "failed", "not_found"]
@@ -32,6 +34,10 @@ class JobReport(BaseModel):
     reference_rows: int = 0
     # A rescore reads every interaction first (`read`), then writes each tie once.
     ties_written: int = 0
+    # A backtest reads every interaction (`read`), then scores each cut-off in turn.
+    cutoffs: int = 0
+    cutoffs_scored: int = 0
+    result: dict[str, Any] | None = None
     skipped: dict[str, int] = Field(default_factory=dict)
     error_count: int = 0
     errors: list[str] = Field(default_factory=list)
@@ -74,6 +80,17 @@ async def enqueue_rescore(redis: ArqRedis) -> str:
     job = await redis.enqueue_job(RESCORE_FUNCTION)
     if job is None:
         raise ValueError("arq refused the rescore job")
+    return job.job_id
+
+
+async def enqueue_backtest(
+    redis: ArqRedis, every_days: float, horizon_days: float, split: datetime | None
+) -> str:
+    """Queue a backtest of the stored history under the active profile; returns the job id."""
+    job = await redis.enqueue_job(BACKTEST_FUNCTION, every_days, horizon_days,
+                                  split.isoformat() if split else None)  # fmt: skip
+    if job is None:
+        raise ValueError("arq refused the backtest job")
     return job.job_id
 
 

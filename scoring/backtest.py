@@ -14,7 +14,7 @@ cut-off. `scoring.backtest_metrics` turns scores and labels into AUCs and calibr
 
 import bisect
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -168,11 +168,14 @@ def prepare(
     return History(keys, segments[: len(cutoffs)], cuts, horizon_days)
 
 
-def tie_scores(history: History, profile: ScoringProfile) -> list[Floats]:
+def tie_scores(
+    history: History, profile: ScoringProfile, on_cut: Callable[[int], None] | None = None
+) -> list[Floats]:
     """Every tie's score at every cut-off under `profile` (unrounded, as `breakdown` gives it:
-    rounding to the shown decimal would only add ties to the ranking)."""
+    rounding to the shown decimal would only add ties to the ranking). `on_cut` hears how
+    many cut-offs are scored so far."""
     totals = TieTotals()
-    found = []
+    found: list[Floats] = []
     for cut, segment in zip(history.cuts, history.segments, strict=True):
         totals.add({key: delta_fields(events, profile) for key, events in segment.items()})
         held = totals.totals()
@@ -180,6 +183,8 @@ def tie_scores(history: History, profile: ScoringProfile) -> list[Floats]:
         scores = (breakdown(TieState.model_construct(**held[key]), profile, cut.at).score
                   for key in history.keys[: cut.ties])  # fmt: skip
         found.append(np.fromiter(scores, dtype=np.float64, count=cut.ties))
+        if on_cut is not None:
+            on_cut(len(found))
     return found
 
 

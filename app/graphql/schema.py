@@ -45,7 +45,7 @@ from graph import (
     tokens,
 )
 from ingest import erasure
-from ingest.jobs import job_report
+from ingest.jobs import enqueue_backtest, job_report
 from ingest.jsonl import records_from_wire
 from ingest.pipeline import Ingestor
 from ingest.profiles import update_profile
@@ -219,6 +219,23 @@ class Mutation:
         return ProfileUpdate(
             version=version, rescore_job_id=job, profile=JSON(profile.model_dump(mode="json"))
         )
+
+    @strawberry.mutation(
+        description="Backtest the tie score on the stored history under the active profile "
+        "(cut-offs every everyDays, labels looking horizonDays ahead, an evaluation period from "
+        "split when given), as a worker job; returns its id. ingestJob reports cut-offs scored "
+        "and, once complete, the figures as result."
+    )
+    async def run_backtest(
+        self, info: Info[Context, None], every_days: float = 90.0, horizon_days: float = 90.0,
+        split: datetime | None = None,
+    ) -> str:  # fmt: skip
+        for name, days in (("everyDays", every_days), ("horizonDays", horizon_days)):
+            if not days > 0:
+                raise BadInput("must be more than 0 days", location=name)
+        if split is not None and split.tzinfo is None:
+            raise BadInput("needs a time zone", location="split")
+        return await enqueue_backtest(info.context.queue, every_days, horizon_days, split)
 
     @strawberry.mutation(description="A new API token for a team member; shown once.")
     async def create_token(

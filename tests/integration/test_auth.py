@@ -64,6 +64,7 @@ OPERATIONS: dict[str, tuple[str, Setup]] = {
         "{ received } }", _nothing),
     "Mutation.updateScoringProfile": (
         "mutation { updateScoringProfile(changes: {}) { version } }", _nothing),
+    "Mutation.runBacktest": ("mutation { runBacktest(everyDays: 30) }", _nothing),
     "Mutation.createToken": (
         'mutation { createToken(memberEmail: "new@firm.test", role: REP) { token } }', _nothing),
     "Mutation.revokeToken": (

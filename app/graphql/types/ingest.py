@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Self
 
 import strawberry
+from strawberry.scalars import JSON
 
 from ingest.jobs import JobReport
 from ingest.pipeline import IngestReport
@@ -54,6 +55,11 @@ class IngestJob:
     ties_written: int = strawberry.field(
         description="A rescore job: ties rebuilt so far (it reads every interaction first)."
     )
+    cutoffs: int = strawberry.field(description="A backtest job: the cut-offs it scores.")
+    cutoffs_scored: int = strawberry.field(description="A backtest job: cut-offs scored so far.")
+    result: JSON | None = strawberry.field(
+        description="A complete backtest job: its figures (docs/score-truth.md)."
+    )
     error_count: int
     errors: list[str] = strawberry.field(description="The first errors, each with its location.")
     skipped: list["SkipCount"]
@@ -65,7 +71,10 @@ class IngestJob:
         return cls(
             id=report.id, status=report.status, read=report.read, ingested=report.ingested,
             duplicates=report.duplicates, reference_rows=report.reference_rows,
-            ties_written=report.ties_written, error_count=report.error_count,
+            ties_written=report.ties_written, cutoffs=report.cutoffs,
+            cutoffs_scored=report.cutoffs_scored,
+            result=JSON(report.result) if report.result is not None else None,
+            error_count=report.error_count,
             errors=report.errors, skipped=skipped,
             failure=report.failure,
         )  # fmt: skip

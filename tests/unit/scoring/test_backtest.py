@@ -5,12 +5,9 @@ simple rules, which (member, contact) pairs have history at each cut-off, which 
 after it and what each baseline says, then counts the AUC pair by pair, and compares.
 """
 
-import gzip
 import itertools
-import os
 import random
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,11 +22,10 @@ from scoring.policy import IngestPolicy
 from scoring.profile import DEFAULT_PROFILE
 from scoring.tie_state import TieState
 from scoring.tune import score_auc, tune
+from tests.rlists import FIRM, rlists_slice
 from tiegraph.domain import InteractionRecord, TieType
 
-FIRM = "rhelpers.example"
 POLICY = IngestPolicy(firm_domains=(FIRM,))
-RLISTS = Path(os.environ.get("TIEGRAPH_RLISTS", Path(__file__).parents[4] / "shared/data/rlists"))
 # About two years of the lists: a few thousand ties over a dozen cut-offs, seconds to check.
 SLICE_MESSAGES = 5_000
 PLAN = Plan(every_days=60.0, horizon_days=90.0)
@@ -37,17 +33,7 @@ PLAN = Plan(every_days=60.0, horizon_days=90.0)
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory) -> list[InteractionRecord]:
-    source = RLISTS / "mail.mbox.gz"
-    if not source.exists():
-        pytest.skip(f"{source}: the rlists data set is not here (set TIEGRAPH_RLISTS)")
-    path = tmp_path_factory.mktemp("rlists") / "slice.mbox"
-    with gzip.open(source, "rt", encoding="utf-8") as mbox, path.open("w") as out:
-        messages = 0
-        for line in mbox:
-            messages += line.startswith("From ")
-            if messages > SLICE_MESSAGES:
-                break
-            out.write(line)
+    path = rlists_slice(tmp_path_factory.mktemp("rlists"), SLICE_MESSAGES)
     kept, dropped = file_records([path], POLICY)
     assert (len(kept), dropped) == (SLICE_MESSAGES, 0)
     return kept

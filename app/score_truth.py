@@ -54,30 +54,42 @@ def calibration_table(title: str, periods: Sequence[tuple[str, Period]]) -> Tabl
     return table
 
 
-_WIDTH, _HEIGHT, _PAD = 360, 220, 40
+_WIDTH, _HEIGHT, _PAD, _TOP = 380, 250, 40, 56
 _COLOURS = ("#1f6feb", "#d4a72c", "#8c959f")
+
+
+def _axis(x0: int) -> list[str]:
+    """The baseline and 0/50/100% marks of a chart whose bars are shares."""
+    bottom, left, right = _HEIGHT - _PAD, x0 + _PAD, x0 + _WIDTH - _PAD // 2
+    parts = [f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#333"/>']
+    for share in (0.5, 1.0):
+        y = bottom - share * (bottom - _TOP)
+        parts += [f'<line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="#ddd"/>',
+                  f'<text x="{left - 4}" y="{y + 3}" text-anchor="end" font-size="9">'
+                  f"{share:.0%}</text>"]  # fmt: skip
+    return parts
 
 
 def _bars(x0: int, title: str, groups: list[str], series: list[tuple[str, list[float]]]) -> str:
     """One bar chart: `groups` along the axis, one bar per series in each, heights 0-1."""
-    inner_w, inner_h = _WIDTH - 2 * _PAD, _HEIGHT - 2 * _PAD
-    slot = inner_w / max(len(groups), 1)
+    bottom = _HEIGHT - _PAD
+    slot = (_WIDTH - 1.5 * _PAD) / max(len(groups), 1)
     bar = slot * 0.8 / max(len(series), 1)
-    parts = [f'<text x="{x0 + _WIDTH / 2}" y="20" text-anchor="middle">{escape(title)}</text>',
-             f'<line x1="{x0 + _PAD}" y1="{_HEIGHT - _PAD}" x2="{x0 + _WIDTH - _PAD}" '
-             f'y2="{_HEIGHT - _PAD}" stroke="#333"/>']  # fmt: skip
+    parts = [f'<text x="{x0 + _WIDTH / 2}" y="18" text-anchor="middle">{escape(title)}</text>',
+             *_axis(x0)]  # fmt: skip
     for g, group in enumerate(groups):
         gx = x0 + _PAD + g * slot
-        parts.append(f'<text x="{gx + slot / 2:.1f}" y="{_HEIGHT - _PAD + 14}" '
+        parts.append(f'<text x="{gx + slot / 2:.1f}" y="{bottom + 14}" '
                      f'text-anchor="middle" font-size="9">{escape(group)}</text>')  # fmt: skip
         for s, (_, values) in enumerate(series):
-            h = max(values[g], 0.0) * inner_h
-            x, y = gx + slot * 0.1 + s * bar, _HEIGHT - _PAD - h
+            h = max(values[g], 0.0) * (bottom - _TOP)
+            x, y = gx + slot * 0.1 + s * bar, bottom - h
             parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                          f'fill="{_COLOURS[s % 3]}"/>')  # fmt: skip
     for s, (name, _) in enumerate(series):
-        parts.append(f'<text x="{x0 + _PAD + 4}" y="{_PAD + 12 * s}" font-size="10" '
-                     f'fill="{_COLOURS[s % 3]}">{escape(name)}</text>')  # fmt: skip
+        parts.append(f'<rect x="{x0 + _PAD + 120 * s}" y="28" width="9" height="9" '
+                     f'fill="{_COLOURS[s % 3]}"/><text x="{x0 + _PAD + 12 + 120 * s}" y="36" '
+                     f'font-size="10">{escape(name)}</text>')  # fmt: skip
     return "\n".join(parts)
 
 

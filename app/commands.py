@@ -292,6 +292,9 @@ def _history(
 ) -> tuple[History, ScoringProfile]:
     policy = IngestPolicy(firm_domains=tuple(settings.firm_domains))
     if options.paths:
+        for path in options.paths:
+            if not path.exists():
+                raise BadInput("no such file or directory", location=str(path))
         records, dropped = file_records(options.paths, policy)
         console.print(f"{len(records):,} interactions from files ({dropped:,} items not kept)")
         profile = DEFAULT_PROFILE

@@ -7,7 +7,8 @@ import pytest
 
 from tests.clirun import Run, run_cli, set_env
 
-COMMANDS = ("db", "redis", "schema", "serve", "worker", "ingest", "token", "demo", "up")
+COMMANDS = ("db", "redis", "schema", "serve", "worker", "ingest", "token", "backtest", "tune",
+            "demo", "up")  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +52,9 @@ def test_each_command_has_its_own_help(capsys: pytest.CaptureFixture[str]) -> No
         (("token", "create", "--member", "a@firm.test", "--role", "owner"),
          "invalid choice: 'owner' (choose from 'rep', 'manager', 'admin')"),
         (("token", "revoke"), "the following arguments are required: id"),
+        (("backtest", "--every", "soon"), "'soon': a duration such as 90d or 12w"),
+        (("backtest", "--horizon", "0d"), "'0d': must be more than 0 days"),
+        (("tune", "--split", "later"), "'later': an ISO date such as 2010-01-01"),
     ],
 )  # fmt: skip
 def test_bad_arguments_exit_2_with_usage(
@@ -111,3 +115,19 @@ def test_a_bad_setting_is_named(
     run = run_cli(capsys, "schema")
     assert run.code == 2
     assert one_line_error(run).startswith(f"error: invalid setting {complaint}")
+
+
+def test_backtest_of_a_missing_file_names_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run = run_cli(capsys, "backtest", "--from", str(tmp_path / "gone.mbox"))
+    assert run.code == 1
+    assert one_line_error(run) == f"error: {tmp_path / 'gone.mbox'}: no such file or directory"
+
+
+def test_backtest_of_the_graph_with_neo4j_down_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = run_cli(capsys, "backtest")
+    assert run.code == 1
+    assert "Neo4j" in one_line_error(run)

@@ -11,10 +11,12 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ingest.backtest import Plan, backtest_json, file_records, history_of, run_backtest
 from scoring.backtest import History, tie_scores
-from scoring.backtest_metrics import precision_at_top
+from scoring.backtest_metrics import average_ranks, precision_at_top
 from scoring.decay import days_since_epoch
 from scoring.fold import fold_ties
 from scoring.formula import breakdown
@@ -156,3 +158,12 @@ def test_cutoffs_start_where_asked(records: list[InteractionRecord]) -> None:
     history = history_of(records, POLICY, Plan(every_days=30.0, horizon_days=30.0, start=start))
     assert history.cuts[0].at == start
     assert all(b.at - a.at == timedelta(days=30) for a, b in itertools.pairwise(history.cuts))
+
+
+@given(st.lists(st.integers(min_value=0, max_value=5), max_size=30))
+def test_average_ranks_share_the_mean_rank_among_equals(values: list[int]) -> None:
+    ranks = average_ranks(np.asarray(values, dtype=np.float64))
+    for value, rank in zip(values, ranks.tolist(), strict=True):
+        below = sum(v < value for v in values)
+        equal = sum(v == value for v in values)
+        assert rank == below + (equal + 1) / 2

@@ -35,6 +35,9 @@ from tiegraph.errors import BadInput
 PAGE_SIZE = 50_000
 # Candidates scored at once while tuning, one per process: each is a whole pass of scoring.
 TUNE_PROCESSES = max(1, min(4, os.cpu_count() or 1))
+# Starting a process and handing it the history takes seconds; below this many (tie, cut-off)
+# samples a profile scores faster than that, so small histories are tuned in this process.
+SPAWN_WORTH_SAMPLES = 50_000
 
 # Called with (interactions read, cut-offs scored so far).
 Progress = Callable[[int, int], Awaitable[None]]
@@ -104,14 +107,14 @@ def default_split(history: History) -> datetime:
     return history.cuts[max(1, math.ceil(len(history.cuts) * 2 / 3)) - 1].at
 
 
-def _fit_and_evaluation(history: History, split: datetime) -> tuple[History, list[int]]:
+def _fit(history: History, split: datetime) -> History:
+    """The cut-offs to fit on; BadInput when the split leaves none on either side."""
     fit = history.until(split)
-    evaluation = indexes_between(history, since=split)
-    if not fit.cuts or not evaluation:
+    if not fit.cuts or not indexes_between(history, since=split):
         raise BadInput(f"{split.date()} leaves no cut-off to fit on or none to evaluate on "
                        f"(cut-offs run {history.cuts[0].at.date()} to "
                        f"{history.cuts[-1].at.date()})", location="split")  # fmt: skip
-    return fit, evaluation
+    return fit
 
 
 @dataclass(frozen=True)
@@ -178,12 +181,15 @@ def run_tune(
 ) -> Tuning:  # fmt: skip
     """Fit on the cut-offs whose horizon ends by `split`, report both profiles from it on."""
     split = split or default_split(history)
-    fit, _ = _fit_and_evaluation(history, split)
-    spawn = multiprocessing.get_context("spawn")  # no fork of a process running threads
-    with ProcessPoolExecutor(TUNE_PROCESSES, mp_context=spawn, initializer=_hold,
-                             initargs=(fit,)) as pool:  # fmt: skip
-        result = tune(current, lambda ps: list(pool.map(_fit_auc, ps)), knobs_for(fit),
-                      budget=budget)  # fmt: skip
+    fit = _fit(history, split)
+    knobs = knobs_for(fit)
+    if sum(cut.ties for cut in fit.cuts) < SPAWN_WORTH_SAMPLES or TUNE_PROCESSES == 1:
+        result = tune(current, lambda ps: [score_auc(fit, p) for p in ps], knobs, budget=budget)
+    else:
+        spawn = multiprocessing.get_context("spawn")  # no fork of a process running threads
+        with ProcessPoolExecutor(TUNE_PROCESSES, mp_context=spawn, initializer=_hold,
+                                 initargs=(fit,)) as pool:  # fmt: skip
+            result = tune(current, lambda ps: list(pool.map(_fit_auc, ps)), knobs, budget=budget)
     return Tuning(split, result, run_backtest(history, current, split),
                   run_backtest(history, result.profile, split))  # fmt: skip
 

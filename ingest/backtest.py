@@ -56,6 +56,9 @@ class Plan:
     split: datetime | None = None
 
 
+_ID = INTERACTION_COLUMNS.index("id")
+
+
 async def graph_records(repo: GraphRepository, progress: Progress) -> list[InteractionRecord]:
     """Every stored interaction, in pages (the rescore's query), as records."""
     records: list[InteractionRecord] = []
@@ -63,7 +66,7 @@ async def graph_records(repo: GraphRepository, progress: Progress) -> list[Inter
     while rows := await repo.interaction_rows(after, PAGE_SIZE):
         records += [to_interaction(dict(zip(INTERACTION_COLUMNS, row, strict=True)))
                     for row in rows]  # fmt: skip
-        after = rows[-1][0]
+        after = rows[-1][_ID]
         await progress(len(records), 0)
     return records
 

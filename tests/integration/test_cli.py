@@ -438,3 +438,40 @@ def test_redis_start_uses_a_redis_that_already_answers(
     assert run_cli(capsys, "redis", "start") == Run(
         0, "", f"A Redis already answers at {cli_settings.redis_url}; using it.\n"
     )
+
+
+# --- backtest and tune ------------------------------------------------------------------------
+
+
+def test_backtest_of_the_graph_equals_a_backtest_of_the_files(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from tests.rlists import FIRM, rlists_slice
+
+    monkeypatch.setenv("TIEGRAPH_FIRM_DOMAINS", FIRM)
+    mail = rlists_slice(tmp_path, 1_000)
+    assert run_cli(capsys, "ingest", str(mail)).code == 0
+    stored, files = tmp_path / "graph.json", tmp_path / "files.json"
+    assert run_cli(capsys, "backtest", "--every", "30d", "--json", str(stored)).code == 0
+    run = run_cli(capsys, "backtest", "--every", "30d", "--from", str(mail), "--json", str(files))
+    assert run.code == 0, run.err
+    assert json.loads(stored.read_text())["all"] == json.loads(files.read_text())["all"]
+
+
+def test_tune_apply_saves_the_profile_and_queues_a_rescore(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from tests.rlists import FIRM, rlists_slice
+
+    monkeypatch.setenv("TIEGRAPH_FIRM_DOMAINS", FIRM)
+    mail = rlists_slice(tmp_path, 2_000)
+    run = run_cli(capsys, "tune", "--from", str(mail), "--every", "4w", "--horizon", "30d",
+                  "--split", "2004-07-01", "--budget", "8", "--apply")  # fmt: skip
+    assert run.code == 0, run.err
+    changes = json.loads(run.out[run.out.index("{") :])["proposed_changes"]
+    assert changes, "the slice's fit moved no knob"
+    assert "rescore queued as job" in run.err
+    saved = _count(cli_settings, "MATCH (p:ScoringProfile) RETURN count(p)")
+    assert saved == 1

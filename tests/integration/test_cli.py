@@ -22,6 +22,7 @@ from neo4j import GraphDatabase
 
 from tests.clirun import CLI_MODULE, Run, run_cli, set_env
 from tests.conftest import free_port
+from tests.rlists import FIRM, rlists_slice
 from tiegraph.settings import Settings
 
 CLI_REDIS_DB = 9
@@ -443,13 +444,16 @@ def test_redis_start_uses_a_redis_that_already_answers(
 # --- backtest and tune ------------------------------------------------------------------------
 
 
-def test_backtest_of_the_graph_equals_a_backtest_of_the_files(
-    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
-    from tests.rlists import FIRM, rlists_slice
-
+@pytest.fixture
+def rlists_firm(cli_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The rlists helpers are the firm, in the environment as a user's shell would have it."""
     monkeypatch.setenv("TIEGRAPH_FIRM_DOMAINS", FIRM)
+    return FIRM
+
+
+def test_backtest_of_the_graph_equals_a_backtest_of_the_files(
+    capsys: pytest.CaptureFixture[str], rlists_firm: str, tmp_path: Path
+) -> None:
     mail = rlists_slice(tmp_path, 1_000)
     assert run_cli(capsys, "ingest", str(mail)).code == 0
     stored, files = tmp_path / "graph.json", tmp_path / "files.json"
@@ -460,12 +464,8 @@ def test_backtest_of_the_graph_equals_a_backtest_of_the_files(
 
 
 def test_tune_apply_saves_the_profile_and_queues_a_rescore(
-    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
-    from tests.rlists import FIRM, rlists_slice
-
-    monkeypatch.setenv("TIEGRAPH_FIRM_DOMAINS", FIRM)
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, rlists_firm: str, tmp_path: Path
+) -> None:
     mail = rlists_slice(tmp_path, 2_000)
     run = run_cli(capsys, "tune", "--from", str(mail), "--every", "4w", "--horizon", "30d",
                   "--split", "2004-07-01", "--budget", "8", "--apply")  # fmt: skip
@@ -473,5 +473,4 @@ def test_tune_apply_saves_the_profile_and_queues_a_rescore(
     changes = json.loads(run.out[run.out.index("{") :])["proposed_changes"]
     assert changes, "the slice's fit moved no knob"
     assert "rescore queued as job" in run.err
-    saved = _count(cli_settings, "MATCH (p:ScoringProfile) RETURN count(p)")
-    assert saved == 1
+    assert _count(cli_settings, "MATCH (p:ScoringProfile) RETURN count(p)") == 1

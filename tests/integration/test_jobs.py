@@ -12,6 +12,7 @@ import httpx
 from arq import create_pool
 from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus
+from fastapi import FastAPI
 from neo4j import AsyncDriver
 
 from ingest.jobs import enqueue_ingest
@@ -30,7 +31,7 @@ async def _run_worker_until_idle(settings: Settings) -> None:
 
 
 async def test_upload_is_detected_by_content_queued_and_reported(
-    api: httpx.AsyncClient, settings: Settings, tmp_path: Path, driver: AsyncDriver
+    app: FastAPI, api: httpx.AsyncClient, tmp_path: Path, driver: AsyncDriver
 ) -> None:
     mbox = write_mbox(tmp_path / "export.bin", [
         message("u1@firm.test", "ann@firm.test", "joe@acme.com"),
@@ -44,7 +45,10 @@ async def test_upload_is_detected_by_content_queued_and_reported(
     queued = (await api.get(f"/jobs/{job_id}")).json()
     assert queued["status"] == "queued"
 
-    await _run_worker_until_idle(settings.model_copy(update={"data_dir": tmp_path}))
+    # The worker shares the API's data_dir, as in production: it removes only uploads there.
+    uploads = app.state.settings.data_dir / "uploads"
+    assert (uploads / job_id).is_dir()
+    await _run_worker_until_idle(app.state.settings)
 
     done = (await api.get(f"/jobs/{job_id}")).json()
     assert done["status"] == "complete"
@@ -55,7 +59,7 @@ async def test_upload_is_detected_by_content_queued_and_reported(
     graphql = (await api.post("/graphql", json=query)).json()["data"]["ingestJob"]
     assert graphql == {"status": "complete", "ingested": 1,
                        "skipped": [{"reason": "automated-sender", "count": 1}]}  # fmt: skip
-    assert not (tmp_path / "uploads" / job_id).exists()  # the upload is removed once ingested
+    assert not (uploads / job_id).exists()  # the upload is removed once ingested
 
 
 async def test_unknown_uploads_and_jobs_get_clear_errors(api: httpx.AsyncClient) -> None:

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from tiegraph.localdb import ensure_installed, local_neo4j
 from tiegraph.localredis import local_redis
+from tiegraph.processes import ManagedProcess
 from tiegraph.settings import Settings
 
 
@@ -45,6 +46,12 @@ def docker_answers() -> bool:
         client.close()
 
 
+def stop_throwaway(neo4j: ManagedProcess) -> None:
+    """Stop a Neo4j whose store nobody opens again, without its orderly shutdown: that
+    checkpoints a store about to be deleted and then sits out two of Bolt's 5 s waits."""
+    neo4j.stop(timeout=0)  # SIGTERM, then SIGKILL at once; returns when the process is gone
+
+
 @pytest.fixture(scope="session")
 def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """Connection settings of the Neo4j the suite runs against."""
@@ -66,7 +73,7 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         try:
             yield {"neo4j_uri": f"bolt://127.0.0.1:{port}"}
         finally:
-            process.stop()
+            stop_throwaway(process)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from app.main import create_app
 from graph.driver import create_driver
 from graph.repository import GraphRepository
 from graph.tokens import issue_token
-from tests.conftest import free_port
+from tests.conftest import free_port, stop_throwaway
 from tests.integration.apihelp import codes, gql
 from tests.integration.conftest import client
 from tiegraph.access import Role
@@ -53,4 +53,4 @@ async def test_neo4j_outage_gives_unavailable_and_recovers(
                     await asyncio.sleep(1)
                 assert (await gql(http, ME))["data"]["me"]["role"] == "ADMIN"
     finally:
-        neo4j.stop()
+        stop_throwaway(neo4j)

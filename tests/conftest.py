@@ -2,13 +2,14 @@
 
 Neo4j: `TIEGRAPH_NEO4J_URI` when set (its database is wiped between tests!), else a
 testcontainers `neo4j:5.26` when a Docker engine answers, else the project's own launcher on a
-free port in a temporary directory. Redis: `TIEGRAPH_REDIS_URL` when set, else a local
-redis-server on a free port.
+free port in a temporary directory, starting while the tests that need no services run (they
+run first). Redis: `TIEGRAPH_REDIS_URL` when set, else a local redis-server on a free port.
 """
 
 import os
 import socket
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import pytest
@@ -46,18 +47,66 @@ def docker_answers() -> bool:
         client.close()
 
 
+# Fixtures whose tests need the services; `pytest_collection_modifyitems` runs those tests last.
+SERVICES = frozenset({"neo4j_settings", "redis_url"})
+
+
 def stop_throwaway(neo4j: ManagedProcess) -> None:
     """Stop a Neo4j whose store nobody opens again, without its orderly shutdown: that
     checkpoints a store about to be deleted and then sits out two of Bolt's 5 s waits."""
     neo4j.stop(timeout=0)  # SIGTERM, then SIGKILL at once; returns when the process is gone
 
 
+def _needs_services(item: pytest.Item) -> bool:
+    return bool(SERVICES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need neither Neo4j nor Redis (the unit tests) first: the launcher's Neo4j
+    starts while they run (`launcher_neo4j`). Each group keeps its order."""
+    items.sort(key=_needs_services)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def launcher_neo4j(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[int, "Future[int]"] | None]:
+    """The port of the launcher's Neo4j and its start, under way in a thread from the
+    session's first test on; None when no test needs Neo4j or another one is there
+    (`TIEGRAPH_NEO4J_URI`, Docker).
+
+    Its start, 8-15 s of JVM and store set-up, used to hold up the first integration test;
+    now the unit tests run meanwhile on the other core, and `neo4j_settings` waits for it.
+    """
+    if not any(_needs_services(item) for item in request.session.items) or (
+        os.environ.get("TIEGRAPH_NEO4J_URI") or docker_answers()
+    ):
+        yield None
+        return
+    port = free_port()
+    process = local_neo4j(tmp_path_factory.mktemp("neo4j"), port, heap="1g", pagecache="256m",
+                          classpath=ensure_installed())  # fmt: skip
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-start") as pool:
+        started = pool.submit(process.start)
+        try:
+            yield port, started
+        finally:
+            wait([started])  # a start still under way ends with a process to stop too
+            stop_throwaway(process)
+
+
 @pytest.fixture(scope="session")
-def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+def neo4j_settings(
+    launcher_neo4j: tuple[int, "Future[int]"] | None,
+) -> Iterator[dict[str, object]]:
     """Connection settings of the Neo4j the suite runs against."""
     if uri := os.environ.get("TIEGRAPH_NEO4J_URI"):
         yield {"neo4j_uri": uri}
-    elif docker_answers():
+    elif launcher_neo4j is not None:
+        port, started = launcher_neo4j
+        started.result()  # raises what made the start fail, if it did
+        yield {"neo4j_uri": f"bolt://127.0.0.1:{port}"}
+    else:
         from testcontainers.community.neo4j import Neo4jContainer
 
         with Neo4jContainer("neo4j:5.26", password="tiegraph-test") as container:
@@ -65,15 +114,6 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
                 "neo4j_uri": container.get_connection_url(),
                 "neo4j_password": SecretStr("tiegraph-test"),
             }
-    else:
-        home = tmp_path_factory.mktemp("neo4j")
-        port = free_port()
-        process = local_neo4j(home, port, heap="1g", pagecache="256m", classpath=ensure_installed())
-        process.start()
-        try:
-            yield {"neo4j_uri": f"bolt://127.0.0.1:{port}"}
-        finally:
-            stop_throwaway(process)
 
 
 @pytest.fixture(scope="session")

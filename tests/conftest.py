@@ -9,7 +9,7 @@ run first). Redis: `TIEGRAPH_REDIS_URL` when set, else a local redis-server on a
 import os
 import socket
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -48,7 +48,7 @@ def docker_answers() -> bool:
 
 
 # Fixtures whose tests need the services; `pytest_collection_modifyitems` runs those tests last.
-SERVICES = frozenset({"neo4j_settings", "redis_url"})
+SERVICES = frozenset({"neo4j_settings", "redis_url", "spare_neo4j"})
 
 
 def stop_throwaway(neo4j: ManagedProcess) -> None:
@@ -62,49 +62,62 @@ def _needs_services(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that need neither Neo4j nor Redis (the unit tests) first: the launcher's Neo4j
-    starts while they run (`launcher_neo4j`). Each group keeps its order."""
+    """Tests that need neither Neo4j nor Redis (the unit tests) first: the launcher's Neo4js
+    start while they run (`launcher_neo4js`). Each group keeps its order."""
     items.sort(key=_needs_services)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def launcher_neo4j(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[int, "Future[int]"] | None]:
-    """The port of the launcher's Neo4j and its start, under way in a thread from the
-    session's first test on; None when no test needs Neo4j or another one is there
-    (`TIEGRAPH_NEO4J_URI`, Docker).
+def _launch(home: Path, heap: str, pagecache: str, classpath: str) -> tuple[ManagedProcess, int]:
+    """A launcher Neo4j under `home`, started, and its port (free when the start begins)."""
+    port = free_port()
+    process = local_neo4j(home, port, heap=heap, pagecache=pagecache, classpath=classpath)
+    process.start()
+    return process, port
 
-    Its start, 8-15 s of JVM and store set-up, used to hold up the first integration test;
-    now the unit tests run meanwhile on the other core, and `neo4j_settings` waits for it.
+
+Launched = Future[tuple[ManagedProcess, int]]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def launcher_neo4js(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Launched]]:
+    """The launcher's Neo4js this session's tests ask for, by fixture: `neo4j_settings`'s
+    (unless `TIEGRAPH_NEO4J_URI` or Docker provides one) and `spare_neo4j`'s, started one
+    after the other in a thread from the session's first test on.
+
+    A start, 8-15 s of JVM and store set-up, used to hold up the test that needed it; now the
+    unit tests run meanwhile, on the other core.
     """
-    if not any(_needs_services(item) for item in request.session.items) or (
+    wanted = {name for item in request.session.items for name in item.fixturenames}
+    sizes: dict[str, tuple[str, str]] = {}  # fixture: heap, page cache
+    if "neo4j_settings" in wanted and not (
         os.environ.get("TIEGRAPH_NEO4J_URI") or docker_answers()
     ):
-        yield None
-        return
-    port = free_port()
-    process = local_neo4j(tmp_path_factory.mktemp("neo4j"), port, heap="1g", pagecache="256m",
-                          classpath=ensure_installed())  # fmt: skip
+        sizes["neo4j_settings"] = ("1g", "256m")
+    if "spare_neo4j" in wanted:
+        sizes["spare_neo4j"] = ("512m", "64m")
+    classpath = ensure_installed() if sizes else ""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-start") as pool:
-        started = pool.submit(process.start)
+        launched = {
+            fixture: pool.submit(_launch, tmp_path_factory.mktemp(fixture), *size, classpath)
+            for fixture, size in sizes.items()
+        }
         try:
-            yield port, started
+            yield launched
         finally:
-            wait([started])  # a start still under way ends with a process to stop too
-            stop_throwaway(process)
+            for each in launched.values():
+                if each.exception() is None:  # waits; a start that failed left no process
+                    stop_throwaway(each.result()[0])
 
 
 @pytest.fixture(scope="session")
-def neo4j_settings(
-    launcher_neo4j: tuple[int, "Future[int]"] | None,
-) -> Iterator[dict[str, object]]:
+def neo4j_settings(launcher_neo4js: dict[str, Launched]) -> Iterator[dict[str, object]]:
     """Connection settings of the Neo4j the suite runs against."""
     if uri := os.environ.get("TIEGRAPH_NEO4J_URI"):
         yield {"neo4j_uri": uri}
-    elif launcher_neo4j is not None:
-        port, started = launcher_neo4j
-        started.result()  # raises what made the start fail, if it did
+    elif launched := launcher_neo4js.get("neo4j_settings"):
+        _, port = launched.result()  # raises what made the start fail, if it did
         yield {"neo4j_uri": f"bolt://127.0.0.1:{port}"}
     else:
         from testcontainers.community.neo4j import Neo4jContainer
@@ -114,6 +127,14 @@ def neo4j_settings(
                 "neo4j_uri": container.get_connection_url(),
                 "neo4j_password": SecretStr("tiegraph-test"),
             }
+
+
+@pytest.fixture(scope="session")
+def spare_neo4j(launcher_neo4js: dict[str, Launched]) -> tuple[ManagedProcess, int]:
+    """A launcher Neo4j (512 MB heap) besides the suite's, with an empty store, and its port:
+    for a test that stops and starts it (test_outage). Stopped at the session's end at the
+    latest; whoever is done with it sooner may `stop_throwaway` it."""
+    return launcher_neo4js["spare_neo4j"].result()
 
 
 @pytest.fixture(scope="session")

@@ -1,33 +1,28 @@
 """A Neo4j outage under a running API: UNAVAILABLE and 503, then recovery without a restart.
 
-Uses its own throwaway Neo4j: the suite's is shared by every other test."""
+Uses a throwaway Neo4j of its own (`spare_neo4j`): the suite's is shared by every other test."""
 
 import asyncio
 from pathlib import Path
-
-import pytest
 
 from app.main import create_app
 from graph.driver import create_driver
 from graph.repository import GraphRepository
 from graph.tokens import issue_token
-from tests.conftest import free_port, stop_throwaway
+from tests.conftest import stop_throwaway
 from tests.integration.apihelp import codes, gql
 from tests.integration.conftest import client
 from tiegraph.access import Role
-from tiegraph.localdb import ensure_installed, local_neo4j
+from tiegraph.processes import ManagedProcess
 from tiegraph.settings import Settings
 
 ME = "{ me { role } }"
 
 
 async def test_neo4j_outage_gives_unavailable_and_recovers(
-    settings: Settings, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    settings: Settings, tmp_path: Path, spare_neo4j: tuple[ManagedProcess, int]
 ) -> None:
-    port = free_port()
-    neo4j = local_neo4j(tmp_path_factory.mktemp("outage-neo4j"), port, heap="512m",
-                        pagecache="64m", classpath=ensure_installed())  # fmt: skip
-    neo4j.start()
+    neo4j, port = spare_neo4j  # running: it started early in the session
     try:
         own = settings.model_copy(update={"neo4j_uri": f"bolt://127.0.0.1:{port}",
                                           "data_dir": tmp_path})  # fmt: skip

@@ -2,19 +2,21 @@
 
 Neo4j: `TIEGRAPH_NEO4J_URI` when set (its database is wiped between tests!), else a
 testcontainers `neo4j:5.26` when a Docker engine answers, else the project's own launcher on a
-free port in a temporary directory. Redis: `TIEGRAPH_REDIS_URL` when set, else a local
-redis-server on a free port.
+free port in a temporary directory, starting while the tests that need no services run (they
+run first). Redis: `TIEGRAPH_REDIS_URL` when set, else a local redis-server on a free port.
 """
 
 import os
 import socket
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
 from app.local.neo4j_server import ensure_installed, local_neo4j
+from app.local.processes import ManagedProcess
 from app.local.redis_server import local_redis
 from tiegraph.settings import Settings
 
@@ -45,12 +47,79 @@ def docker_answers() -> bool:
         client.close()
 
 
+# Fixtures whose tests need the services; `pytest_collection_modifyitems` runs those tests last.
+SERVICES = frozenset({"neo4j_settings", "redis_url", "spare_neo4j"})
+
+
+def stop_throwaway(neo4j: ManagedProcess) -> None:
+    """Stop a Neo4j whose store nobody opens again, without its orderly shutdown: that
+    checkpoints a store about to be deleted and then sits out two of Bolt's 5 s waits."""
+    neo4j.stop(timeout=0)  # SIGTERM, then SIGKILL at once; returns when the process is gone
+
+
+def _needs_services(item: pytest.Item) -> bool:
+    return bool(SERVICES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need neither Neo4j nor Redis (the unit tests) first: the launcher's Neo4js
+    start while they run (`launcher_neo4js`). Each group keeps its order."""
+    items.sort(key=_needs_services)
+
+
+def _launch(home: Path, heap: str, pagecache: str, classpath: str) -> tuple[ManagedProcess, int]:
+    """A launcher Neo4j under `home`, started, and its port (free when the start begins)."""
+    port = free_port()
+    process = local_neo4j(home, port, heap=heap, pagecache=pagecache, classpath=classpath)
+    process.start()
+    return process, port
+
+
+Launched = Future[tuple[ManagedProcess, int]]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def launcher_neo4js(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Launched]]:
+    """The launcher's Neo4js this session's tests ask for, by fixture: `neo4j_settings`'s
+    (unless `TIEGRAPH_NEO4J_URI` or Docker provides one) and `spare_neo4j`'s, started one
+    after the other in a thread from the session's first test on.
+
+    A start, 8-15 s of JVM and store set-up, used to hold up the test that needed it; now the
+    unit tests run meanwhile, on the other core.
+    """
+    wanted = {name for item in request.session.items for name in item.fixturenames}
+    sizes: dict[str, tuple[str, str]] = {}  # fixture: heap, page cache
+    if "neo4j_settings" in wanted and not (
+        os.environ.get("TIEGRAPH_NEO4J_URI") or docker_answers()
+    ):
+        sizes["neo4j_settings"] = ("1g", "256m")
+    if "spare_neo4j" in wanted:
+        sizes["spare_neo4j"] = ("512m", "64m")
+    classpath = ensure_installed() if sizes else ""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-start") as pool:
+        launched = {
+            fixture: pool.submit(_launch, tmp_path_factory.mktemp(fixture), *size, classpath)
+            for fixture, size in sizes.items()
+        }
+        try:
+            yield launched
+        finally:
+            for each in launched.values():
+                if each.exception() is None:  # waits; a start that failed left no process
+                    stop_throwaway(each.result()[0])
+
+
 @pytest.fixture(scope="session")
-def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+def neo4j_settings(launcher_neo4js: dict[str, Launched]) -> Iterator[dict[str, object]]:
     """Connection settings of the Neo4j the suite runs against."""
     if uri := os.environ.get("TIEGRAPH_NEO4J_URI"):
         yield {"neo4j_uri": uri}
-    elif docker_answers():
+    elif launched := launcher_neo4js.get("neo4j_settings"):
+        _, port = launched.result()  # raises what made the start fail, if it did
+        yield {"neo4j_uri": f"bolt://127.0.0.1:{port}"}
+    else:
         from testcontainers.community.neo4j import Neo4jContainer
 
         with Neo4jContainer("neo4j:5.26", password="tiegraph-test") as container:
@@ -58,15 +127,14 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
                 "neo4j_uri": container.get_connection_url(),
                 "neo4j_password": SecretStr("tiegraph-test"),
             }
-    else:
-        home = tmp_path_factory.mktemp("neo4j")
-        port = free_port()
-        process = local_neo4j(home, port, heap="1g", pagecache="256m", classpath=ensure_installed())
-        process.start()
-        try:
-            yield {"neo4j_uri": f"bolt://127.0.0.1:{port}"}
-        finally:
-            process.stop()
+
+
+@pytest.fixture(scope="session")
+def spare_neo4j(launcher_neo4js: dict[str, Launched]) -> tuple[ManagedProcess, int]:
+    """A launcher Neo4j (512 MB heap) besides the suite's, with an empty store, and its port:
+    for a test that stops and starts it (test_outage). Stopped at the session's end at the
+    latest; whoever is done with it sooner may `stop_throwaway` it."""
+    return launcher_neo4js["spare_neo4j"].result()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import httpx
 from arq import create_pool
 from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus
+from fastapi import FastAPI
 from neo4j import AsyncDriver
 
 from app.worker import create_worker, redis_settings
@@ -30,7 +31,7 @@ async def _run_worker_until_idle(settings: Settings) -> None:
 
 
 async def test_upload_is_detected_by_content_queued_and_reported(
-    api: httpx.AsyncClient, settings: Settings, tmp_path: Path, driver: AsyncDriver
+    app: FastAPI, api: httpx.AsyncClient, tmp_path: Path, driver: AsyncDriver
 ) -> None:
     mbox = write_mbox(tmp_path / "export.bin", [
         message("u1@firm.test", "ann@firm.test", "joe@acme.com"),
@@ -44,7 +45,10 @@ async def test_upload_is_detected_by_content_queued_and_reported(
     queued = (await api.get(f"/jobs/{job_id}")).json()
     assert queued["status"] == "queued"
 
-    await _run_worker_until_idle(settings.model_copy(update={"data_dir": tmp_path}))
+    # The worker shares the API's data_dir, as in production: it removes only uploads there.
+    uploads = app.state.settings.data_dir / "uploads"
+    assert (uploads / job_id).is_dir()
+    await _run_worker_until_idle(app.state.settings)
 
     done = (await api.get(f"/jobs/{job_id}")).json()
     assert done["status"] == "complete"
@@ -55,7 +59,7 @@ async def test_upload_is_detected_by_content_queued_and_reported(
     graphql = (await api.post("/graphql", json=query)).json()["data"]["ingestJob"]
     assert graphql == {"status": "complete", "ingested": 1,
                        "skipped": [{"reason": "automated-sender", "count": 1}]}  # fmt: skip
-    assert not (tmp_path / "uploads" / job_id).exists()  # the upload is removed once ingested
+    assert not (uploads / job_id).exists()  # the upload is removed once ingested
 
 
 async def test_unknown_uploads_and_jobs_get_clear_errors(api: httpx.AsyncClient) -> None:
@@ -69,11 +73,12 @@ async def test_unknown_uploads_and_jobs_get_clear_errors(api: httpx.AsyncClient)
     assert missing.json()["error"]["code"] == "NOT_FOUND"
 
 
-def _start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+def _start_worker(settings: Settings, log: Path, job_timeout: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TIEGRAPH_NEO4J_URI": settings.neo4j_uri,
            "TIEGRAPH_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
            "TIEGRAPH_REDIS_URL": settings.redis_url, "TIEGRAPH_FIRM_DOMAINS": "firm.test",
-           "TIEGRAPH_INGEST_BATCH_SIZE": "100", "TIEGRAPH_JOB_TIMEOUT_SECONDS": "30"}  # fmt: skip
+           "TIEGRAPH_INGEST_BATCH_SIZE": "100",
+           "TIEGRAPH_JOB_TIMEOUT_SECONDS": str(job_timeout)}  # fmt: skip
     with log.open("ab") as out:
         return subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env,
                                 stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
@@ -92,14 +97,18 @@ async def test_a_job_killed_half_way_and_run_again_gives_the_clean_graph(
              "from": f"m{i % 7}@firm.test", "to": [f"c{i % 301}@acme{i % 13}.com"],
              "cc": [f"c{(i * 7) % 301}@acme{i % 13}.com"]} for i in range(4000)]  # fmt: skip
     source.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    await ingestor.run(iter_path(source))
-    clean = await graph_state(driver)
-    await driver.execute_query("MATCH (n) DETACH DELETE n")
-
-    pool = await create_pool(redis_settings(settings))
     log = tmp_path / "worker.log"
-    first = _start_worker(settings, log)
+    # The lease a worker takes on a job is its job timeout + 10 s, and the second worker waits
+    # that out. The first one is killed 1-3 s into the job (on a loaded machine), so 15 s
+    # instead of the second's 30 still leaves it ample time and the lease ends 15 s sooner.
+    # It starts (3-5 s of imports) while the clean graph is built, and idles until the job.
+    pool = await create_pool(redis_settings(settings))
+    first = _start_worker(settings, log, job_timeout=15)
     try:
+        await ingestor.run(iter_path(source))
+        clean = await graph_state(driver)
+        await driver.execute_query("MATCH (n) DETACH DELETE n")
+
         await enqueue_ingest(pool, [str(source)], job_id="kill-me")
         for _ in range(1200):  # until some batches are in and the job is far from done
             assert first.poll() is None, log.read_text()
@@ -112,7 +121,7 @@ async def test_a_job_killed_half_way_and_run_again_gives_the_clean_graph(
         assert 0 < stopped_at < len(rows)
 
         # A new worker picks the abandoned job up once its lease (job timeout + 10 s) ends.
-        second = _start_worker(settings, log)
+        second = _start_worker(settings, log, job_timeout=30)
         try:
             for _ in range(1500):
                 if await _count(driver) == len(rows) and await _job_done(pool):
@@ -122,6 +131,9 @@ async def test_a_job_killed_half_way_and_run_again_gives_the_clean_graph(
             second.send_signal(signal.SIGTERM)
             second.wait(30)
     finally:
+        if first.poll() is None:  # the test failed before it was killed
+            first.kill()
+            first.wait()
         await pool.aclose()
     assert await graph_state(driver) == clean
 

@@ -18,13 +18,20 @@ from tiegraph.settings import Settings
 
 
 @asynccontextmanager
+async def own_app(settings: Settings, tmp_path: Path, **changes: Any) -> AsyncIterator[FastAPI]:
+    """An app of the test's own, its lifespan running, with these settings changed."""
+    app = create_app(settings.model_copy(update={"data_dir": tmp_path, **changes}))
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@asynccontextmanager
 async def admin_client(
     settings: Settings, tmp_path: Path, repo: GraphRepository, **limits: Any
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An admin client of an app with these settings changed."""
-    app = create_app(settings.model_copy(update={"data_dir": tmp_path, **limits}))
     token = await token_for(repo, Role.ADMIN, "admin@firm.test")
-    async with app.router.lifespan_context(app), client(app, token) as http:
+    async with own_app(settings, tmp_path, **limits) as app, client(app, token) as http:
         yield http
 
 
@@ -90,17 +97,20 @@ async def test_a_slow_request_times_out_with_limit(
 
 
 async def test_account_page_of_50_is_a_handful_of_queries(
-    app: FastAPI, api: httpx.AsyncClient, ingestor: Ingestor
+    settings: Settings, tmp_path: Path, repo: GraphRepository, ingestor: Ingestor
 ) -> None:
     await ingestor.run([
         record(f"q{i}-{j}", f"m{j}@firm.test", [f"c{j}@acct{i:02d}.com"], 3)
         for i in range(50) for j in range(2)
     ])  # fmt: skip
     ran: list[str] = []
-    app.state.repo.observe(ran.append)
     query = """{ accounts(first: 50) { edges { node { domain contacts(first: 10) {
       edges { node { contact { email } knownBy { member { email } strength { label } } } } } } } } }"""
-    body = await gql(api, query)
+    # An app of its own: an observer stays as long as its app, and the `app` fixture's is shared.
+    token = await token_for(repo, Role.ADMIN, "admin@firm.test")
+    async with own_app(settings, tmp_path) as app, client(app, token) as api:
+        app.state.repo.observe(ran.append)
+        body = await gql(api, query)
     edges = body["data"]["accounts"]["edges"]
     assert len(edges) == 50
     assert all(len(e["node"]["contacts"]["edges"]) == 2 for e in edges)

@@ -2,11 +2,14 @@
 
 Every GraphQL root field and every REST route has a minimum role in a table below; a field or
 route missing from its table is denied to everyone (a test fails until it gets an entry). Reps
-see any colleague's tie as labels, scores and counts, but the times of individual interactions
-only on ties they hold: those fields are listed in INTERACTION_DETAIL and come back null.
+see any colleague's tie as it stands now: score, label, colour, trend and counts (lifetime, and
+in the 90 days before now, when scanned: the coarse recency they get). What dates an interaction,
+or lets a date be worked out, they see only on ties they hold: those fields are listed in
+INTERACTION_DETAIL and come back null, and HOLDER_ARGUMENTS refuses a colleague's tie at another
+moment (bisecting `asOf` on a count finds an interaction's time).
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from inspect import isawaitable
 from typing import Any
 
@@ -63,17 +66,24 @@ REST_ROLES: dict[tuple[str, str], Role] = {
 # Root fields a role below manager may call only about themselves: the argument named here
 # must be the caller's own member address (leaving it out means "the whole team": refused).
 SELF_SCOPED: dict[str, str] = {"Query.attentionFeed": "memberEmail"}
+# Root fields whose second argument a role below manager may give only on their own tie (the
+# first argument names its holder): a colleague's tie is shown as it stands now, never at a
+# moment of the caller's choosing.
+HOLDER_ARGUMENTS: dict[str, tuple[str, str]] = {"Query.tie": ("memberEmail", "asOf")}
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect",
                           "/redoc"})  # fmt: skip
 GRAPHQL_PATH = "/graphql"
 
-# Fields that date or name individual interactions. A rep gets them only on their own ties
-# (the object's `holder` is the rep); anyone else's, or an object without a holder, gives null.
+# Fields that date individual interactions or let a date be computed: component values (the
+# freshness factor inverts to the last two-way exchange, history's to the first-to-last span),
+# sentences that name dates, a route's stalest moment. A rep gets them only when every one of
+# the object's `holders` is the rep; anyone else's, or an object without holders, gives null.
 INTERACTION_DETAIL: frozenset[tuple[str, str]] = frozenset({
     ("Evidence", "firstAt"), ("Evidence", "lastAt"), ("Evidence", "lastTwoWayAt"),
     ("TeamTie", "lastInteractionAt"), ("TeamTie", "lastTwoWayAt"),
-    ("Component", "explanation"),
+    ("Component", "value"), ("Component", "explanation"),
+    ("RouteHop", "explanation"), ("IntroRoute", "stalestAt"),
 })  # fmt: skip
 
 
@@ -100,11 +110,36 @@ def check_scope(viewer: Viewer, field: str, arguments: dict[str, Any]) -> None:
         raise Forbidden(f"{field} for anyone but yourself ({argument}) needs the manager role")
 
 
-def sees_detail(viewer: Viewer | None, holder: str | None) -> bool:
-    """Whether `viewer` may see interaction times on a tie held by `holder`."""
+def check_holder_arguments(viewer: Viewer, field: str, arguments: dict[str, Any]) -> None:
+    """Raise Forbidden when a rep gives a holder-only argument on someone else's tie."""
+    names = HOLDER_ARGUMENTS.get(field)
+    if names is None or viewer.at_least(Role.MANAGER) or arguments.get(names[1]) is None:
+        return
+    holder = arguments.get(names[0])
+    if not isinstance(holder, str) or holder.strip().lower() != viewer.member_email:
+        raise Forbidden(
+            f"{field} with {names[1]} on a colleague's tie needs the manager role; leave "
+            f"{names[1]} out for the tie as it stands now"
+        )
+
+
+def sees_detail(viewer: Viewer | None, holders: Iterable[str]) -> bool:
+    """Whether `viewer` may see the interaction detail of ties held by `holders`: managers
+    always, a rep when they hold every one of them (none: nobody below manager)."""
     if viewer is None:
         return False
-    return viewer.at_least(Role.MANAGER) or (holder is not None and holder == viewer.member_email)
+    if viewer.at_least(Role.MANAGER):
+        return True
+    held = tuple(holders)
+    return bool(held) and all(h == viewer.member_email for h in held)
+
+
+def redacted(viewer: Viewer | None, type_name: str, field_name: str, root: Any) -> bool:
+    """The one redaction rule: whether this field of this object is hidden from `viewer`.
+    Every type carrying a tie keeps its holders in a private `holders` tuple."""
+    if (type_name, field_name) not in INTERACTION_DETAIL:
+        return False
+    return not sees_detail(viewer, getattr(root, "holders", ()))
 
 
 async def _guarded(
@@ -121,6 +156,7 @@ async def _guarded(
         field = f"{info.parent_type.name}.{name}"
         check(viewer, required_role(info.parent_type.name, name), field)
         check_scope(viewer, field, kwargs)
+        check_holder_arguments(viewer, field, kwargs)
     result = next_(root, info, *args, **kwargs)
     return await result if isawaitable(result) else result
 
@@ -136,10 +172,9 @@ class Authorization(SchemaExtension):
         """Check root fields; null interaction detail the caller may not see."""
         if info.path.prev is None:
             return _guarded(_next, root, info, *args, **kwargs)
-        if (info.parent_type.name, info.field_name) in INTERACTION_DETAIL:
-            context: Context = info.context
-            if not sees_detail(context.viewer, getattr(root, "holder", None)):
-                return None
+        context: Context = info.context
+        if redacted(context.viewer, info.parent_type.name, info.field_name, root):
+            return None
         return _next(root, info, *args, **kwargs)
 
 

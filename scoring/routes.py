@@ -66,6 +66,12 @@ class Hop(BaseModel):
         return self.score / 100.0
 
     @property
+    def holder(self) -> str | None:
+        """The team member whose tie the hop runs over (the source; a colleague hop's tie is
+        the requester's), None for a tie between two contacts."""
+        return None if self.kind is HopKind.ASSOCIATED_WITH else self.source.email
+
+    @property
     def last_at(self) -> datetime | None:
         """The hop's last interaction, None for an assumed colleague hop."""
         return None if self.evidence is None else self.evidence.last_at

@@ -7,7 +7,7 @@ import strawberry
 
 from app.graphql.types.health import ActiveContact, SingleThread
 from app.graphql.types.pages import PageInfo
-from app.graphql.types.ties import Evidence, Person
+from app.graphql.types.ties import Evidence, Holders, Person
 from graph import departure, influence, threads
 from scoring import attention, routes
 from scoring import departure as departure_rules
@@ -30,16 +30,25 @@ class RouteHop:
     evidence: Evidence | None = strawberry.field(
         description="Null for a colleague with no interactions on record."
     )
-    explanation: str
+    explanation: str | None = strawberry.field(
+        description="Null on a tie the caller may not see in detail (it dates the last "
+        "interaction)."
+    )
+    holders: strawberry.Private[Holders] = ()
 
     @classmethod
     def from_domain(cls, hop: routes.Hop) -> Self:
+        holders = _hop_holders(hop)
         return cls(
             source=Person.from_domain(hop.source), target=Person.from_domain(hop.target),
             kind=hop.kind, score=hop.score, label=hop.label,
-            evidence=None if hop.evidence is None else Evidence.from_domain(hop.evidence),
-            explanation=hop.explanation,
+            evidence=None if hop.evidence is None else Evidence.from_domain(hop.evidence, holders),
+            explanation=hop.explanation, holders=holders,
         )  # fmt: skip
+
+
+def _hop_holders(hop: routes.Hop) -> Holders:
+    return () if hop.holder is None else (hop.holder,)
 
 
 @strawberry.type(description="A warm-intro route, ranked by combined strength.")
@@ -49,15 +58,20 @@ class IntroRoute:
     strength: float = strawberry.field(description="Hop scores multiplied as fractions (0-1).")
     weakest_score: float
     stalest_at: datetime | None = strawberry.field(
-        description="The last interaction of the route's stalest hop."
+        description="The last interaction of the route's stalest hop; null unless the caller "
+        "may see every hop in detail."
     )
+    # Every hop's holders: the stalest moment dates whichever hop it comes from.
+    holders: strawberry.Private[Holders] = ()
 
     @classmethod
     def from_domain(cls, found: routes.Route) -> Self:
+        hops = [RouteHop.from_domain(h) for h in found.hops]
+        held = all(h.holders for h in hops)
         return cls(
-            target=Person.from_domain(found.target),
-            hops=[RouteHop.from_domain(h) for h in found.hops],
+            target=Person.from_domain(found.target), hops=hops,
             strength=found.strength, weakest_score=found.weakest, stalest_at=found.stalest_at,
+            holders=tuple(m for h in hops for m in h.holders) if held else (),
         )  # fmt: skip
 
 

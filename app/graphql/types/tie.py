@@ -22,5 +22,5 @@ class Tie:
             member=Person.from_domain(view.member),
             contact=Person.from_domain(view.contact),
             as_of=view.as_of,
-            strength=Strength.from_domain(view.strength, view.member.email),
+            strength=Strength.from_domain(view.strength, (view.member.email,)),
         )

@@ -15,6 +15,10 @@ from scoring.explain import ScoreComponent, TieEvidence
 from scoring.tie_score import TieScore
 from tiegraph.domain import PersonRef
 
+# The team members whose ties an object describes; app.auth shows a rep interaction detail only
+# when the rep is every one of them.
+Holders = tuple[str, ...]
+
 strawberry.enum(scoring.TieLabel, description="The word shown next to a tie's score.")
 strawberry.enum(formula.TieTrend, description="Recent pace against the last months'.")
 
@@ -33,18 +37,21 @@ class Person:
 @strawberry.type(description="One part of a score and what it says.")
 class Component:
     name: str
-    value: float | None
+    value: float | None = strawberry.field(
+        description="Null on a tie the caller may not see in detail (a rep, on a colleague's "
+        "tie): some values work back to interaction dates."
+    )
     explanation: str | None = strawberry.field(
         description="Null when it would date the interactions of a tie the caller may not see "
         "in detail (a rep, on a colleague's tie)."
     )
-    # The team member whose tie this describes: app.auth hides interaction detail by it.
-    holder: strawberry.Private[str | None] = None
+    # The team members whose tie this describes: app.auth hides interaction detail by them.
+    holders: strawberry.Private[Holders] = ()
 
     @classmethod
-    def from_domain(cls, component: ScoreComponent, holder: str | None = None) -> Self:
+    def from_domain(cls, component: ScoreComponent, holders: Holders = ()) -> Self:
         return cls(name=component.name, value=component.value,
-                   explanation=component.explanation, holder=holder)  # fmt: skip
+                   explanation=component.explanation, holders=holders)  # fmt: skip
 
 
 @strawberry.type(description="A count of interactions of one kind.")
@@ -71,17 +78,17 @@ class Evidence:
     recent_counts: list[KindCount] | None = strawberry.field(
         description="Counts by kind in the 90 days before the score's moment, when scanned."
     )
-    holder: strawberry.Private[str | None] = None
+    holders: strawberry.Private[Holders] = ()
 
     @classmethod
-    def from_domain(cls, evidence: TieEvidence, holder: str | None = None) -> Self:
+    def from_domain(cls, evidence: TieEvidence, holders: Holders = ()) -> Self:
         return cls(
             first_at=evidence.first_at, last_at=evidence.last_at,
             last_two_way_at=evidence.last_two_way_at,
             interaction_count=evidence.interaction_count,
             declined_count=evidence.declined_count, median_reply=evidence.median_reply,
             counts=_kind_counts(evidence.counts) or [],
-            recent_counts=_kind_counts(evidence.recent_counts), holder=holder,
+            recent_counts=_kind_counts(evidence.recent_counts), holders=holders,
         )  # fmt: skip
 
 
@@ -95,13 +102,13 @@ class Strength:
     evidence: Evidence
 
     @classmethod
-    def from_domain(cls, strength: TieScore, holder: str | None = None) -> Self:
-        """`holder`: the team member whose tie this is (None hides detail from reps)."""
+    def from_domain(cls, strength: TieScore, holders: Holders = ()) -> Self:
+        """`holders`: the team members whose tie this is (none hides detail from reps)."""
         return cls(
             score=strength.score, label=strength.label, colour=strength.colour,
             trend=strength.trend,
-            components=[Component.from_domain(c, holder) for c in strength.components],
-            evidence=Evidence.from_domain(strength.evidence, holder),
+            components=[Component.from_domain(c, holders) for c in strength.components],
+            evidence=Evidence.from_domain(strength.evidence, holders),
         )  # fmt: skip
 
 
@@ -116,19 +123,19 @@ class TeamTie:
         description="This member's score as a percentage of all members' scores for the "
         "contact (0-100, to 0.1)."
     )
-    holder: strawberry.Private[str | None] = None
+    holders: strawberry.Private[Holders] = ()
 
     @classmethod
     def from_domain(cls, known: KnownBy) -> Self:
-        holder = known.member.email
+        holders = (known.member.email,)
         return cls(
             member=Person.from_domain(known.member),
-            strength=Strength.from_domain(known.strength, holder),
+            strength=Strength.from_domain(known.strength, holders),
             last_interaction_at=known.last_interaction_at,
             last_two_way_at=known.last_two_way_at,
             interaction_count=known.interaction_count,
             share=known.share,
-            holder=holder,
+            holders=holders,
         )
 
 

@@ -52,7 +52,9 @@ QUEUE_DEPTH = Gauge("tiegraph_queue_depth", "Jobs waiting in the arq queue (read
 
 # A client's X-Request-ID is kept when it looks like an id; anything else is replaced.
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# The look-behind lets a match start only where a run of address characters starts: without
+# it a long run with no "@" is rescanned from each of its characters (quadratic in the text).
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _TOKEN = re.compile(r"(?i)(bearer\s+)\S+|tg_[A-Za-z0-9_-]{10,}")
 # Uploads may take longer than a query: the reverse proxy bounds their size and time.
 NO_TIMEOUT = frozenset({("POST", "/ingest")})

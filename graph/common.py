@@ -9,6 +9,7 @@ from scoring.account_health import is_departed
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from scoring.reach import reach_bound
 from scoring.strength import TieLabel
+from scoring.tie_events import EARLIEST_EVENT, LATEST_EVENT
 from tiegraph.errors import BadInput
 from tiegraph.identity import normalise_domain
 
@@ -37,6 +38,9 @@ def moment(as_of: datetime | None = None) -> datetime:
     at = as_of or datetime.now(UTC)
     if at.tzinfo is None:
         raise BadInput("needs a time zone", location="asOf")
+    # Outside the range the decayed sums are defined on, the arithmetic overflows.
+    if not EARLIEST_EVENT <= at < LATEST_EVENT:
+        raise BadInput(f"must be from {EARLIEST_EVENT:%Y} up to {LATEST_EVENT:%Y}", location="asOf")
     return at.astimezone(UTC)
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from graph.common import moment as checked_moment
 from graph.models import AccountSnapshot, ContactPageKey, ContactTies
 from graph.repository import GraphRepository
 from scoring.fold import fold_ties
@@ -174,7 +175,7 @@ async def tie_view(
     found = await repo.tie(member, contact)
     if found is None:
         raise NotFound(f"no team member {member} or no contact {contact}")
-    moment = (as_of or datetime.now(UTC)).astimezone(UTC)
+    moment = checked_moment(as_of)
     policy = IngestPolicy(firm_domains=firm_domains, profile=await repo.scoring_profile())
     records = await repo.tie_interactions(member, contact, moment)
     state = found.state or TieState()

@@ -117,3 +117,15 @@ async def test_account_page_of_50_is_a_handful_of_queries(
     # The token, the page of accounts, every account's contacts at once, and the profile.
     assert sorted(ran) == sorted(["auth/token_by_hash", "read/accounts_page",
                                   "read/account_contacts", "profile/active"])  # fmt: skip
+
+
+async def test_as_of_outside_the_scored_range_is_bad_input(
+    ingestor: Ingestor, manager_api: httpx.AsyncClient
+) -> None:
+    await ingestor.run([record("a1", "ann@firm.test", ["joe@acme.com"], 5)])
+    query = """query($at: DateTime) { tie(memberEmail: "ann@firm.test", contactEmail:
+      "joe@acme.com", asOf: $at) { strength { score } } }"""
+    for moment in ("0001-01-01T00:00:00+00:00", "1900-01-01T00:00:00+00:00"):
+        body = await gql(manager_api, query, at=moment)
+        assert codes(body) == ["BAD_INPUT"], moment
+        assert "asOf" in body["errors"][0]["message"]

@@ -186,9 +186,10 @@ def bearer_token(authorization: str | None) -> str | None:
 
 async def authorize_rest(request: Request) -> Viewer:
     """The REST dependency: a valid token whose role the route's table entry allows."""
-    viewer = await authenticate(
-        request.app.state.repo, bearer_token(request.headers.get("authorization"))
-    )
+    viewer: Viewer | None = getattr(request.state, "viewer", None)  # app.gate's, on a POST
+    if viewer is None:
+        token = bearer_token(request.headers.get("authorization"))
+        viewer = await authenticate(request.app.state.repo, token)
     path = getattr(request.scope.get("route"), "path", request.url.path)
     check(viewer, REST_ROLES.get((request.method, path)), f"{request.method} {path}")
     return viewer

@@ -1,10 +1,11 @@
 """The one place that maps errors to API codes: GraphQL `extensions.code` and HTTP statuses."""
 
+import json
 import logging
 from collections.abc import Iterator
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from graphql.error import GraphQLError
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -21,6 +22,9 @@ HTTP_STATUS = {
 }  # fmt: skip
 # Outages of Neo4j or Redis: the request may succeed later, nothing is wrong with it.
 OUTAGES = (ServiceUnavailable, SessionExpired, RedisConnectionError, RedisTimeoutError)
+# What a client did wrong, not the service: logged at info, without a traceback.
+EXPECTED = frozenset({"BAD_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "LIMIT"})
+GRAPHQL_PATH = "/graphql"
 # strawberry's limiters report plain validation or syntax errors; these messages mark them.
 LIMIT_MESSAGES = (
     "exceeds maximum operation depth",
@@ -32,16 +36,43 @@ LIMIT_MESSAGES = (
 def install_error_handlers(app: FastAPI) -> None:
     """REST errors as `{"error": {"code", "message"}}` with the status their code maps to."""
 
-    async def domain_error(_: Request, exc: Exception) -> JSONResponse:
-        domain = as_domain_error(exc)
-        code = domain.code if domain else "INTERNAL"
-        message = str(domain) if domain else "Unexpected error."
-        if domain is None:
-            log.error("unexpected error", exc_info=exc)
-        return error_response(code, message)
+    async def domain_error(request: Request, exc: Exception) -> Response:
+        return response_for(request.url.path, exc)
 
     for kind in (TiegraphError, Neo4jError, *OUTAGES):
         app.add_exception_handler(kind, domain_error)
+
+
+def response_for(path: str, exc: BaseException) -> Response:
+    """The answer to `exc` raised outside a GraphQL operation (a body that is not one, say):
+    GraphQL's error shape on /graphql, the REST one elsewhere."""
+    domain = as_domain_error(exc)
+    code = domain.code if domain else "INTERNAL"
+    message = str(domain) if domain else "Unexpected error."
+    log_error(code, message, exc)
+    if path == GRAPHQL_PATH:
+        return graphql_error_response(code, message)
+    return error_response(code, message)
+
+
+def graphql_error_response(code: str, message: str) -> Response:
+    """A GraphQL answer holding one error: status 200, as for errors inside an operation."""
+    return Response(graphql_error_body(code, message), media_type="application/json")
+
+
+def graphql_error_body(code: str, message: str) -> bytes:
+    """`graphql_error_response`'s body, for middleware that sends raw ASGI messages."""
+    error = {"message": message, "extensions": {"code": code}}
+    return json.dumps({"data": None, "errors": [error]}).encode()
+
+
+def log_error(code: str, message: str, exc: BaseException | None) -> None:
+    """Expected errors at info without a traceback (a client's mistake costs one short line),
+    anything else at error with it."""
+    if code in EXPECTED:
+        log.info("%s: %s", code, message)
+    else:
+        log.error("%s: %s", code, message, exc_info=exc)
 
 
 def error_response(code: str, message: str) -> JSONResponse:
@@ -66,16 +97,28 @@ def as_domain_error(exc: BaseException | None) -> TiegraphError | None:
     return None
 
 
-def _coded(error: GraphQLError) -> GraphQLError:
+def code_of(error: GraphQLError) -> tuple[str, str]:
+    """The code and client-facing message of a GraphQL error."""
     original = error.original_error
     if original is None:  # syntax and validation errors: the query itself is wrong
         limited = any(m in error.message for m in LIMIT_MESSAGES)
-        code, message = ("LIMIT" if limited else "BAD_INPUT"), error.message
-    elif (domain := as_domain_error(original)) is not None:
-        code, message = domain.code, str(domain)
-    else:
-        log.error("unexpected error in %s", error.path, exc_info=original)
-        code, message = "INTERNAL", "Unexpected error."
+        return ("LIMIT" if limited else "BAD_INPUT"), error.message
+    if (domain := as_domain_error(original)) is not None:
+        return domain.code, str(domain)
+    return "INTERNAL", "Unexpected error."
+
+
+def log_graphql_errors(errors: list[GraphQLError]) -> None:
+    """Log an operation's errors by their code: the message only (never the document), with
+    the traceback for unexpected ones."""
+    for error in errors:
+        code, message = code_of(error)
+        shown = message if code != "INTERNAL" else f"{error.message} at {error.path}"
+        log_error(code, shown, error.original_error)
+
+
+def _coded(error: GraphQLError) -> GraphQLError:
+    code, message = code_of(error)
     return GraphQLError(
         message, nodes=error.nodes, source=error.source, positions=error.positions,
         path=error.path, extensions={**(error.extensions or {}), "code": code},

@@ -11,12 +11,13 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from strawberry.fastapi import GraphQLRouter
 
 from app import rest
 from app.auth import authorize_rest, bearer_token
 from app.errors import install_error_handlers
+from app.gate import BodyGate
 from app.graphql.context import Context
+from app.graphql.router import Router
 from app.graphql.schema import build_schema
 from app.observability import CYPHER_QUERIES, QUEUE_DEPTH, RequestGuard
 from app.worker import redis_settings
@@ -60,7 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def context_getter(request: Request) -> Context:
         state = request.app.state
         token = bearer_token(request.headers.get("authorization"))
-        context = Context(repo=state.repo, settings=settings, queue=state.queue, token=token)
+        viewer = getattr(request.state, "viewer", None)  # app.gate checked it for a POST
+        context = Context(repo=state.repo, settings=settings, queue=state.queue, token=token,
+                          viewer=viewer)  # fmt: skip
         # One turn of the loop lets the token lookup the Context started send its query now. A
         # new task first runs at the loop's next turn, which otherwise comes only after the
         # document is parsed and validated, so the lookup would not overlap them.
@@ -68,11 +71,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return context
 
     app = FastAPI(title="tiegraph", version="0.1.0", lifespan=lifespan)
-    graphql = GraphQLRouter(build_schema(settings), context_getter=context_getter)
+    graphql = Router(build_schema(settings), context_getter=context_getter,
+                     max_query_bytes=settings.max_query_bytes)  # fmt: skip
     app.include_router(graphql, prefix="/graphql")
     app.include_router(rest.router, dependencies=[Depends(authorize_rest)])
     install_error_handlers(app)
     _operations(app)
+    app.add_middleware(BodyGate, settings=settings)
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
         allow_headers=["authorization", "content-type", "x-request-id"],

@@ -21,7 +21,7 @@ from prometheus_client import Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
-from app.errors import error_response
+from app.errors import error_response, graphql_error_body
 from ingest.pipeline import IngestReport
 
 log = logging.getLogger("tiegraph.request")
@@ -145,12 +145,6 @@ class GraphQLMetrics(SchemaExtension):
         GRAPHQL_SECONDS.labels(operation).observe(time.perf_counter() - started)
 
 
-def _graphql_limit_body() -> bytes:
-    error = {"message": "the request took longer than the request timeout",
-             "extensions": {"code": "LIMIT"}}  # fmt: skip
-    return json.dumps({"data": None, "errors": [error]}).encode()
-
-
 class RequestGuard:
     """Pure ASGI middleware around every HTTP request: a request id (X-Request-ID, echoed), the
     request timeout (code LIMIT instead of a hung or 500 response; cancelling the await also
@@ -195,11 +189,11 @@ class RequestGuard:
             log.warning("request timed out after %.1f s", self.timeout)
             if state["started"]:
                 return  # too late to answer differently; the client sees a cut response
+            message = "the request took longer than the request timeout"
             if scope["path"] == "/graphql":
-                await _send_json(send, 200, _graphql_limit_body())
+                await _send_json(send, 200, graphql_error_body("LIMIT", message))
             else:
-                await error_response("LIMIT", "the request took longer than the request "
-                                     "timeout")(scope, _no_body, send)  # fmt: skip
+                await error_response("LIMIT", message)(scope, _no_body, send)
 
     def _record(self, scope: Scope, status: int, seconds: float) -> None:
         route = _route_label(scope)

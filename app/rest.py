@@ -1,5 +1,6 @@
 """REST endpoints for what GraphQL is not good at: file uploads, and job status for scripts."""
 
+import asyncio
 import re
 import shutil
 import uuid
@@ -52,7 +53,9 @@ async def _save(upload: UploadFile, folder: Path, index: int) -> UploadedFile:
     name = upload.filename or f"upload-{index}"
     target = folder / f"{index:03d}-{_UNSAFE.sub('_', Path(name).name)[:100]}"
     with target.open("wb") as out:
-        shutil.copyfileobj(upload.file, out)  # streamed: never the whole file in memory
+        # Streamed (never the whole file in memory), in a thread: a big copy must not stall
+        # every other request on the event loop.
+        await asyncio.to_thread(shutil.copyfileobj, upload.file, out)
     try:
         return UploadedFile(name=name, format=detect_source(target))
     except ValueError as exc:

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=1)
     max_aliases: int = Field(default=15, ge=0)
     max_query_tokens: int = Field(default=2000, ge=10)
+    # Checked before a body is read or a document parsed, so an oversized request costs
+    # nothing: a GraphQL document, any request body (10,000 interactions to ingestInteractions
+    # fit), and a POST /ingest upload.
+    max_query_bytes: int = Field(default=50_000, ge=100)
+    max_body_bytes: int = Field(default=8 * 2**20, ge=1024)
+    max_upload_bytes: int = Field(default=512 * 2**20, ge=1024)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     # Who may set X-Forwarded-For/-Proto (the reverse proxy); "*" trusts everyone.

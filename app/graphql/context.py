@@ -31,7 +31,7 @@ class Context(BaseContext):
 
     def __post_init__(self) -> None:
         super().__init__()
-        if self.token:
+        if self.token and self.viewer is None:
             # The token's lookup starts now and runs while the operation is parsed and
             # validated; nothing is resolved before `authenticated` has its answer.
             self._checking = asyncio.ensure_future(authenticate(self.repo, self.token))

@@ -4,7 +4,7 @@ from datetime import datetime
 from functools import partial
 
 import strawberry
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -13,10 +13,10 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_limit
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.scalars import JSON
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
 from app.auth import Authorization
-from app.errors import ErrorCodes
+from app.errors import ErrorCodes, log_graphql_errors
 from app.graphql.context import Context
 from app.graphql.types.access import ApiToken, CreatedToken, Erasure, Me
 from app.graphql.types.health import AccountHealth, ContactHealth
@@ -262,6 +262,17 @@ class Mutation:
         return await erasure.restore_address(info.context.repo, email)
 
 
+class Schema(strawberry.Schema):
+    """strawberry's schema, logging errors by their code (app.errors): a client's mistake is
+    one info line, not an error with its traceback and the whole document."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log the operation's errors (before ErrorCodes rewrites them)."""
+        log_graphql_errors(errors)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the limits of `settings`. Extensions are given as factories, so each
     operation gets fresh ones; ErrorCodes comes last so it sees (and codes) the errors of every
@@ -279,7 +290,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         depth_limit(settings.max_query_depth, should_ignore=None),
         alias_limit(settings.max_aliases),
     ]
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         extensions=[

@@ -1,11 +1,13 @@
 """Limits answer with code LIMIT (or BAD_INPUT for a malformed page), never a 500."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from app.main import create_app
@@ -119,6 +121,69 @@ async def test_account_page_of_50_is_a_handful_of_queries(
                                   "read/account_contacts", "profile/active"])  # fmt: skip
 
 
+class _Body:
+    """A request body of `chunks` chunks, produced only as the server reads it."""
+
+    def __init__(self, chunks: int, size: int = 100_000) -> None:
+        self.chunks, self.size, self.read = chunks, size, 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for _ in range(self.chunks):
+            self.read += 1
+            yield b"x" * self.size
+
+
+async def test_a_body_without_a_valid_token_is_refused_before_it_is_read(app: FastAPI) -> None:
+    for token in (None, "not-a-token"):
+        async with client(app, token) as http:
+            body = _Body(100)  # 10 MB
+            answer = await http.post("/graphql", content=body,
+                                     headers={"content-type": "application/json"})  # fmt: skip
+            assert codes(answer.json()) == ["UNAUTHENTICATED"]
+            upload = _Body(100)
+            refused = await http.post("/ingest", content=upload, headers={
+                "content-type": "multipart/form-data; boundary=b"})  # fmt: skip
+            assert refused.status_code == 401
+            assert refused.json()["error"]["code"] == "UNAUTHENTICATED"
+            assert body.read == upload.read == 0
+
+
+async def test_bodies_and_uploads_over_their_caps_are_refused(
+    settings: Settings, tmp_path: Path, repo: GraphRepository
+) -> None:
+    caps = {"max_body_bytes": 2048, "max_upload_bytes": 4096}
+    async with admin_client(settings, tmp_path, repo, **caps) as http:
+        padded = {"query": "{ me { role } }", "variables": {"pad": "x" * 3000}}
+        assert codes((await http.post("/graphql", json=padded)).json()) == ["LIMIT"]
+        undeclared = await http.post("/graphql", content=_Body(3, 1000),
+                                     headers={"content-type": "application/json"})  # fmt: skip
+        assert codes(undeclared.json()) == ["LIMIT"]
+        files = {"files": ("big.jsonl", b"{}\n" * 3000, "application/octet-stream")}
+        refused = await http.post("/ingest", files=files)
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "LIMIT"
+        assert not any((tmp_path / "uploads").glob("*/*"))
+        assert (await gql(http, "{ me { role } }"))["data"]["me"]["role"] == "ADMIN"
+
+
+async def test_a_big_document_is_refused_before_it_is_parsed(api: httpx.AsyncClient) -> None:
+    # A comment holds no tokens: the token limit alone lets 60 KB through to the parser.
+    query = "{ me { role } }\n#" + "a" * 60_000
+    body = await gql(api, query)
+    assert codes(body) == ["LIMIT"]
+    assert "TIEGRAPH_MAX_QUERY_BYTES" in body["errors"][0]["message"]
+
+
+async def test_weird_bodies_are_bad_input_in_graphql_shape(api: httpx.AsyncClient) -> None:
+    weird = [b"null", b"42", b'"text"', b"[]", b"{}", b"\xff\xfe{}", b"{", b"[" * 100_000,
+             b'{"query": 42}']  # fmt: skip
+    for content in weird:
+        answer = await api.post("/graphql", content=content,
+                                headers={"content-type": "application/json"})  # fmt: skip
+        assert answer.status_code == 200, content[:20]
+        assert codes(answer.json()) == ["BAD_INPUT"], content[:20]
+
+
 async def test_as_of_outside_the_scored_range_is_bad_input(
     ingestor: Ingestor, manager_api: httpx.AsyncClient
 ) -> None:
@@ -129,3 +194,17 @@ async def test_as_of_outside_the_scored_range_is_bad_input(
         body = await gql(manager_api, query, at=moment)
         assert codes(body) == ["BAD_INPUT"], moment
         assert "asOf" in body["errors"][0]["message"]
+
+
+async def test_expected_errors_are_one_info_line_without_a_traceback(
+    api: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    not_found = '{ tie(memberEmail: "nobody@firm.test", contactEmail: "joe@acme.com") { asOf } }'
+    for query in (not_found, "{ nosuchfield }", "{ me { role } }\n#" + "a" * 60_000):
+        assert codes(await gql(api, query)) != []
+    errors = [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+    assert errors == []
+    coded = [r.getMessage() for r in caplog.records if r.name == "app.errors"]
+    assert [m.split(":")[0] for m in coded] == ["NOT_FOUND", "BAD_INPUT", "LIMIT"]
+    assert all(len(m) < 300 for m in coded)

@@ -24,9 +24,11 @@ re-ingesting the same file gives the same ids. Locations are `file#UID` for a se
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
+from itertools import islice, takewhile
 from pathlib import Path
 
 import recurring_ical_events  # type: ignore[import-untyped]
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 from icalendar import Calendar, Component, Event, vCalAddress
 from pydantic import ValidationError
 
@@ -55,6 +57,12 @@ _RESPONSES = {
 # Rooms and equipment are invited like people but are not relationships.
 _NOT_PEOPLE = frozenset({"ROOM", "RESOURCE"})
 _CONTENT_LINE = re.compile(r"^[A-Za-z0-9-]+[;:]")
+# An invite anyone can send may repeat every second for years, and the expander holds all
+# of a series' occurrences at once: they are counted lazily first, and a series (or a file)
+# with more than these in the horizon is an error instead. A daily meeting over the
+# three-year horizon is about 1,100.
+MAX_OCCURRENCES_PER_SERIES = 5_000
+MAX_OCCURRENCES_PER_FILE = 200_000
 
 
 def _first_bad_line(data: bytes) -> int | None:
@@ -156,6 +164,31 @@ def _series_calendar(calendar: Component, events: list[Component]) -> Calendar:
     return single
 
 
+def _rule_count(event: Component, start: datetime, end: datetime, cap: int) -> int:
+    """How many times the event's rules fire in [start, end), counted lazily up to `cap`.
+    Counted in naive UTC, ignoring UNTIL's zone: an estimate good enough for a bound."""
+    rules = event.get("RRULE")
+    first = _as_utc(event.decoded("DTSTART")).replace(tzinfo=None)
+    lo, hi = start.replace(tzinfo=None), end.replace(tzinfo=None)
+    total = 0
+    for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+        text = rule.to_ical().decode()
+        moments = rrulestr(text, dtstart=first, ignoretz=True).xafter(lo, inc=True)
+        total += sum(1 for _ in islice(takewhile(lambda at: at < hi, moments), cap - total))
+    return total
+
+
+def _too_many(events: list[Component], start: datetime, end: datetime, cap: int) -> str | None:
+    """Why a series may not be expanded within `cap` occurrences, or None when it may."""
+    try:
+        count = sum(_rule_count(e, start, end, cap + 1) for e in events)
+    except (ValueError, TypeError, OverflowError) as exc:
+        return f"cannot expand the series ({exc})"
+    if count > cap:
+        return f"RRULE: more than {cap} occurrences in the horizon; series skipped"
+    return None
+
+
 def _calendar_items(
     calendar: Component, name: str, start: datetime, end: datetime
 ) -> Iterator[ParsedItem]:
@@ -169,13 +202,21 @@ def _calendar_items(
             yield ParseIssue(f"{name}#{uid}" if uid else f"{name}#event-{index}", problem)
             continue
         series.setdefault(uid, []).append(event)
+    budget = MAX_OCCURRENCES_PER_FILE
     for uid, events in series.items():
+        cap = min(MAX_OCCURRENCES_PER_SERIES, budget)
+        if (problem := _too_many(events, start, end, cap)) is not None:
+            if cap < MAX_OCCURRENCES_PER_SERIES:
+                problem = f"more than {MAX_OCCURRENCES_PER_FILE} occurrences in the file"
+            yield ParseIssue(f"{name}#{uid}", problem)
+            continue
         try:
             query = recurring_ical_events.of(_series_calendar(calendar, events))
             occurrences: list[Component] = query.between(start, end)
         except Exception as exc:  # the expander raises many types on broken rules
             yield ParseIssue(f"{name}#{uid}", f"cannot expand the series ({exc})")
             continue
+        budget -= len(occurrences)
         for occurrence in occurrences:
             if isinstance(occurrence, Event):
                 try:

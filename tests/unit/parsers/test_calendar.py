@@ -3,8 +3,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar, Event, vCalAddress
 
+from ingest.parsers import calendar
 from ingest.parsers.calendar import iter_ics
 from ingest.results import ParseIssue, Skipped
 from tiegraph.domain import (
@@ -280,3 +282,26 @@ def test_bad_event_is_reported_and_the_rest_is_read(tmp_path: Path) -> None:
     assert items[0].message.startswith("DTSTART: ")
     assert items[1] == ParseIssue("some-bad.ics#event-2", "UID: missing")
     assert [r.external_id for r in _records(items[2:])] == ["ok@2026-03-10T09:00:00+00:00"]
+
+
+def test_a_series_repeating_every_second_is_an_error_not_a_flood(tmp_path: Path) -> None:
+    # Expanded, this rule is 5 million occurrences in the horizon: gigabytes held at once.
+    flood = _event("flood", datetime(2026, 3, 1, tzinfo=UTC), organizer=ANN,
+                   rrule={"freq": "secondly"})  # fmt: skip
+    fine = _event("daily", datetime(2026, 3, 1, 9, tzinfo=UTC), organizer=ANN,
+                  rrule={"freq": "daily", "count": 3})  # fmt: skip
+    items = list(iter_ics(_write(tmp_path / "invite.ics", flood, fine), START, END))
+    assert items[0] == ParseIssue(
+        "invite.ics#flood", "RRULE: more than 5000 occurrences in the horizon; series skipped"
+    )
+    assert len(_records(items[1:])) == 3
+
+
+def test_occurrences_are_capped_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(calendar, "MAX_OCCURRENCES_PER_FILE", 5)
+    series = [_event(f"s{i}", datetime(2026, 3, 1, 9, tzinfo=UTC), organizer=ANN,
+                     rrule={"freq": "daily", "count": 2}) for i in range(4)]  # fmt: skip
+    items = list(iter_ics(_write(tmp_path / "many.ics", *series), START, END))
+    assert len(_records(items[:4])) == 4
+    assert items[4] == ParseIssue("many.ics#s2", "more than 5 occurrences in the file")
+    assert items[5] == ParseIssue("many.ics#s3", "more than 5 occurrences in the file")

@@ -21,6 +21,7 @@ from ingest.results import ParsedItem, ParseIssue, Skipped
 from scoring.policy import IngestPolicy
 from tiegraph.access import address_hash
 from tiegraph.domain import InteractionRecord, Participant, PersonKind
+from tiegraph.errors import BadInput
 from tiegraph.identity import canonical_address, person_kind
 from tiegraph.reference import AliasRow, ContactRow, ReferenceRow, RosterRow
 from tiegraph.settings import Settings
@@ -34,6 +35,23 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 NO_COUNTERPART = "no-counterpart"
 ERASED = "erased-address"
+
+
+def time_problem(record: InteractionRecord) -> str | None:
+    """Why an interaction's time is not stored (the ingestion rule), or None."""
+    if EARLIEST <= record.occurred_at <= datetime.now(UTC) + FUTURE_SLACK:
+        return None
+    return "before 1990 or in the future"
+
+
+def require_storable(records: Sequence[InteractionRecord], field: str) -> None:
+    """BadInput for the first record `run` would reject: for callers that promise every item
+    is valid before any is written (the ingestInteractions mutation)."""
+    for index, record in enumerate(records):
+        if (problem := time_problem(record)) is not None:
+            raise BadInput(problem, location=f"{field}[{index}].occurredAt")
+
+
 # How often (in items) the reading loop lets the batch in flight talk to Neo4j: often enough
 # that the write's round trips are never held up for long behind parsing.
 YIELD_EVERY = 100
@@ -148,8 +166,8 @@ def admit_record(
     (an error for an impossible date, a skip for a robot sender or no one to tie to). The
     one admission rule: ingestion and a backtest from files both apply it."""
     location = f"{record.source}:{record.external_id}"
-    if not EARLIEST <= record.occurred_at <= datetime.now(UTC) + FUTURE_SLACK:
-        return ParseIssue(location, "occurredAt: before 1990 or in the future")
+    if (problem := time_problem(record)) is not None:
+        return ParseIssue(location, f"occurredAt: {problem}")
     resolved = policy.with_admin_flag(resolve_record(record, policy, aliases, erased))
     initiator = resolved.initiator
     if initiator is not None and is_automated_address(initiator.email):

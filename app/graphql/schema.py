@@ -47,7 +47,7 @@ from graph import (
 from ingest import erasure
 from ingest.jobs import enqueue_backtest, job_report
 from ingest.jsonl import records_from_wire
-from ingest.pipeline import Ingestor
+from ingest.pipeline import Ingestor, require_storable
 from ingest.profiles import update_profile
 from tiegraph.access import Role
 from tiegraph.errors import BadInput, NotFound
@@ -201,6 +201,7 @@ class Mutation:
                 location="interactions",
             )
         records = records_from_wire([i.to_wire() for i in interactions], "interactions")
+        require_storable(records, "interactions")
         ingestor = Ingestor.for_settings(info.context.repo, info.context.settings)
         report = await ingestor.run(records)
         record_ingest(report)

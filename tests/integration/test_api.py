@@ -88,6 +88,22 @@ async def test_a_bad_interaction_rejects_the_whole_call(api: httpx.AsyncClient) 
     assert again["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
+async def test_an_interaction_dated_outside_the_stored_range_rejects_the_whole_call(
+    api: httpx.AsyncClient,
+) -> None:
+    good = interaction("d1", "ann@firm.test", ["joe@acme.com"], "email", 1)
+    for at in ("2099-01-01T00:00:00Z", "1985-01-01T00:00:00Z"):
+        dated = {
+            **interaction("d2", "ann@firm.test", ["joe@acme.com"], "email", 1),
+            "occurredAt": at,
+        }
+        error = (await gql(api, INGEST, items=[good, dated]))["errors"][0]
+        assert error["extensions"]["code"] == "BAD_INPUT", at
+        assert error["message"] == "interactions[1].occurredAt: before 1990 or in the future"
+        again = await gql(api, WHO_KNOWS, email="joe@acme.com")
+        assert again["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
 async def test_healthz(api: httpx.AsyncClient) -> None:
     response = await api.get("/healthz")
     assert response.json() == {"status": "ok"}

@@ -353,11 +353,12 @@ def tune_now(settings: Settings, options: TruthOptions, console: Console) -> int
     _write_outputs(options, data, periods)
     if options.apply and changes:
         job = asyncio.run(_apply_profile(settings, changes))
-        console.print(f"Profile saved; rescore queued as job {job}.")
+        queued = f"queued as job {job}" if job else "owed: the worker queues it on reaching Redis"
+        console.print(f"Profile saved; rescore {queued}.")
     return 0
 
 
-async def _apply_profile(settings: Settings, changes: dict[str, Any]) -> str:
+async def _apply_profile(settings: Settings, changes: dict[str, Any]) -> str | None:
     async with _neo4j(settings) as driver, _queue(settings) as pool:
         repo = GraphRepository(driver, settings.neo4j_database)
         _, _, job = await update_profile(repo, pool, changes)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from arq.connections import RedisSettings
+from arq.cron import cron
 from arq.worker import Retry, Worker
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
@@ -15,6 +16,7 @@ from graph.repository import GraphRepository
 from ingest.backtest import Plan, backtest_stored
 from ingest.jobs import report_as_dict, save_counts, save_progress
 from ingest.pipeline import Ingestor
+from ingest.profiles import queue_owed_rescore
 from ingest.rescore import rescore_all
 from ingest.sources import iter_path
 from tiegraph.settings import Settings, get_settings
@@ -57,9 +59,10 @@ async def ingest_paths(ctx: dict[str, Any], paths: list[str]) -> dict[str, Any]:
     return report_as_dict(ingestor.report)
 
 
-async def rescore_ties(ctx: dict[str, Any]) -> dict[str, Any]:
-    """Rebuild every tie under the active scoring profile. Progress: interactions read, then
-    ties written; `ingested` reaches `read` when every tie is back."""
+async def rescore_ties(ctx: dict[str, Any], rescore_id: str | None = None) -> dict[str, Any]:
+    """Rebuild every tie under the active scoring profile, then clear the owed rescore it was
+    queued for. Progress: interactions read, then ties written; `ingested` reaches `read`
+    when every tie is back."""
     settings: Settings = ctx["settings"]
 
     async def progress(read: int, written: int) -> None:
@@ -67,6 +70,8 @@ async def rescore_ties(ctx: dict[str, Any]) -> dict[str, Any]:
         await save_counts(ctx["redis"], ctx["job_id"], counts)
 
     done = await rescore_all(ctx["repo"], tuple(settings.firm_domains), progress)
+    if rescore_id is not None:
+        await ctx["repo"].rescore_done(rescore_id)
     return {"read": done.interactions, "ingested": done.interactions, "ties_written": done.ties}
 
 
@@ -85,6 +90,11 @@ async def backtest_ties(
     return await backtest_stored(ctx["repo"], tuple(settings.firm_domains), plan, progress)
 
 
+async def owed_rescores(ctx: dict[str, Any]) -> None:
+    """Queue a rescore a profile change is owed but could not queue (Redis was down)."""
+    await queue_owed_rescore(ctx["repo"], ctx["redis"])
+
+
 def redis_settings(settings: Settings) -> RedisSettings:
     """arq's connection settings for `TIEGRAPH_REDIS_URL`."""
     return RedisSettings.from_dsn(settings.redis_url)
@@ -98,6 +108,8 @@ def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
         "redis_settings": redis_settings(settings),
         "on_startup": _startup,
         "on_shutdown": _shutdown,
+        # Every minute, and at start: a profile saved while Redis was down gets its rescore.
+        "cron_jobs": [cron(owed_rescores, second=0, run_at_startup=True)],
         "ctx": {"settings": settings},
         "job_timeout": settings.job_timeout_seconds,
         "handle_signals": True,

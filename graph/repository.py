@@ -133,10 +133,20 @@ class GraphRepository:
         rows = await self._read("profile/active")
         return profile_from(rows[0]["json"] if rows else None)
 
-    async def save_scoring_profile(self, profile: ScoringProfile) -> int:
-        """Store `profile` as the active one; returns its new version number."""
+    async def save_scoring_profile(self, profile: ScoringProfile) -> tuple[int, str]:
+        """Store `profile` as the active one, with a rescore owed; returns its new version
+        number and the owed rescore's id."""
         rows = await self._write("profile/save", json=profile.model_dump_json())
-        return int(rows[0]["version"])
+        return int(rows[0]["version"]), str(rows[0]["rescore_id"])
+
+    async def owed_rescore(self) -> str | None:
+        """The id of the rescore the active profile still needs, or None."""
+        rows = await self._read("profile/rescore_owed")
+        return str(rows[0]["rescore_id"]) if rows else None
+
+    async def rescore_done(self, rescore_id: str) -> None:
+        """Clear the owed rescore `rescore_id` (nothing when a newer change owes another)."""
+        await self._write("profile/rescore_done", rescore_id=rescore_id)
 
     async def tie_keys(self) -> set[tuple[TieType, str, str]]:
         """Every tie as (type, a, b): what a rescore must rebuild or remove."""

@@ -75,12 +75,13 @@ async def enqueue_ingest(redis: ArqRedis, paths: list[str], job_id: str | None =
     return job.job_id
 
 
-async def enqueue_rescore(redis: ArqRedis) -> str:
-    """Queue a rebuild of every tie under the active profile; returns the job id."""
-    job = await redis.enqueue_job(RESCORE_FUNCTION)
-    if job is None:
-        raise ValueError("arq refused the rescore job")
-    return job.job_id
+async def enqueue_rescore(redis: ArqRedis, rescore_id: str) -> str:
+    """Queue the owed rescore `rescore_id` (a rebuild of every tie under the active profile);
+    returns the job id. Its job id is derived from `rescore_id`, so queueing it again while it
+    is queued, running or just done adds nothing."""
+    job_id = f"rescore-{rescore_id}"
+    await redis.enqueue_job(RESCORE_FUNCTION, rescore_id, _job_id=job_id)
+    return job_id
 
 
 async def enqueue_backtest(

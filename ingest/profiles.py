@@ -6,6 +6,8 @@ from typing import Any
 
 from arq.connections import ArqRedis
 from pydantic import ValidationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from graph.repository import GraphRepository
 from ingest.jobs import enqueue_rescore
@@ -22,11 +24,13 @@ def _describe(error: ValidationError) -> str:
 
 async def update_profile(
     repo: GraphRepository, queue: ArqRedis, changes: dict[str, Any]
-) -> tuple[ScoringProfile, int, str]:
+) -> tuple[ScoringProfile, int, str | None]:
     """Apply `changes` to the active profile, store it and queue a rescore.
 
-    Returns the new profile, its version and the rescore job's id. BadInput names every field
-    that does not validate; then nothing is stored.
+    Returns the new profile, its version and the rescore job's id, None when Redis cannot be
+    reached: the saved profile carries an owed-rescore mark either way, which the worker
+    queues (`queue_owed_rescore`) once it reaches Redis. BadInput names every field that does
+    not validate; then nothing is stored.
     """
     current = await repo.scoring_profile()
     try:
@@ -34,8 +38,18 @@ async def update_profile(
     except (ValidationError, TypeError) as exc:
         message = _describe(exc) if isinstance(exc, ValidationError) else str(exc)
         raise BadInput(message, location="changes") from exc
-    version = await repo.save_scoring_profile(profile)
-    return profile, version, await enqueue_rescore(queue)
+    version, rescore_id = await repo.save_scoring_profile(profile)
+    try:
+        job: str | None = await enqueue_rescore(queue, rescore_id)
+    except (RedisConnectionError, RedisTimeoutError, OSError):
+        job = None  # owed in the graph: the worker queues it
+    return profile, version, job
+
+
+async def queue_owed_rescore(repo: GraphRepository, queue: ArqRedis) -> str | None:
+    """Queue the rescore the active profile is owed, if any; returns its job id."""
+    rescore_id = await repo.owed_rescore()
+    return None if rescore_id is None else await enqueue_rescore(queue, rescore_id)
 
 
 def profile_from_file(path: Path, base: ScoringProfile) -> ScoringProfile:

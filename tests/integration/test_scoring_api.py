@@ -4,8 +4,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from arq.connections import ArqRedis
+from fastapi import FastAPI
 
 from app.worker import create_worker
+from graph.repository import GraphRepository
+from tests.conftest import free_port
 from tiegraph.settings import Settings
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -71,6 +75,32 @@ async def test_a_profile_change_rescoring_every_tie(
     after = (await gql(api, TIE))["tie"]["strength"]["score"]
     assert after > before
     assert (await gql(api, "{ scoringProfile }"))["scoringProfile"]["channel_weights"]["email"] == 8
+
+
+async def test_a_profile_change_with_redis_down_still_gets_its_rescore(
+    app: FastAPI, api: httpx.AsyncClient, settings: Settings, repo: GraphRepository
+) -> None:
+    emails = [{"id": f"e{i}", "kind": "EMAIL", "from": "joe@acme.com", "to": ["ann@firm.test"],
+               "occurredAt": (NOW - timedelta(days=3 + 10 * i)).isoformat()} for i in range(12)]  # fmt: skip
+    await gql(api, INGEST, i=emails)
+    before = (await gql(api, TIE))["tie"]["strength"]["score"]
+    live_queue = app.state.queue
+    app.state.queue = ArqRedis(host="127.0.0.1", port=free_port())  # a Redis nobody runs
+    try:
+        query = "mutation($c: JSON!) { updateScoringProfile(changes: $c) { version rescoreJobId } }"
+        weights = {"channel_weights": {"email": 8, "meeting": 6, "call": 5, "note": 1}}
+        update = (await gql(api, query, c=weights))["updateScoringProfile"]
+    finally:
+        await app.state.queue.aclose()
+        app.state.queue = live_queue
+    assert update == {"version": 1, "rescoreJobId": None}
+    assert await repo.owed_rescore() is not None  # saved, and the rescore it needs is owed
+    # Redis is back: a worker queues the owed rescore at its start, runs it, clears the mark.
+    worker = create_worker(settings, burst=True, handle_signals=False, poll_delay=0.1)
+    await worker.main()
+    await worker.close()
+    assert await repo.owed_rescore() is None
+    assert (await gql(api, TIE))["tie"]["strength"]["score"] > before
 
 
 async def test_a_bad_profile_change_names_the_field(api: httpx.AsyncClient) -> None:

@@ -1,7 +1,6 @@
 """What the CLI's longer commands do; kept apart so `tiegraph --help` stays quick to load."""
 
 import asyncio
-import dataclasses
 import json
 import socket
 import subprocess
@@ -13,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arq import create_pool
 from arq.connections import ArqRedis
 from neo4j import AsyncDriver
 from rich.console import Console
@@ -30,7 +28,7 @@ from app.local.services import (
     redis_process,
 )
 from app.score_truth import calibration_table, picture, rankings_table
-from app.worker import redis_settings
+from app.worker import queue_pool
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
 from ingest.backtest import (
@@ -73,7 +71,7 @@ async def _neo4j(settings: Settings) -> AsyncIterator[AsyncDriver]:
 async def _queue(settings: Settings) -> AsyncIterator[ArqRedis]:
     """The job queue, for a command that runs once: Redis down is said at once. (arq's five
     retries a second apart are for the worker, which may start before Redis does.)"""
-    pool = await create_pool(dataclasses.replace(redis_settings(settings), conn_retries=0))
+    pool = await queue_pool(settings, conn_retries=0)
     try:
         yield pool
     finally:

@@ -5,7 +5,6 @@ import gc
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 
-from arq import create_pool
 from arq.constants import default_queue_name
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
@@ -20,7 +19,7 @@ from app.graphql.context import Context
 from app.graphql.router import Router
 from app.graphql.schema import build_schema
 from app.observability import CYPHER_QUERIES, QUEUE_DEPTH, RequestGuard
-from app.worker import redis_settings
+from app.worker import queue_pool
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
 from tiegraph.settings import Settings, get_settings
@@ -44,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.repo = GraphRepository(driver, settings.neo4j_database,
                                          read_timeout=settings.request_timeout_seconds)  # fmt: skip
         app.state.repo.observe(lambda name: CYPHER_QUERIES.labels(name).inc())
-        app.state.queue = await create_pool(redis_settings(settings))
+        app.state.queue = await queue_pool(settings)
         # What exists now (modules, the GraphQL schema, validators, the pools) lives as long as
         # the app. Frozen, it is left out of the cyclic collector's full passes, which otherwise
         # walk all of it while a large answer is built: the slow tail of the big queries.

@@ -1,12 +1,14 @@
 """The arq worker: ingestion jobs run here, with their own single driver."""
 
+import dataclasses
 import shutil
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from arq.connections import RedisSettings
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
 from arq.cron import cron
 from arq.worker import Retry, Worker
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
@@ -14,7 +16,7 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from graph.driver import create_driver
 from graph.repository import GraphRepository
 from ingest.backtest import Plan, backtest_stored
-from ingest.jobs import report_as_dict, save_counts, save_progress
+from ingest.jobs import SERIALIZERS, report_as_dict, save_counts, save_progress
 from ingest.pipeline import Ingestor
 from ingest.profiles import queue_owed_rescore
 from ingest.rescore import rescore_all
@@ -100,6 +102,13 @@ def redis_settings(settings: Settings) -> RedisSettings:
     return RedisSettings.from_dsn(settings.redis_url)
 
 
+async def queue_pool(settings: Settings, **connection: Any) -> ArqRedis:
+    """A connection to the job queue that reads and writes jobs as the worker does;
+    `connection` overrides fields of arq's RedisSettings (conn_retries, say)."""
+    redis = dataclasses.replace(redis_settings(settings), **connection)
+    return await create_pool(redis, **SERIALIZERS)
+
+
 def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
     """A worker bound to `settings` (the environment's by default)."""
     settings = settings or get_settings()
@@ -113,5 +122,6 @@ def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
         "ctx": {"settings": settings},
         "job_timeout": settings.job_timeout_seconds,
         "handle_signals": True,
+        **SERIALIZERS,
     }
     return Worker(**{**options, **overrides})

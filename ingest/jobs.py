@@ -18,6 +18,21 @@ PROGRESS_TTL_SECONDS = 7 * 24 * 3600
 State = Literal["queued", "in_progress", "complete", "failed", "not_found"]
 
 
+def _dumps(value: Any) -> bytes:
+    # A failed job's exception is kept as its message.
+    return json.dumps(value, default=str).encode()
+
+
+def _loads(data: bytes) -> Any:
+    return json.loads(data)
+
+
+# Jobs are data only (JSON: their arguments are paths and ids, their results counts), never
+# pickle: a job anyone planted in Redis could otherwise run code in the worker as it is read.
+# Every queue connection, the worker and every job read use these.
+SERIALIZERS: dict[str, Any] = {"job_serializer": _dumps, "job_deserializer": _loads}
+
+
 def progress_key(job_id: str) -> str:
     """The Redis key a running job keeps its latest counts under."""
     return f"tiegraph:job-progress:{job_id}"
@@ -97,7 +112,7 @@ async def enqueue_backtest(
 
 async def job_report(redis: ArqRedis, job_id: str) -> JobReport:
     """The state of a job and its latest counts."""
-    job = Job(job_id, redis)
+    job = Job(job_id, redis, _deserializer=_loads)
     status = await job.status()
     if status is JobStatus.complete:
         info = await job.result_info()

@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 
 import httpx
-from arq import create_pool
 from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus
 from fastapi import FastAPI
 from neo4j import AsyncDriver
 
-from app.worker import create_worker, redis_settings
+from app.worker import create_worker, queue_pool
 from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
@@ -102,7 +101,7 @@ async def test_a_job_killed_half_way_and_run_again_gives_the_clean_graph(
     # that out. The first one is killed 1-3 s into the job (on a loaded machine), so 15 s
     # instead of the second's 30 still leaves it ample time and the lease ends 15 s sooner.
     # It starts (3-5 s of imports) while the clean graph is built, and idles until the job.
-    pool = await create_pool(redis_settings(settings))
+    pool = await queue_pool(settings)
     first = _start_worker(settings, log, job_timeout=15)
     try:
         await ingestor.run(iter_path(source))

@@ -5,14 +5,16 @@ import logging
 from collections.abc import Iterator
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from graphql.error import GraphQLError
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from starlette.exceptions import HTTPException
 from strawberry.extensions import SchemaExtension
 
-from tiegraph.errors import LimitExceeded, TiegraphError, Unavailable
+from tiegraph.errors import BadInput, LimitExceeded, TiegraphError, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,9 @@ HTTP_STATUS = {
 }  # fmt: skip
 # Outages of Neo4j or Redis: the request may succeed later, nothing is wrong with it.
 OUTAGES = (ServiceUnavailable, SessionExpired, RedisConnectionError, RedisTimeoutError)
+# Codes for the HTTP statuses of FastAPI's and Starlette's own refusals.
+HTTP_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 413: "LIMIT",
+              429: "LIMIT"}  # fmt: skip
 # What a client did wrong, not the service: logged at info, without a traceback.
 EXPECTED = frozenset({"BAD_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "LIMIT"})
 GRAPHQL_PATH = "/graphql"
@@ -39,8 +44,24 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: Exception) -> Response:
         return response_for(request.url.path, exc)
 
+    async def invalid_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for it
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return response_for(request.url.path, BadInput(first.get("msg", "invalid"), location=where))
+
+    async def http_error(_: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)  # noqa: S101 - registered for it
+        code = HTTP_CODES.get(exc.status_code, "BAD_INPUT" if exc.status_code < 500 else "INTERNAL")
+        body = {"error": {"code": code, "message": str(exc.detail)}}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
     for kind in (TiegraphError, Neo4jError, *OUTAGES):
         app.add_exception_handler(kind, domain_error)
+    # FastAPI's and Starlette's own refusals (a missing form field, an unknown path, a wrong
+    # method) in the same shape, keeping their status.
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(HTTPException, http_error)
 
 
 def response_for(path: str, exc: BaseException) -> Response:

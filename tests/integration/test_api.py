@@ -104,6 +104,17 @@ async def test_an_interaction_dated_outside_the_stored_range_rejects_the_whole_c
         assert again["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
+async def test_rest_refusals_all_have_the_documented_shape(api: httpx.AsyncClient) -> None:
+    no_files = await api.post("/ingest", files={"other": ("a.txt", b"x")})
+    assert no_files.status_code == 400
+    assert no_files.json()["error"]["code"] == "BAD_INPUT"
+    assert "files" in no_files.json()["error"]["message"]
+    unknown = await api.get("/no/such/route")
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "NOT_FOUND")
+    wrong_method = await api.put("/healthz")
+    assert (wrong_method.status_code, wrong_method.json()["error"]["code"]) == (405, "BAD_INPUT")
+
+
 async def test_healthz(api: httpx.AsyncClient) -> None:
     response = await api.get("/healthz")
     assert response.json() == {"status": "ok"}

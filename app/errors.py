@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from graphql.error import GraphQLError
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException
@@ -111,8 +111,8 @@ def as_domain_error(exc: BaseException | None) -> TiegraphError | None:
         return Unavailable("the graph database is unavailable; try again shortly")
     if isinstance(exc, RedisConnectionError | RedisTimeoutError):
         return Unavailable("the job queue (Redis) is unavailable; try again shortly")
-    if isinstance(exc, Neo4jError) and "TransactionTimedOut" in (exc.code or ""):
-        return LimitExceeded("the request took longer than the request timeout")
+    if isinstance(exc, Neo4jError):
+        return _neo4j_error(exc)
     if isinstance(exc, TimeoutError):
         return LimitExceeded("the request took longer than the request timeout")
     return None
@@ -136,6 +136,20 @@ def log_graphql_errors(errors: list[GraphQLError]) -> None:
         code, message = code_of(error)
         shown = message if code != "INTERNAL" else f"{error.message} at {error.path}"
         log_error(code, shown, error.original_error)
+
+
+def _neo4j_error(exc: Neo4jError) -> TiegraphError | None:
+    code = exc.code or ""
+    if "TransactionTimedOut" in code:
+        return LimitExceeded("the request took longer than the request timeout")
+    if "OutOfMemory" in code or "MemoryLimit" in code:
+        return LimitExceeded(
+            "the question needs more memory than the database allows one transaction; ask "
+            "about less at a time"
+        )
+    if isinstance(exc, TransientError):  # deadlocks, leader switches: nothing was wrong
+        return Unavailable("the graph database could not answer just now; try again shortly")
+    return None
 
 
 def _coded(error: GraphQLError) -> GraphQLError:

@@ -20,12 +20,16 @@ FREE_MAIL_DOMAINS = frozenset(
 )  # fmt: skip
 
 
+# Whitespace and control characters (a NUL, say) are never part of a stored address.
+_UNPRINTABLE = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
 def normalise_address(raw: str) -> str | None:
     """The bare, lower-cased address in `raw` (which may carry a display name), or None."""
     _, address = parseaddr(raw.strip())
     address = address.strip().strip("<>").lower()
     local, at, domain = address.rpartition("@")
-    if not at or not local or "." not in domain or " " in address:
+    if not at or not local or "." not in domain or _UNPRINTABLE.search(address):
         return None
     return address
 

@@ -60,3 +60,12 @@ def test_wire_rows_are_all_validated_before_any_is_used() -> None:
     bad = {**good, "id": "2", "cc": ["??"]}
     with pytest.raises(BadInput, match=r"interactions\[1\]: cc\[0\]: '\?\?' is not an email"):
         records_from_wire([good, bad], "interactions")
+
+
+def test_an_address_with_a_nul_or_a_control_character_is_refused() -> None:
+    # parseaddr keeps a NUL inside an address; it was stored in the graph as it came.
+    for sneaky in ("jo\x00e@acme.com", "joe@ac\x01me.com", "jo\te@acme.com"):
+        row = {"id": "n1", "kind": "email", "occurredAt": "2026-03-01T09:30:00Z",
+               "from": "ann@firm.com", "to": [sneaky]}  # fmt: skip
+        with pytest.raises(BadInput, match=r"interactions\[0\]: to\[0\]"):
+            records_from_wire([row], "interactions")

@@ -93,7 +93,10 @@ async def create_token(settings: Settings, member: str, role: str) -> str:
     async with _neo4j(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)  # the hash constraint must exist
         token, _ = await issue_token(
-            GraphRepository(driver, settings.neo4j_database), member, Role.parse(role)
+            GraphRepository(driver, settings.neo4j_database),
+            member,
+            Role.parse(role),
+            settings.firm_domains,
         )
     return token
 

@@ -125,7 +125,7 @@ async def manager_token(uri: str) -> str:
     driver = create_driver(settings)
     try:
         repo = GraphRepository(driver, settings.neo4j_database)
-        token, _ = await issue_token(repo, f"bench@{FIRM}", Role.MANAGER)
+        token, _ = await issue_token(repo, f"bench@{FIRM}", Role.MANAGER, [FIRM])
         return token
     finally:
         await driver.close()

@@ -1,16 +1,28 @@
 """API tokens: issue, authenticate, list and revoke. Only a token's hash reaches the graph."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from graph.repository import GraphRepository
 from tiegraph.access import ApiToken, Role, Viewer, new_token, token_hash, token_id
-from tiegraph.errors import NotFound, Unauthenticated
-from tiegraph.identity import require_address
+from tiegraph.domain import PersonKind
+from tiegraph.errors import BadInput, NotFound, Unauthenticated
+from tiegraph.identity import person_kind, require_address
 
 
-async def issue_token(repo: GraphRepository, member_email: str, role: Role) -> tuple[str, ApiToken]:
-    """A new token for `member_email` with `role`: the token (show it once) and what is stored."""
+async def issue_token(
+    repo: GraphRepository, member_email: str, role: Role, firm_domains: Iterable[str]
+) -> tuple[str, ApiToken]:
+    """A new token for `member_email` with `role`: the token (show it once) and what is stored.
+    BadInput unless the address is a team member's (on one of `firm_domains`): a token for a
+    customer's address would let a customer in."""
     member = require_address(member_email, "member")
+    if person_kind(member, frozenset(firm_domains)) is not PersonKind.TEAM_MEMBER:
+        raise BadInput(
+            f"{member} is not on a firm domain (TIEGRAPH_FIRM_DOMAINS); tokens are for team "
+            "members",
+            location="member",
+        )
     token = new_token()
     hashed = token_hash(token)
     stored = ApiToken(

@@ -242,7 +242,8 @@ class Mutation:
     async def create_token(
         self, info: Info[Context, None], member_email: str, role: Role
     ) -> CreatedToken:
-        token, stored = await tokens.issue_token(info.context.repo, member_email, role)
+        firm = info.context.settings.firm_domains
+        token, stored = await tokens.issue_token(info.context.repo, member_email, role, firm)
         return CreatedToken(token=token, info=ApiToken.from_domain(stored))
 
     @strawberry.mutation(description="Revoke a token by its id; it stops working at once.")

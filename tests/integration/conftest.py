@@ -45,6 +45,7 @@ def ingestor(repo: GraphRepository, settings: Settings) -> Ingestor:
     return Ingestor.for_settings(repo, settings)
 
 
+FIRM_DOMAINS = ("firm.test",)  # as tests/conftest.py's settings
 ADMIN_EMAIL = "admin@firm.test"
 MANAGER_EMAIL = "manager@firm.test"
 REP_EMAIL = "rep@firm.test"
@@ -91,7 +92,7 @@ async def client(app: FastAPI, token: str | None) -> AsyncIterator[httpx.AsyncCl
 
 async def token_for(repo: GraphRepository, role: Role, member: str) -> str:
     """A fresh token, created through the repository as `tiegraph token create` does."""
-    token, _ = await issue_token(repo, member, role)
+    token, _ = await issue_token(repo, member, role, FIRM_DOMAINS)
     return token
 
 

@@ -14,7 +14,7 @@ from graph.tokens import issue_token
 from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor
 from tests.integration.apihelp import codes, gql, seed_firm
-from tests.integration.conftest import client, token_for
+from tests.integration.conftest import FIRM_DOMAINS, client, token_for
 from tiegraph.access import Role
 from tiegraph.settings import Settings
 
@@ -30,7 +30,7 @@ async def _queued_job(app: FastAPI, repo: GraphRepository) -> dict[str, Any]:
 
 
 async def _spare_token(app: FastAPI, repo: GraphRepository) -> dict[str, Any]:
-    _, stored = await issue_token(repo, "spare@firm.test", Role.REP)
+    _, stored = await issue_token(repo, "spare@firm.test", Role.REP, FIRM_DOMAINS)
     return {"id": stored.id}
 
 
@@ -130,7 +130,7 @@ async def test_unknown_and_revoked_tokens_are_unauthenticated(
 ) -> None:
     async with client(app, "tg_not-a-real-token") as http:
         assert codes(await gql(http, "{ me { role } }")) == ["UNAUTHENTICATED"]
-    token, stored = await issue_token(repo, "leaver@firm.test", Role.MANAGER)
+    token, stored = await issue_token(repo, "leaver@firm.test", Role.MANAGER, FIRM_DOMAINS)
     async with client(app, token) as http:
         assert (await gql(http, "{ me { role } }"))["data"]["me"]["role"] == "MANAGER"
         revoke = "mutation($id: String!) { revokeToken(id: $id) { id revokedAt } }"
@@ -154,6 +154,20 @@ async def test_created_token_works_once_shown_and_only_its_hash_is_stored(
     assert created["info"]["id"] in [t["id"] for t in listed]
     rows = await repo.read_rows("auth/list_tokens")
     assert all(created["token"] not in str(row) for row in rows)
+
+
+async def test_a_token_is_only_for_a_team_members_address(
+    api: httpx.AsyncClient, repo: GraphRepository
+) -> None:
+    create = "mutation($m: String!) { createToken(memberEmail: $m, role: ADMIN) { token } }"
+    for outsider in ("joe@acme.com", "someone@gmail.com", "firm.test@evil.com"):
+        body = await gql(api, create, m=outsider)
+        assert codes(body) == ["BAD_INPUT"], outsider
+        assert "firm domain" in body["errors"][0]["message"]
+    assert await repo.tokens() != []  # the caller's own, and no other
+    assert {t.member_email for t in await repo.tokens()} == {"admin@firm.test"}
+    subdomain = await gql(api, create, m="ann@eu.firm.test")  # a firm subdomain is the firm
+    assert subdomain.get("errors") is None
 
 
 @pytest.mark.parametrize(

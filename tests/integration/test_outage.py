@@ -30,7 +30,7 @@ async def test_neo4j_outage_gives_unavailable_and_recovers(
         async with app.router.lifespan_context(app):
             driver = create_driver(own)
             token, _ = await issue_token(GraphRepository(driver, own.neo4j_database), "a@firm.test",
-                                         Role.ADMIN)  # fmt: skip
+                                         Role.ADMIN, own.firm_domains)  # fmt: skip
             await driver.close()
             async with client(app, token) as http:
                 assert (await gql(http, ME))["data"]["me"]["role"] == "ADMIN"

@@ -58,8 +58,8 @@ async def _save(upload: UploadFile, folder: Path, index: int) -> UploadedFile:
         await asyncio.to_thread(shutil.copyfileobj, upload.file, out)
     try:
         return UploadedFile(name=name, format=detect_source(target))
-    except ValueError as exc:
-        raise BadInput(f"cannot tell its format from the content ({exc})", location=name) from exc
+    except ValueError as exc:  # its message names the path on our disk: not for the client
+        raise BadInput("cannot tell its format from the content", location=name) from exc
 
 
 @router.post("/ingest", status_code=202, response_model=EnqueuedJob)

@@ -67,6 +67,7 @@ async def test_unknown_uploads_and_jobs_get_clear_errors(api: httpx.AsyncClient)
     error = response.json()["error"]
     assert error["code"] == "BAD_INPUT"
     assert error["message"].startswith("notes.txt: cannot tell its format")
+    assert "/" not in error["message"]  # nothing of where the server keeps uploads
     missing = await api.get("/jobs/no-such-job")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "NOT_FOUND"

@@ -29,6 +29,8 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Query.account": Role.REP,
     "Query.accounts": Role.REP,
     "Query.scoringProfile": Role.REP,
+    # Names and addresses only, which whoKnows and account show every rep anyway.
+    "Query.search": Role.REP,
     "Query.accountHealth": Role.MANAGER,
     "Query.contactHealth": Role.MANAGER,
     # Finding a way in through a colleague is what reps come for; hops show labels and counts,

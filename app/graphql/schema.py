@@ -31,6 +31,7 @@ from app.graphql.types.intelligence import (
 )
 from app.graphql.types.pages import Connection, checked_first, connection, page_window
 from app.graphql.types.profile import ProfileUpdate
+from app.graphql.types.search import SearchHit
 from app.graphql.types.tie import Tie
 from app.graphql.types.ties import Account, TeamTie
 from app.observability import GraphQLMetrics, record_ingest
@@ -41,6 +42,7 @@ from graph import (
     influence,
     insights,
     routes,
+    search,
     threads,
     tokens,
 )
@@ -180,6 +182,17 @@ class Query:
         start, size = page_window(first, after, info.context.settings.max_page_size)
         views = await insights.accounts_page(info.context.repo, start, size + 1)
         return connection(views, size, lambda v: v.domain, Account.from_domain)
+
+    @strawberry.field(
+        description="People (members and contacts) and accounts whose name, address or domain "
+        "has words starting with the typed ones, best first: for search as you type."
+    )
+    async def search(
+        self, info: Info[Context, None], text: str, first: int = 10
+    ) -> list[SearchHit]:
+        size = checked_first(first, info.context.settings.max_page_size)
+        hits = await search.search(info.context.repo, text, size)
+        return [SearchHit.from_domain(h) for h in hits]
 
     @strawberry.field(description="Every API token, newest first (never the tokens themselves).")
     async def api_tokens(self, info: Info[Context, None]) -> list[ApiToken]:

@@ -4,12 +4,14 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 from arq import create_pool
 from arq.constants import default_queue_name
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from strawberry.fastapi import GraphQLRouter
 
@@ -19,6 +21,7 @@ from app.errors import install_error_handlers
 from app.graphql.context import Context
 from app.graphql.schema import build_schema
 from app.observability import CYPHER_QUERIES, QUEUE_DEPTH, RequestGuard
+from app.web import DEFAULT_WEB_DIR, graphiql_page, mount_explorer
 from app.worker import redis_settings
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
@@ -68,11 +71,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return context
 
     app = FastAPI(title="tiegraph", version="0.1.0", lifespan=lifespan)
-    graphql = GraphQLRouter(build_schema(settings), context_getter=context_getter)
+    web_dir = settings.web_dir or DEFAULT_WEB_DIR
+    graphql = _Router(build_schema(settings), context_getter=context_getter, web_dir=web_dir)
     app.include_router(graphql, prefix="/graphql")
     app.include_router(rest.router, dependencies=[Depends(authorize_rest)])
     install_error_handlers(app)
     _operations(app)
+    mount_explorer(app, web_dir)  # last: it takes every GET the routes above do not
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
         allow_headers=["authorization", "content-type", "x-request-id"],
@@ -80,6 +85,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )  # fmt: skip
     app.add_middleware(RequestGuard, timeout_seconds=settings.request_timeout_seconds)
     return app
+
+
+class _Router(GraphQLRouter[Context, None]):
+    """Strawberry's router, whose GraphiQL page is the explorer's bundled one (strawberry's own
+    loads its scripts from a CDN, so it stays blank without internet)."""
+
+    def __init__(self, *args: Any, web_dir: Path, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._web_dir = web_dir
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return graphiql_page(self._web_dir)
 
 
 async def _reachable(check: Awaitable[object]) -> bool:

@@ -34,7 +34,6 @@ from tiegraph.settings import Settings
 
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 T = TypeVar("T")
-MANAGER = f"cleo.costa@{DEMO_FIRM_DOMAIN}"
 
 
 @dataclass
@@ -73,11 +72,15 @@ async def _load_demo(settings: Settings) -> dict[Role, tuple[str, str]]:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
         await Ingestor.for_settings(repo, settings).run(demo_records())
+        # The rep: the current member with the most ties at Acme, so that their pages are full;
+        # the manager: the next one.
         people = await driver.execute_query(
-            "MATCH (m:TeamMember) WHERE m.left_on IS NULL RETURN m.email AS email ORDER BY email",
+            "MATCH (m:TeamMember)-[:KNOWS]->(c:Contact) WHERE m.left_on IS NULL "
+            "AND c.email ENDS WITH '@acme.example' "
+            "RETURN m.email AS email, count(c) AS ties ORDER BY ties DESC, email LIMIT 2",
             database_=settings.neo4j_database)  # fmt: skip
-        rep = people.records[0]["email"]
-        members = {Role.REP: rep, Role.MANAGER: MANAGER, Role.ADMIN: MANAGER}
+        rep, manager = (record["email"] for record in people.records)
+        members = {Role.REP: rep, Role.MANAGER: manager, Role.ADMIN: manager}
         return {r: ((await issue_token(repo, m, r))[0], m) for r, m in members.items()}
     finally:
         await driver.close()
@@ -98,7 +101,8 @@ def explorer(settings: Settings) -> Iterator[Explorer]:
     thread.start()
     deadline = time.monotonic() + 60
     while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the API did not start"
+        assert thread.is_alive(), "the API stopped while starting"
+        assert time.monotonic() < deadline, "the API did not start within 60 s"
         time.sleep(0.05)
     yield Explorer(url=f"http://127.0.0.1:{port}", tokens={r: t for r, (t, _) in tokens.items()},
                    members={r: m for r, (_, m) in tokens.items()})  # fmt: skip

@@ -75,7 +75,7 @@ GRAPHQL_PATH = "/graphql"
 INTERACTION_DETAIL: frozenset[tuple[str, str]] = frozenset({
     ("Evidence", "firstAt"), ("Evidence", "lastAt"), ("Evidence", "lastTwoWayAt"),
     ("TeamTie", "lastInteractionAt"), ("TeamTie", "lastTwoWayAt"),
-    ("Component", "explanation"),
+    ("Component", "explanation"), ("Tie", "timeline"),
 })  # fmt: skip
 
 

@@ -197,4 +197,10 @@ def test_tie_page_shows_score_components_and_evidence(pages: Pages, explorer: Ex
     assert page.locator("#components strong").all_inner_texts() == [
         c["name"] for c in tie["components"]
     ]
+    months = explorer.gql(Role.REP, "query($m: String!, $c: String!) { tie(memberEmail: $m, "
+                          "contactEmail: $c) { timeline { month total } } }",
+                          m=rep, c=contact)["tie"]["timeline"]  # fmt: skip
+    assert attr(page, "#timeline .month", "data-month") == [m["month"] for m in months]
+    assert attr(page, "#timeline .month", "data-total") == [str(m["total"]) for m in months]
+    assert sum(m["total"] for m in months) > 0
     screenshot(page, "tie")

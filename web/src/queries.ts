@@ -146,6 +146,7 @@ export const Tie = graphql(`
           counts { kind count }
         }
       }
+      timeline { month total counts { kind count } }
     }
   }
 `);

@@ -54,6 +54,13 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Mutation.restoreErasedAddress": Role.ADMIN,
 }
 
+# Minimum role per non-root field: the same rule inside an answer. The field is nullable, so a
+# caller below the role gets null there and a FORBIDDEN error for it, and the rest of the answer.
+FIELD_ROLES: dict[str, Role] = {
+    # An account's health is accountHealth's answer: a manager's view.
+    "Account.health": Role.MANAGER,
+}
+
 # Minimum role per REST route (method, path template). /healthz and /readyz are public, and so
 # are the API's descriptions (/openapi.json, /docs, and the GraphiQL page at GET /graphql):
 # they hold no data. GraphQL operations are checked field by field with GRAPHQL_ROLES.
@@ -109,6 +116,16 @@ def sees_detail(viewer: Viewer | None, holder: str | None) -> bool:
     return viewer.at_least(Role.MANAGER) or (holder is not None and holder == viewer.member_email)
 
 
+async def _field_guarded(
+    next_: Callable[..., Any], root: Any, info: Info, needed: Role, *args: Any, **kwargs: Any
+) -> Any:
+    context: Context = info.context
+    field = f"{info.parent_type.name}.{info.field_name}"
+    check(await context.authenticated(), needed, field)
+    result = next_(root, info, *args, **kwargs)
+    return await result if isawaitable(result) else result
+
+
 async def _guarded(
     next_: Callable[..., Any],
     root: Any,
@@ -135,9 +152,12 @@ class Authorization(SchemaExtension):
         self, _next: Callable[..., Any], root: Any, info: Info, *args: Any,
         **kwargs: Any,
     ) -> Any | Awaitable[Any]:  # fmt: skip
-        """Check root fields; null interaction detail the caller may not see."""
+        """Check root fields and FIELD_ROLES; null interaction detail the caller may not see."""
         if info.path.prev is None:
             return _guarded(_next, root, info, *args, **kwargs)
+        needed = FIELD_ROLES.get(f"{info.parent_type.name}.{info.field_name}")
+        if needed is not None:
+            return _field_guarded(_next, root, info, needed, *args, **kwargs)
         if (info.parent_type.name, info.field_name) in INTERACTION_DETAIL:
             context: Context = info.context
             if not sees_detail(context.viewer, getattr(root, "holder", None)):

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from functools import partial
+from typing import Annotated
 
 import strawberry
 from graphql import ASTValidationRule
@@ -118,14 +119,18 @@ class Query:
     async def warm_intro_routes(
         self,
         info: Info[Context, None],
-        requester_email: str,
+        requester_email: Annotated[
+            str | None,
+            strawberry.argument(description="Whose routes; the signed-in member when omitted."),
+        ] = None,
         target_email: str | None = None,
         target_domain: str | None = None,
         first: int = 5,
     ) -> list[IntroRoute]:
         size = checked_first(first, info.context.settings.max_page_size)
+        requester = requester_email or (await info.context.authenticated()).member_email
         found = await routes.warm_intro_routes(
-            info.context.repo, requester_email, target_email, target_domain, size
+            info.context.repo, requester, target_email, target_domain, size
         )
         return [IntroRoute.from_domain(r) for r in found]
 

@@ -3,7 +3,8 @@
 The same seed and reference date always give the same records, so loading twice changes nothing.
 So that every screen of the explorer shows something real the first time, the firm has: named
 accounts with tiers and annual values, contacts with titles (seniority), three accounts worked
-by one rep each (single-threaded), a rep who left 30 days ago, and a champion at Acme who moved
+by one rep each (single-threaded), one nobody has heard from for 75 days (going cold), a rep who
+left 30 days ago, and a champion at Acme who moved
 to Globex (same name and mailbox name, heard from at Globex since).
 """
 
@@ -41,6 +42,8 @@ _SUBJECTS = ["Intro", "Follow-up", "Proposal", "Pricing question", "Renewal", "R
              "Quarterly review", "Onboarding", "Contract draft", "Next steps"]  # fmt: skip
 # Accounts (by index) worked by one rep only: they hang on a single thread.
 _SINGLE_THREADED = {5, 6, 7}
+# Accounts (by index) nobody has heard from for this many days: they are going cold.
+_SILENT_DAYS = {2: 75}
 # The team member (by index) who left, and how many days ago.
 _DEPARTED, _DEPARTED_DAYS_AGO = 3, 30
 # The champion who moves from Acme to Globex: a name no generated person has.
@@ -73,12 +76,12 @@ def _email(
 
 def _record(
     rng: random.Random, number: int, members: list[Participant], contacts: list[Participant],
-    now: datetime, departed: str,
+    now: datetime, departed: str, silent_days: int = 0,
 ) -> InteractionRecord:  # fmt: skip
     member, contact = rng.choice(members), rng.choice(contacts)
     kind = rng.choices(list(InteractionKind), weights=[70, 15, 10, 5])[0]
     # Recent activity is denser than old: most relationships are live, some went cold.
-    age = timedelta(days=rng.triangular(0, 540, 30), hours=rng.randint(8, 17))
+    age = timedelta(days=rng.triangular(0, 540, 30) + silent_days, hours=rng.randint(8, 17))
     if member.email == departed and age.days < _DEPARTED_DAYS_AGO:
         age += timedelta(days=_DEPARTED_DAYS_AGO)  # nothing after they left
     contact_writes = kind is InteractionKind.EMAIL and rng.random() < 0.4
@@ -166,5 +169,5 @@ def demo_records(
             team = [members[group + 1]]
         for number in range(interactions // len(_ACCOUNTS)):
             yield _record(rng, index * 10_000 + number, team, contacts[slug], now,
-                          members[_DEPARTED].email)  # fmt: skip
+                          members[_DEPARTED].email, _SILENT_DAYS.get(index, 0))  # fmt: skip
     yield from _champion_move(members[0], contacts["acme"][0], now)

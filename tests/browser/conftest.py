@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from app.local.system import require_tool
 from app.main import create_app
@@ -32,6 +32,10 @@ from tests.conftest import free_port
 from tiegraph.access import Role
 from tiegraph.settings import Settings
 
+# The machine is shared: the first reads of a screen may be slow, so expectations wait longer
+# than Playwright's 5 s before they fail.
+WAIT_MS = 20_000
+expect.set_options(timeout=WAIT_MS)
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 T = TypeVar("T")
 
@@ -140,7 +144,9 @@ def open_page(browser: Browser, explorer: Explorer, role: Role | None) -> Page:
         context.add_init_script(
             f"sessionStorage.setItem('tiegraph.token', '{explorer.tokens[role]}')"
         )
-    return context.new_page()
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    return page
 
 
 @pytest.fixture

@@ -136,6 +136,12 @@ def test_risk_board_lists_single_threads_by_value_at_risk(pages: Pages, explorer
     assert attr(page, "#threads tbody tr", "data-domain") == [r["node"]["domain"] for r in rows]
     assert page.locator("#threads .value").all_inner_texts() == [
         money(r["node"]["valueAtRisk"]) for r in rows]  # fmt: skip
+    accounts = explorer.gql(Role.MANAGER, "{ accounts(first: 100) { edges { node { domain "
+                            "health { cold { level } } } } } }")["accounts"]["edges"]  # fmt: skip
+    cold = [a["node"] for a in accounts if a["node"]["health"]["cold"]["level"]]
+    assert cold  # the demo's silent account
+    assert attr(page, "#cold li", "data-domain") == [a["domain"] for a in cold]
+    assert attr(page, "#cold li", "data-level") == [str(a["health"]["cold"]["level"]) for a in cold]
     screenshot(page, "risk")
     page.goto(f"{explorer.url}/risk?tier=growth")
     growth = explorer.gql(Role.MANAGER, '{ singleThreadedAccounts(tier: "growth", first: 50) '

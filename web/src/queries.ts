@@ -19,7 +19,7 @@ export const Search = graphql(`
 `);
 
 export const Contact = graphql(`
-  query Contact($email: String!, $me: String!) {
+  query Contact($email: String!) {
     whoKnows(email: $email) {
       member { email name team }
       strength { score label colour }
@@ -27,7 +27,7 @@ export const Contact = graphql(`
       interactionCount
       lastInteractionAt
     }
-    warmIntroRoutes(requesterEmail: $me, targetEmail: $email, first: 3) {
+    warmIntroRoutes(targetEmail: $email, first: 3) {
       target { email name }
       strength
       weakestScore
@@ -44,7 +44,7 @@ export const Contact = graphql(`
 `);
 
 export const Account = graphql(`
-  query Account($domain: String!, $me: String!) {
+  query Account($domain: String!) {
     account(domain: $domain) {
       domain name tier annualValue
       contacts(first: 100) {
@@ -60,7 +60,7 @@ export const Account = graphql(`
       nodes { contact { email name } seniority pagerank betweenness }
       edges { source { email } target { email } weight label }
     }
-    warmIntroRoutes(requesterEmail: $me, targetDomain: $domain, first: 5) {
+    warmIntroRoutes(targetDomain: $domain, first: 5) {
       target { email name }
       strength
       hops { from { email name } to { email name } kind score label explanation }
@@ -93,8 +93,8 @@ export const Risk = graphql(`
         }
       }
     }
-    attentionFeed(first: 50) {
-      kind accountDomain reason
+    accounts(first: 100) {
+      edges { node { domain name health { cold { level reasons } } } }
     }
   }
 `);

@@ -58,7 +58,7 @@ async function healthPanel(domain: string): Promise<HTMLElement> {
 }
 
 export async function accountScreen([domain]: string[], viewer: Viewer): Promise<HTMLElement> {
-  const data = await request(Account, { domain: domain!, me: viewer.email });
+  const data = await request(Account, { domain: domain! });
   const account = data.account;
   const contacts = account.contacts.edges.map(({ node }) =>
     h("li", { "data-contact": node.contact.email },

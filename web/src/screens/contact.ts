@@ -8,7 +8,7 @@ import { routesList } from "./routes";
 
 export async function contactScreen([email]: string[], viewer: Viewer): Promise<HTMLElement> {
   const contact = email!;
-  const { whoKnows, warmIntroRoutes } = await request(Contact, { email: contact, me: viewer.email });
+  const { whoKnows, warmIntroRoutes } = await request(Contact, { email: contact });
   const name = warmIntroRoutes[0]?.target.name;
   const rows = whoKnows.map((tie, rank) =>
     h("tr", { "data-member": tie.member.email },

@@ -31,10 +31,8 @@ export async function riskScreen(): Promise<HTMLElement> {
   const who = (params.get("holder") ?? "").toLowerCase();
   const data = await request(Risk, { tier, minAnnualValue: min });
   const rows = data.singleThreadedAccounts.edges.map((e) => e.node).filter((r) => !who || holder(r).toLowerCase().includes(who));
-  const cold = new Map<string, string>();
-  for (const item of data.attentionFeed) {
-    if (item.kind === "COLD_TIE" && item.accountDomain && !cold.has(item.accountDomain)) cold.set(item.accountDomain, item.reason);
-  }
+  // Account.health in the same request: the accounts whose cold level is set.
+  const cold = data.accounts.edges.map((e) => e.node).filter((a) => a.health?.cold.level);
   const filters = h("form", { id: "filters", method: "get", action: "/risk" },
     h("label", {}, "Tier ", h("input", { name: "tier", value: tier ?? "" })),
     h("label", {}, "Minimum value ", h("input", { name: "min", type: "number", value: min ?? "" })),
@@ -42,6 +40,8 @@ export async function riskScreen(): Promise<HTMLElement> {
     h("button", { type: "submit" }, "Filter"));
   return h("div", {}, h("h1", {}, "Risk board"), filters,
     section("Single-threaded accounts", table(rows)),
-    section("Going cold", cold.size ? h("ul", { id: "cold" }, [...cold].map(([domain, reason]) =>
-      h("li", {}, link(`/account/${encodeURIComponent(domain)}`, domain), h("span", { class: "meta" }, ` ${reason}`)))) : empty("Nothing is going cold.")));
+    section("Going cold", cold.length ? h("ul", { id: "cold" }, cold.map((a) =>
+      h("li", { "data-domain": a.domain, "data-level": a.health!.cold.level! },
+        link(`/account/${encodeURIComponent(a.domain)}`, a.name ?? a.domain),
+        h("span", { class: "meta" }, ` ${a.health!.cold.level}+ days: ${a.health!.cold.reasons.join(" ")}`)))) : empty("No account is going cold.")));
 }

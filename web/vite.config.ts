@@ -6,6 +6,8 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
+    // dist/.vite/manifest.json: which files each page loads (bench/explorer.py weighs them).
+    manifest: true,
     // One budget for the app's JavaScript and CSS is 300 KB gzipped (bench/explorer.py checks).
     chunkSizeWarningLimit: 1200,
     rollupOptions: {

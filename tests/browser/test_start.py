@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
+from bench.explorer import BUDGET_KB, shipped
 from tests.browser.conftest import Explorer, screenshot
 from tiegraph.access import Role
 
@@ -55,3 +56,9 @@ def test_graphiql_is_bundled_and_signed_in(pages: Pages, explorer: Explorer) -> 
     expect(page.locator(".graphiql-container")).to_be_visible()
     page.get_by_text("Headers", exact=True).click()
     expect(page.locator(".graphiql-editor-tool")).to_contain_text(explorer.tokens[Role.REP])
+
+
+def test_the_shipped_app_weighs_at_most_300_kb_gzipped() -> None:
+    weights = shipped()
+    assert any(name.endswith(".js") for name in weights)
+    assert sum(weights.values()) <= BUDGET_KB * 1024, weights

@@ -68,6 +68,7 @@ def test_contact_page_ranks_who_knows_them_and_my_routes(pages: Pages, explorer:
     assert lasts == [(t["lastInteractionAt"] or "—")[:10] for t in ties]
     assert any(t["lastInteractionAt"] is None for t in ties)
     hops = [h["explanation"] for r in data["warmIntroRoutes"] for h in r["hops"]]
+    page.wait_for_selector("#routes .routes, #routes .empty")
     assert page.locator("#routes .evidence").all_inner_texts() == hops
     screenshot(page, "contact")
 
@@ -106,7 +107,7 @@ def test_account_page_health_and_map_as_the_api_gives(pages: Pages, explorer: Ex
         page.inner_text("#facts")
         == f"{ACME} · {account['tier']} · {money(account['annualValue'])} a year"
     )
-    assert page.inner_text("#value-at-risk") == money(health["valueAtRisk"])
+    expect(page.locator("#value-at-risk")).to_have_text(money(health["valueAtRisk"]))
     assert page.locator("#health .gap").all_inner_texts() == health["coverage"]["gaps"]
     assert page.locator("#health .reason").all_inner_texts() == health["cold"]["reasons"]
     screenshot(page, "account")

@@ -51,3 +51,13 @@ export function scoreBar(score: number, colour: string, label: string): HTMLElem
     h("span", { class: "bar-text" }, `${score.toFixed(1)} ${label}`),
   );
 }
+
+// A panel that loads on its own: its failure is shown in it, and the rest of the page stays.
+export function panel(title: string, id: string, load: () => Promise<Node>): HTMLElement {
+  const body = h("div", { id }, h("p", { class: "loading" }, "Loading…"));
+  load().then(
+    (content) => body.replaceChildren(content),
+    (error: unknown) => body.replaceChildren(h("p", { class: "error" }, error instanceof Error ? error.message : String(error))),
+  );
+  return section(title, body);
+}

@@ -20,25 +20,14 @@ export const Search = graphql(`
 
 export const Contact = graphql(`
   query Contact($email: String!) {
+    # The contact's name: search finds them by their own address.
+    named: search(text: $email, first: 1) { person { email name } }
     whoKnows(email: $email) {
       member { email name team }
       strength { score label colour }
       share
       interactionCount
       lastInteractionAt
-    }
-    warmIntroRoutes(targetEmail: $email, first: 3) {
-      target { email name }
-      strength
-      weakestScore
-      hops {
-        from { email name }
-        to { email name }
-        kind
-        score
-        label
-        explanation
-      }
     }
   }
 `);
@@ -60,7 +49,14 @@ export const Account = graphql(`
       nodes { contact { email name } seniority pagerank betweenness }
       edges { source { email } target { email } weight label }
     }
-    warmIntroRoutes(targetDomain: $domain, first: 5) {
+  }
+`);
+
+// Routes are their own request (one per panel): a requester with no routes or no place in the
+// graph (NOT_FOUND) must not take the rest of the page down with it.
+export const Routes = graphql(`
+  query Routes($email: String, $domain: String, $first: Int!) {
+    warmIntroRoutes(targetEmail: $email, targetDomain: $domain, first: $first) {
       target { email name }
       strength
       hops { from { email name } to { email name } kind score label explanation }

@@ -2,13 +2,13 @@
 // map and my entry routes. Health is its own request, so a rep's page never asks for it.
 import { request } from "../api";
 import { isManager, type Viewer } from "../context";
-import { empty, h, link, money, personName, scoreBar, section } from "../dom";
+import { empty, h, link, money, panel, personName, scoreBar, section } from "../dom";
 import type { AccountQuery } from "../gql/graphql";
 import { drawMap, type MapEdge, type MapNode } from "../map";
 import { AccountHealth } from "../queries";
 import { Account } from "../queries";
 import { navigate } from "../router";
-import { routesList } from "./routes";
+import { loadRoutes } from "./routes";
 
 type Data = AccountQuery;
 
@@ -68,10 +68,10 @@ export async function accountScreen([domain]: string[], viewer: Viewer): Promise
   const page = h("div", {},
     h("h1", {}, account.name ?? account.domain),
     h("p", { class: "meta", id: "facts" }, `${account.domain} · ${account.tier ?? "no tier"} · ${money(account.annualValue)} a year`),
-    isManager(viewer) ? section("Health", await healthPanel(account.domain)) : null,
+    isManager(viewer) ? panel("Health", "health-panel", () => healthPanel(account.domain)) : null,
     section("Relationship map", h("p", { class: "meta" }, "Blue squares: team members. Large ringed: hubs; diamonds: brokers. Thicker is stronger; colour is the label."), mapBox),
     section("Contacts and who knows them", contacts.length ? h("ul", { id: "contacts" }, contacts) : empty("No contacts yet.")),
-    section("My ways in", h("div", { id: "routes" }, routesList(data.warmIntroRoutes, viewer.email))));
+    panel("My ways in", "routes", () => loadRoutes({ domain: account.domain }, viewer.email)));
   const { nodes, edges } = mapElements(data);
   // Cytoscape measures its container: draw once the page is in the document.
   requestAnimationFrame(() => drawMap(mapBox, nodes, edges, (id) => navigate(`/contact/${encodeURIComponent(id)}`)));

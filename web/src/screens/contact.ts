@@ -2,14 +2,14 @@
 // allows) and my best warm-intro routes to them.
 import { request } from "../api";
 import type { Viewer } from "../context";
-import { day, empty, h, link, personName, scoreBar, section } from "../dom";
+import { day, empty, h, link, panel, personName, scoreBar, section } from "../dom";
 import { Contact } from "../queries";
-import { routesList } from "./routes";
+import { loadRoutes } from "./routes";
 
 export async function contactScreen([email]: string[], viewer: Viewer): Promise<HTMLElement> {
   const contact = email!;
-  const { whoKnows, warmIntroRoutes } = await request(Contact, { email: contact });
-  const name = warmIntroRoutes[0]?.target.name;
+  const { whoKnows, named } = await request(Contact, { email: contact });
+  const name = named.find((hit) => hit.person?.email === contact)?.person?.name;
   const rows = whoKnows.map((tie, rank) =>
     h("tr", { "data-member": tie.member.email },
       h("td", {}, String(rank + 1)),
@@ -25,7 +25,7 @@ export async function contactScreen([email]: string[], viewer: Viewer): Promise<
         h("tbody", {}, rows))
     : empty("Nobody on the team knows them yet.");
   return h("div", {},
-    h("h1", {}, name ? `${name}` : contact), h("p", { class: "meta" }, contact),
+    h("h1", {}, name ?? contact), h("p", { class: "meta" }, contact),
     section("Who knows them", table),
-    section("My warm-intro routes", h("div", { id: "routes" }, routesList(warmIntroRoutes, viewer.email))));
+    panel("My warm-intro routes", "routes", () => loadRoutes({ email: contact }, viewer.email)));
 }

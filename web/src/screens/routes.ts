@@ -1,8 +1,10 @@
 // Warm-intro routes, shared by the contact and account pages: each hop with its evidence
 // sentence, and an intro request to the first colleague ready to copy.
+import { request } from "../api";
 import { empty, h, personName, scoreBar } from "../dom";
 import type { HopKind, TieLabel } from "../gql/graphql";
 import { LABEL_COLOUR } from "../labels";
+import { Routes } from "../queries";
 
 interface Who { email: string; name?: string | null }
 interface Hop { from: Who; to: Who; kind: HopKind; score: number; label: TieLabel; explanation: string }
@@ -39,4 +41,11 @@ function routeCard(route: RouteView, me: string, index: number): HTMLElement {
 export function routesList(routes: RouteView[], me: string): HTMLElement {
   if (!routes.length) return empty("No warm route found from you.");
   return h("ol", { class: "routes" }, routes.map((r, i) => routeCard(r, me, i)));
+}
+
+export async function loadRoutes(target: { email?: string; domain?: string }, me: string): Promise<HTMLElement> {
+  const { warmIntroRoutes } = await request(Routes, {
+    email: target.email ?? null, domain: target.domain ?? null, first: target.email ? 3 : 5,
+  });
+  return routesList(warmIntroRoutes, me);
 }

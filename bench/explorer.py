@@ -63,6 +63,7 @@ def _in_browser(api: str, token: str, domain: str, text: str, runs: int) -> dict
             page.wait_for_selector("#map[data-nodes]")
             account.append((time.perf_counter() - started) * 1000)
         page.goto(f"{api}/search")
+        page.wait_for_selector("#results", state="attached")  # the screen is drawn after `me`
         for run in range(runs):
             typed = f"{text}{' ' * (run % 2)}"  # a different text each time: no cached answer
             search.append(page.evaluate(_TYPE_AND_WAIT, typed) - DEBOUNCE_MS)

@@ -6,8 +6,24 @@ import cytoscape from "cytoscape";
 import type { TieLabel } from "./gql/graphql";
 import { LABEL_COLOUR } from "./labels";
 
-export interface MapNode { id: string; label: string; kind: "member" | "contact"; hub?: boolean; broker?: boolean }
+export interface MapNode { id: string; label: string; kind: "member" | "contact"; hub?: boolean; broker?: boolean; weight?: number }
 export interface MapEdge { source: string; target: string; score: number; label: TieLabel }
+
+// Below this many nodes a force layout (cose: Cytoscape's own, no extra package) reads best;
+// above it, it costs seconds (it is quadratic per iteration), so rings by weight are drawn
+// instead: hubs in the middle, team members outside.
+const FORCE_LAYOUT_MAX_NODES = 60;
+
+function layoutFor(count: number): cytoscape.LayoutOptions {
+  if (count <= FORCE_LAYOUT_MAX_NODES) {
+    return { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 8000 };
+  }
+  return {
+    name: "concentric", animate: false, minNodeSpacing: 6,
+    concentric: (node: cytoscape.NodeSingular) => (node.hasClass("member") ? 0 : 1 + Number(node.data("weight") ?? 0)),
+    levelWidth: () => 1,
+  };
+}
 
 export function drawMap(container: HTMLElement, nodes: MapNode[], edges: MapEdge[], open: (id: string) => void): void {
   const cy = cytoscape({
@@ -25,8 +41,7 @@ export function drawMap(container: HTMLElement, nodes: MapNode[], edges: MapEdge
       { selector: "node.broker", style: { shape: "diamond" } },
       { selector: "edge", style: { width: "data(width)", "line-color": "data(colour)", opacity: 0.8, "curve-style": "bezier" } },
     ],
-    // cose is Cytoscape's own force layout: no extra package, and deterministic with these seeds.
-    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 8000 },
+    layout: layoutFor(nodes.length),
   });
   cy.on("tap", "node.contact", (event) => open(String(event.target.id())));
   container.dataset.nodes = String(cy.nodes().length);

@@ -18,7 +18,7 @@ export function mapElements(data: Data): { nodes: MapNode[]; edges: MapEdge[] } 
   const hubs = new Set(ranked.slice(0, Math.min(3, ranked.length)).map((n) => n.contact.email));
   const nodes: MapNode[] = map.nodes.map((n) => ({
     id: n.contact.email, label: n.contact.name ?? n.contact.email, kind: "contact",
-    hub: hubs.has(n.contact.email), broker: n.betweenness > 0,
+    hub: hubs.has(n.contact.email), broker: n.betweenness > 0, weight: Math.round(n.pagerank * 100),
   }));
   const known = new Set(nodes.map((n) => n.id));
   const edges: MapEdge[] = map.edges.map((e) => ({ source: e.source.email, target: e.target.email, score: e.weight, label: e.label }));

@@ -148,7 +148,7 @@ def single_thread_item(threads: AccountThreads, second: Suggestion | None) -> At
     if thread is None:
         return None
     account = threads.account
-    through = " and ".join(p.email for p in (thread.member, thread.contact) if p is not None)
+    through = " and ".join(p.named for p in (thread.member, thread.contact) if p is not None)
     step = (
         f"{second.member.named} to add a second thread ({second.reason})"
         if second
@@ -172,7 +172,7 @@ def moved_champion_item(move: Move) -> AttentionItem | None:
         return None
     moved_to = f" to {move.account_after}" if move.account_after else ""
     at_new = f" at {move.account_after}" if move.account_after else ""
-    who = move.introducers[0].email if move.introducers else "whoever knew them"
+    who = move.introducers[0].named if move.introducers else "whoever knew them"
     return AttentionItem(
         kind=AttentionKind.CHAMPION_MOVED,
         severity=Severity.HIGH,

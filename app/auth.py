@@ -32,6 +32,8 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Query.account": Role.REP,
     "Query.accounts": Role.REP,
     "Query.scoringProfile": Role.REP,
+    # Names and addresses only, which whoKnows and account show every rep anyway.
+    "Query.search": Role.REP,
     "Query.accountHealth": Role.MANAGER,
     "Query.contactHealth": Role.MANAGER,
     # Finding a way in through a colleague is what reps come for; hops show labels and counts,
@@ -53,6 +55,13 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Mutation.revokeToken": Role.ADMIN,
     "Mutation.eraseContact": Role.ADMIN,
     "Mutation.restoreErasedAddress": Role.ADMIN,
+}
+
+# Minimum role per non-root field: the same rule inside an answer. The field is nullable, so a
+# caller below the role gets null there and a FORBIDDEN error for it, and the rest of the answer.
+FIELD_ROLES: dict[str, Role] = {
+    # An account's health is accountHealth's answer: a manager's view.
+    "Account.health": Role.MANAGER,
 }
 
 # Minimum role per REST route (method, path template). /healthz and /readyz are public, and so
@@ -83,7 +92,7 @@ INTERACTION_DETAIL: frozenset[tuple[str, str]] = frozenset({
     ("Evidence", "firstAt"), ("Evidence", "lastAt"), ("Evidence", "lastTwoWayAt"),
     ("TeamTie", "lastInteractionAt"), ("TeamTie", "lastTwoWayAt"),
     ("Component", "value"), ("Component", "explanation"),
-    ("RouteHop", "explanation"), ("IntroRoute", "stalestAt"),
+    ("RouteHop", "explanation"), ("IntroRoute", "stalestAt"), ("Tie", "timeline"),
 })  # fmt: skip
 
 
@@ -142,6 +151,16 @@ def redacted(viewer: Viewer | None, type_name: str, field_name: str, root: Any) 
     return not sees_detail(viewer, getattr(root, "holders", ()))
 
 
+async def _field_guarded(
+    next_: Callable[..., Any], root: Any, info: Info, needed: Role, *args: Any, **kwargs: Any
+) -> Any:
+    context: Context = info.context
+    field = f"{info.parent_type.name}.{info.field_name}"
+    check(await context.authenticated(), needed, field)
+    result = next_(root, info, *args, **kwargs)
+    return await result if isawaitable(result) else result
+
+
 async def _guarded(
     next_: Callable[..., Any],
     root: Any,
@@ -169,9 +188,12 @@ class Authorization(SchemaExtension):
         self, _next: Callable[..., Any], root: Any, info: Info, *args: Any,
         **kwargs: Any,
     ) -> Any | Awaitable[Any]:  # fmt: skip
-        """Check root fields; null interaction detail the caller may not see."""
+        """Check root fields and FIELD_ROLES; null interaction detail the caller may not see."""
         if info.path.prev is None:
             return _guarded(_next, root, info, *args, **kwargs)
+        needed = FIELD_ROLES.get(f"{info.parent_type.name}.{info.field_name}")
+        if needed is not None:
+            return _field_guarded(_next, root, info, needed, *args, **kwargs)
         context: Context = info.context
         if redacted(context.viewer, info.parent_type.name, info.field_name, root):
             return None

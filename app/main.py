@@ -19,6 +19,7 @@ from app.graphql.context import Context
 from app.graphql.router import Router
 from app.graphql.schema import build_schema
 from app.observability import CYPHER_QUERIES, QUEUE_DEPTH, RequestGuard
+from app.web import DEFAULT_WEB_DIR, mount_explorer
 from app.worker import queue_pool
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
@@ -70,12 +71,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return context
 
     app = FastAPI(title="tiegraph", version="0.1.0", lifespan=lifespan)
+    web_dir = settings.web_dir or DEFAULT_WEB_DIR
     graphql = Router(build_schema(settings), context_getter=context_getter,
-                     max_query_bytes=settings.max_query_bytes)  # fmt: skip
+                     max_query_bytes=settings.max_query_bytes, web_dir=web_dir)  # fmt: skip
     app.include_router(graphql, prefix="/graphql")
     app.include_router(rest.router, dependencies=[Depends(authorize_rest)])
     install_error_handlers(app)
     _operations(app)
+    mount_explorer(app, web_dir)  # last: it takes every GET the routes above do not
     app.add_middleware(BodyGate, settings=settings)
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],

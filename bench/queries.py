@@ -63,6 +63,8 @@ QUERIES = {
     "valueAtRisk secondThread { member { email } } } } pageInfo { hasNextPage endCursor } } }",
     "departureImpact": "query($m: String!) { departureImpact(memberEmail: $m) { valueAtRisk "
     "contacts { contact { email } successor { member { email } } } accounts { domain becomes } } }",
+    "search": "query($t: String!) { search(text: $t, first: 10) { kind person { email name } "
+    "account { domain name } } }",
     "attentionFeed": "query($m: String) { attentionFeed(memberEmail: $m, first: 20) { kind "
     "severity reason } }",
 }
@@ -109,6 +111,8 @@ def draw_calls(sample: dict[str, list[Any]], count: int, seed: int) -> dict[str,
         "singleThreadedAccounts": lambda: {"min": rng.choice([None, 100_000.0, 1_000_000.0])},
         "departureImpact": lambda: {"m": pick("members")},
         "attentionFeed": lambda: {"m": pick("members") if rng.random() < 0.9 else None},
+        # What a person types: the first letters of an address or of a domain.
+        "search": lambda: {"t": pick(rng.choice(["contacts", "accounts"]))[: rng.randint(2, 6)]},
     }
     return {name: [(QUERIES[name], make()) for _ in range(count)] for name, make in makers.items()}
 

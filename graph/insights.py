@@ -13,6 +13,7 @@ from scoring.policy import IngestPolicy
 from scoring.profile import ScoringProfile
 from scoring.tie_score import TieScore, score_tie
 from scoring.tie_state import TieState
+from scoring.timeline import MonthCounts, monthly_counts
 from tiegraph.domain import InteractionKind, InteractionRecord, PersonRef, TieType
 from tiegraph.errors import NotFound
 from tiegraph.identity import require_address
@@ -134,6 +135,7 @@ class TieView(BaseModel):
     contact: PersonRef
     as_of: datetime
     strength: TieScore
+    timeline: tuple[MonthCounts, ...] = ()
 
 
 RECENT_WINDOW = timedelta(days=90)
@@ -184,4 +186,5 @@ async def tie_view(
     score = score_tie(state, policy.profile, moment)
     evidence = score.evidence.model_copy(update={"recent_counts": _recent_counts(records, moment)})
     return TieView(member=found.member, contact=found.contact, as_of=moment,
-                   strength=score.model_copy(update={"evidence": evidence}))  # fmt: skip
+                   strength=score.model_copy(update={"evidence": evidence}),
+                   timeline=monthly_counts(records, moment))  # fmt: skip

@@ -62,3 +62,15 @@ class ErasurePlan(BaseModel):
     deleted_interactions: tuple[str, ...]
     pairs: tuple[tuple[str, str], ...]
     ties: dict[TieType, list[dict[str, object]]]
+
+
+class SearchHit(BaseModel):
+    """A person or an account that matches a search: `person` or `account` is set, by `kind`
+    (member, contact or account)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    score: float
+    person: PersonRef | None = None
+    account: AccountSnapshot | None = None

@@ -6,7 +6,7 @@ from typing import Any
 
 from neo4j.time import Date, DateTime
 
-from graph.models import AccountSnapshot, ContactTies, MemberContactTie, MemberTie
+from graph.models import AccountSnapshot, ContactTies, MemberContactTie, MemberTie, SearchHit
 from scoring.account_health import AccountActivity, AccountInput, ContactInput, TieInput
 from scoring.fold import TieFields
 from scoring.threads import ColleagueTie
@@ -218,6 +218,14 @@ def to_account(row: dict[str, Any]) -> AccountSnapshot:
         annual_value=props.get("annual_value"),
         contacts=tuple(to_contact_ties(c) for c in row.get("contacts", ())),
     )
+
+
+def to_search_hit(row: dict[str, Any]) -> SearchHit:
+    """A search result from a `read/search` row: a person, or an account without contacts."""
+    kind, props = row["kind"], row["props"]
+    if kind == "account":
+        return SearchHit(kind=kind, score=row["score"], account=to_account({"account": props}))
+    return SearchHit(kind=kind, score=row["score"], person=to_person(props))
 
 
 # The columns of a row of cypher/rescore/interaction_page.cypher, in order.

@@ -10,7 +10,14 @@ from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Query, Reco
 import cypher
 from graph.batch import PreparedBatch, Row
 from graph.common import profile_from
-from graph.models import AccountSnapshot, ContactPageKey, ContactTies, ErasurePlan, MemberContactTie
+from graph.models import (
+    AccountSnapshot,
+    ContactPageKey,
+    ContactTies,
+    ErasurePlan,
+    MemberContactTie,
+    SearchHit,
+)
 from graph.records import (
     epoch_ms,
     reference_params,
@@ -19,6 +26,7 @@ from graph.records import (
     to_contact_ties,
     to_interaction,
     to_member_contact_tie,
+    to_search_hit,
 )
 from scoring.profile import ScoringProfile
 from tiegraph.access import ApiToken
@@ -308,6 +316,11 @@ class GraphRepository:
         """Up to `limit` accounts with domains after `after`, in domain order."""
         rows = await self._read("read/accounts_page", after=after, limit=limit)
         return [to_account(row) for row in rows]
+
+    async def search(self, query: str, limit: int) -> list[SearchHit]:
+        """The best `limit` people and accounts for a full-text `query` (Lucene syntax)."""
+        rows = await self._read_maps("read/search", query=query, limit=limit)
+        return [to_search_hit(row) for row in rows]
 
     async def account_contacts(
         self, pages: Sequence[ContactPageKey]

@@ -70,7 +70,7 @@ class _Scorer:
                 continue
             member, score = to_person(tie["member"]), self.score(to_tie_state(tie["tie"]))
             if score.score >= MIN_HOP_SCORE:
-                what = f"{member.email} knows {contact.email}"
+                what = f"{member.named} knows {contact.named}"
                 yield _tie_hop(member, contact, HopKind.KNOWS, score, what)
 
     def colleague(self, member: PersonRef) -> Hop:
@@ -79,7 +79,7 @@ class _Scorer:
         tie = None if state is None else self.score(state)
         value = colleague_score(None if tie is None else tie.score)
         label = label_for(value, self._profile).label
-        who = f"{self.requester.email} and {member.email}"
+        who = f"{self.requester.named} and {member.named}"
         if tie is not None and tie.score >= UNACQUAINTED_COLLEAGUE_SCORE:
             return _tie_hop(self.requester, member, HopKind.WORKS_WITH, tie, f"{who} work together")
         why = "little" if tie is not None else "no"
@@ -105,7 +105,7 @@ def _associate_routes(scorer: _Scorer, target: PersonRef, item: dict[str, Any]) 
         tie = scorer.score(to_tie_state(associate["tie"]))
         if tie.score < MIN_HOP_SCORE:
             continue
-        what = f"{contact.email} and {target.email} work together"
+        what = f"{contact.named} and {target.named} work together"
         last = _tie_hop(contact, target, HopKind.ASSOCIATED_WITH, tie, what)
         for knows in scorer.knowers(contact, associate["knowers"]):
             yield route(target, (*scorer.lead_in(knows), knows, last))

@@ -1,6 +1,11 @@
-"""A small, deterministic demo firm: a few teams, accounts and a few thousand interactions.
+"""A small, deterministic demo firm: a few teams, named accounts and a few thousand interactions.
 
 The same seed and reference date always give the same records, so loading twice changes nothing.
+So that every screen of the explorer shows something real the first time, the firm has: named
+accounts with tiers and annual values, contacts with titles (seniority), three accounts worked
+by one rep each (single-threaded), one nobody has heard from for 75 days (going cold), a rep who
+left 30 days ago, and a champion at Acme who moved
+to Globex (same name and mailbox name, heard from at Globex since).
 """
 
 import random
@@ -8,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
+from tiegraph.reference import AccountRow, ContactRow, ReferenceRow, RosterRow
 
 DEMO_FIRM_DOMAIN = "northwind.example"
 # fmt: off
@@ -15,11 +21,33 @@ _FIRST = ["Ada", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun"
           "Kai", "Lea", "Max", "Nia", "Oto", "Pia", "Raj", "Sol", "Tea", "Uma"]
 _LAST = ["Adams", "Brook", "Costa", "Diaz", "Evans", "Fox", "Grant", "Hale",
          "Ito", "Jones", "Khan", "Lind", "Moss", "Nagy", "Ortiz"]
+# (slug, name, tier, annual value): the coverage standard of the default profile is "strategic".
+_ACCOUNTS = [
+    ("acme", "Acme Corporation", "strategic", 1_200_000),
+    ("globex", "Globex", "strategic", 900_000),
+    ("initech", "Initech", "growth", 400_000),
+    ("umbrella", "Umbrella Health", "strategic", 750_000),
+    ("hooli", "Hooli", "growth", 300_000),
+    ("stark", "Stark Industries", "strategic", 1_500_000),
+    ("wayne", "Wayne Enterprises", "growth", 250_000),
+    ("wonka", "Wonka Confections", "standard", 120_000),
+]
+_TITLES = ["Chief Operating Officer", "VP Sales", "Director of IT", "Procurement Manager",
+           "Analyst"]
+_MEMBER_TITLES = ["Account Executive", "Sales Manager", "Account Executive",
+                  "Customer Success Lead"]
 # fmt: on
-_ACCOUNTS = ["acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka"]
 _TEAMS = ["enterprise", "mid-market", "success"]
 _SUBJECTS = ["Intro", "Follow-up", "Proposal", "Pricing question", "Renewal", "Roadmap",
              "Quarterly review", "Onboarding", "Contract draft", "Next steps"]  # fmt: skip
+# Accounts (by index) worked by one rep only: they hang on a single thread.
+_SINGLE_THREADED = {5, 6, 7}
+# Accounts (by index) nobody has heard from for this many days: they are going cold.
+_SILENT_DAYS = {2: 75}
+# The team member (by index) who left, and how many days ago.
+_DEPARTED, _DEPARTED_DAYS_AGO = 3, 30
+# The champion who moves from Acme to Globex: a name no generated person has.
+_CHAMPION = "Quinn Vale"
 
 
 def _people(rng: random.Random, domain: str, count: int) -> list[Participant]:
@@ -34,14 +62,28 @@ def _people(rng: random.Random, domain: str, count: int) -> list[Participant]:
     ]
 
 
+def _email(
+    ident: str, sender: Participant, receivers: list[Participant], at: datetime,
+    subject: str, reply_to: str | None = None,
+) -> InteractionRecord:  # fmt: skip
+    people = [sender.model_copy(update={"role": ParticipantRole.FROM})]
+    people += [r.model_copy(update={"role": ParticipantRole.TO}) for r in receivers]
+    return InteractionRecord(
+        external_id=f"{ident}@{DEMO_FIRM_DOMAIN}", kind=InteractionKind.EMAIL, occurred_at=at,
+        subject=subject, participants=tuple(people), source="demo", in_reply_to=reply_to,
+    )  # fmt: skip
+
+
 def _record(
     rng: random.Random, number: int, members: list[Participant], contacts: list[Participant],
-    now: datetime,
+    now: datetime, departed: str, silent_days: int = 0,
 ) -> InteractionRecord:  # fmt: skip
     member, contact = rng.choice(members), rng.choice(contacts)
     kind = rng.choices(list(InteractionKind), weights=[70, 15, 10, 5])[0]
     # Recent activity is denser than old: most relationships are live, some went cold.
-    age = timedelta(days=rng.triangular(0, 540, 30), hours=rng.randint(8, 17))
+    age = timedelta(days=rng.triangular(0, 540, 30) + silent_days, hours=rng.randint(8, 17))
+    if member.email == departed and age.days < _DEPARTED_DAYS_AGO:
+        age += timedelta(days=_DEPARTED_DAYS_AGO)  # nothing after they left
     contact_writes = kind is InteractionKind.EMAIL and rng.random() < 0.4
     sender, receiver = (contact, member) if contact_writes else (member, contact)
     first_role = (
@@ -64,16 +106,68 @@ def _record(
     )
 
 
+def _reference(
+    members: list[Participant], contacts: dict[str, list[Participant]], now: datetime
+) -> Iterator[ReferenceRow]:
+    left_on = (now - timedelta(days=_DEPARTED_DAYS_AGO)).date()
+    for index, member in enumerate(members):
+        yield RosterRow(
+            email=member.email, name=member.name, team=_TEAMS[index // 4],
+            title=_MEMBER_TITLES[index % 4],
+            left_on=left_on if index == _DEPARTED else None,
+        )  # fmt: skip
+    for slug, name, tier, value in _ACCOUNTS:
+        domain = f"{slug}.example"
+        yield AccountRow(domain=domain, name=name, tier=tier, annual_value=value)
+        for index, contact in enumerate(contacts[slug]):
+            title = _TITLES[min(index, len(_TITLES) - 1)]
+            yield ContactRow(email=contact.email, name=contact.name, title=title,
+                             account_domain=domain)  # fmt: skip
+
+
+def _champion_move(member: Participant, colleague: Participant, now: datetime,
+                   ) -> Iterator[InteractionRecord | ReferenceRow]:  # fmt: skip
+    """A year of a champion at Acme (writes first, answers within the hour, brings colleagues
+    in), then the same person at Globex for the last five weeks."""
+    local = _CHAMPION.lower().replace(" ", ".")
+    before = Participant(email=f"{local}@acme.example", role=ParticipantRole.TO, name=_CHAMPION)
+    after = before.model_copy(update={"email": f"{local}@globex.example"})
+    yield ContactRow(email=before.email, name=_CHAMPION, title="VP Operations",
+                     account_domain="acme.example")  # fmt: skip
+    yield ContactRow(email=after.email, name=_CHAMPION, title="VP Operations",
+                     account_domain="globex.example")  # fmt: skip
+    for week in range(52):
+        at = now - timedelta(days=400 - week * 7, hours=-10)
+        asked = f"demo-champion-{week:02d}-a"
+        yield _email(asked, member, [before], at, "Roadmap")
+        yield _email(f"demo-champion-{week:02d}-b", before, [member], at + timedelta(minutes=40),
+                     "Re: Roadmap", reply_to=f"{asked}@{DEMO_FIRM_DOMAIN}")  # fmt: skip
+        if week % 4 == 0:
+            yield _email(f"demo-champion-{week:02d}-c", before, [member, colleague],
+                         at + timedelta(days=2), "Meet my colleague")  # fmt: skip
+    for week in range(5):
+        at = now - timedelta(days=35 - week * 7, hours=-11)
+        yield _email(f"demo-champion-globex-{week}", after, [member], at, "New role at Globex")
+
+
 def demo_records(
     now: datetime | None = None, interactions: int = 3000
-) -> Iterator[InteractionRecord]:
-    """The demo firm's interactions, ending at `now` (today at midnight UTC by default)."""
+) -> Iterator[InteractionRecord | ReferenceRow]:
+    """The demo firm: its roster, accounts and contacts first, then its interactions, ending at
+    `now` (today at midnight UTC by default)."""
     now = now or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     rng = random.Random(20261125)  # noqa: S311 - a demo, not a secret
     members = _people(rng, DEMO_FIRM_DOMAIN, 12)
-    for index, account in enumerate(_ACCOUNTS):
-        contacts = _people(rng, f"{account}.example", 5 + index)
+    contacts = {slug: _people(rng, f"{slug}.example", 5 + i)
+                for i, (slug, *_) in enumerate(_ACCOUNTS)}  # fmt: skip
+    yield from _reference(members, contacts, now)
+    for index, (slug, *_) in enumerate(_ACCOUNTS):
         # Each account is worked mostly by one team, so some accounts hang on few threads.
-        team = members[(index % len(_TEAMS)) * 4 : (index % len(_TEAMS)) * 4 + 4]
+        group = (index % len(_TEAMS)) * 4
+        team = members[group : group + 4]
+        if index in _SINGLE_THREADED:
+            team = [members[group + 1]]
         for number in range(interactions // len(_ACCOUNTS)):
-            yield _record(rng, index * 10_000 + number, team, contacts, now)
+            yield _record(rng, index * 10_000 + number, team, contacts[slug], now,
+                          members[_DEPARTED].email, _SILENT_DAYS.get(index, 0))  # fmt: skip
+    yield from _champion_move(members[0], contacts["acme"][0], now)

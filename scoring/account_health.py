@@ -492,9 +492,9 @@ def _move(
     last_after = None if after is None else last_interaction(after)
     parts = [f"marked as left on {left_on.isoformat()}"] if left_on else []
     if after is not None and last_after is not None:
-        since = f" (at {before.contact.email}: {last_before:%Y-%m-%d})" if last_before else ""
+        since = f" (at {before.contact.named}: {last_before:%Y-%m-%d})" if last_before else ""
         parts.append(
-            f"same name and local part now at {after.contact.email}, "
+            f"same name and local part now at {after.contact.named}, "
             f"last interaction {last_after:%Y-%m-%d}{since}"
         )
     return Move(

@@ -111,10 +111,10 @@ def cold_tie_item(
         member=member,
         contact=contact,
         score=now.score,
-        reason=f"{member.email} and {contact.email} were {peak.label} ({peak.score:g}); no "
+        reason=f"{member.named} and {contact.named} were {peak.label} ({peak.score:g}); no "
         f"two-way exchange for {int(days)} days (last {last:%Y-%m-%d}), now {now.label} "
         f"({now.score:g})",
-        next_step=f"{member.email}: get back in touch with {contact.email} (a call or meeting "
+        next_step=f"{member.named}: get back in touch with {contact.named} (a call or meeting "
         "counts most)",
     )
 
@@ -135,9 +135,9 @@ def rising_item(
         member=member,
         contact=contact,
         score=score.score,
-        reason=f"{contact.email} is engaging more and more with {member.email} "
+        reason=f"{contact.named} is engaging more and more with {member.named} "
         f"({score.label}, {score.score:g}, rising)",
-        next_step=f"{member.email}: bring {contact.email} closer (a meeting with a senior "
+        next_step=f"{member.named}: bring {contact.named} closer (a meeting with a senior "
         "colleague, a reference, an early look)",
     )
 
@@ -148,9 +148,9 @@ def single_thread_item(threads: AccountThreads, second: Suggestion | None) -> At
     if thread is None:
         return None
     account = threads.account
-    through = " and ".join(p.email for p in (thread.member, thread.contact) if p is not None)
+    through = " and ".join(p.named for p in (thread.member, thread.contact) if p is not None)
     step = (
-        f"{second.member.email} to add a second thread ({second.reason})"
+        f"{second.member.named} to add a second thread ({second.reason})"
         if second
         else "find a second contact and a second colleague for the account"
     )
@@ -172,14 +172,14 @@ def moved_champion_item(move: Move) -> AttentionItem | None:
         return None
     moved_to = f" to {move.account_after}" if move.account_after else ""
     at_new = f" at {move.account_after}" if move.account_after else ""
-    who = move.introducers[0].email if move.introducers else "whoever knew them"
+    who = move.introducers[0].named if move.introducers else "whoever knew them"
     return AttentionItem(
         kind=AttentionKind.CHAMPION_MOVED,
         severity=Severity.HIGH,
         member=move.introducers[0] if move.introducers else None,
         contact=move.person_after or move.person_before,
         account_domain=move.account_before,
-        reason=f"champion {move.person_before.email} left {move.account_before}{moved_to}: "
+        reason=f"champion {move.person_before.named} left {move.account_before}{moved_to}: "
         f"{move.reason}",
         next_step=f"{who}: congratulate them{at_new} and find a new champion at "
         f"{move.account_before}",

@@ -122,7 +122,7 @@ def contact_successor(
     near = [without(c.contact, member) for c in sorted(close, key=lambda c: -c.tie_score)]
     nearby = strongest_tie(near, lambda m, c: True, profile, at)
     if nearby is not None:
-        reason = f"{nearby.reason}, who works with {contact.contact.email}"
+        reason = f"{nearby.reason}, who works with {contact.contact.named}"
         return nearby.model_copy(update={"reason": reason})
     return _handover(member, colleagues, profile, at)
 

@@ -141,7 +141,7 @@ def strongest_tie(
         contact=person,
         score=score,
         label=label,
-        reason=f"{tie.member.email} already knows {person.email} ({label}, {score:g})",
+        reason=f"{tie.member.named} already knows {person.named} ({label}, {score:g})",
     )
 
 

@@ -103,3 +103,12 @@ class PersonRef(BaseModel):
     email: str
     name: str | None = None
     team: str | None = None
+
+    @property
+    def named(self) -> str:
+        """How a sentence names them: "Ann Lee (ann@firm.com)", or the address alone.
+
+        >>> PersonRef(email="ann@firm.com", name="Ann Lee").named
+        'Ann Lee (ann@firm.com)'
+        """
+        return f"{self.name} ({self.email})" if self.name else self.email

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Who may set X-Forwarded-For/-Proto (the reverse proxy); "*" trusts everyone.
     forwarded_allow_ips: str = "127.0.0.1"
+    # The explorer's built files (`make web`); None: web/dist next to the source tree.
+    web_dir: Path | None = None
 
     @field_validator("firm_domains", mode="before")
     @classmethod

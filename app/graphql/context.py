@@ -8,11 +8,12 @@ from arq.connections import ArqRedis
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from graph import insights
+from graph import health, insights
 from graph.insights import ContactView
 from graph.models import ContactPageKey
 from graph.repository import GraphRepository
 from graph.tokens import authenticate
+from scoring.account_health import AccountHealth
 from tiegraph.access import Viewer
 from tiegraph.settings import Settings
 
@@ -27,6 +28,8 @@ class Context(BaseContext):
     token: str | None = None
     viewer: Viewer | None = None  # set by app.auth once the token is checked
     contact_pages: DataLoader[ContactPageKey, tuple[ContactView, ...]] = field(init=False)
+    # Account.health for every account of an answer, read concurrently (one read each).
+    account_health: DataLoader[str, AccountHealth] = field(init=False)
     _checking: "asyncio.Future[Viewer] | None" = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -42,6 +45,12 @@ class Context(BaseContext):
             return await insights.contact_pages(self.repo, keys)
 
         self.contact_pages = DataLoader(load_fn=load)
+
+        async def load_health(domains: list[str]) -> list[AccountHealth]:
+            reads = (health.account_health(self.repo, domain) for domain in domains)
+            return list(await asyncio.gather(*reads))
+
+        self.account_health = DataLoader(load_fn=load_health)
 
     async def authenticated(self) -> Viewer:
         """The caller, checked once per request; Unauthenticated without a valid token."""

@@ -1,4 +1,6 @@
-"""strawberry's FastAPI router with tiegraph's answer to a body that is no GraphQL request.
+"""strawberry's FastAPI router with tiegraph's answer to a body that is no GraphQL request, and
+the explorer's bundled GraphiQL page (strawberry's own loads its scripts from a CDN, so it stays
+blank without internet).
 
 strawberry answers such bodies in plain text, or with a 500 when the JSON is `null`, a
 number, invalid UTF-8 or nested past Python's recursion limit. Here each is a BadInput (or a
@@ -7,20 +9,29 @@ with its code, before anything is parsed as GraphQL.
 """
 
 import json
+from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
 
+from app.web import graphiql_page
 from tiegraph.errors import BadInput, LimitExceeded
 
 
 class Router(GraphQLRouter[Any, None]):
     """A GraphQLRouter that checks the request body and bounds the document's size."""
 
-    def __init__(self, *args: Any, max_query_bytes: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_query_bytes: int, web_dir: Path, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_query_bytes = max_query_bytes
+        self._web_dir = web_dir
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """The explorer's bundled GraphiQL, not strawberry's CDN-loaded one."""
+        return graphiql_page(self._web_dir)
 
     def decode_json(self, data: str | bytes) -> object:
         """The body as a JSON object with at most `max_query_bytes` of document."""

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from functools import partial
+from typing import Annotated
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
@@ -31,6 +32,7 @@ from app.graphql.types.intelligence import (
 )
 from app.graphql.types.pages import Connection, checked_first, connection, page_window
 from app.graphql.types.profile import ProfileUpdate
+from app.graphql.types.search import SearchHit
 from app.graphql.types.tie import Tie
 from app.graphql.types.ties import Account, TeamTie
 from app.observability import GraphQLMetrics, record_ingest
@@ -41,6 +43,7 @@ from graph import (
     influence,
     insights,
     routes,
+    search,
     threads,
     tokens,
 )
@@ -116,14 +119,18 @@ class Query:
     async def warm_intro_routes(
         self,
         info: Info[Context, None],
-        requester_email: str,
+        requester_email: Annotated[
+            str | None,
+            strawberry.argument(description="Whose routes; the signed-in member when omitted."),
+        ] = None,
         target_email: str | None = None,
         target_domain: str | None = None,
         first: int = 5,
     ) -> list[IntroRoute]:
         size = checked_first(first, info.context.settings.max_page_size)
+        requester = requester_email or (await info.context.authenticated()).member_email
         found = await routes.warm_intro_routes(
-            info.context.repo, requester_email, target_email, target_domain, size
+            info.context.repo, requester, target_email, target_domain, size
         )
         return [IntroRoute.from_domain(r) for r in found]
 
@@ -180,6 +187,17 @@ class Query:
         start, size = page_window(first, after, info.context.settings.max_page_size)
         views = await insights.accounts_page(info.context.repo, start, size + 1)
         return connection(views, size, lambda v: v.domain, Account.from_domain)
+
+    @strawberry.field(
+        description="People (members and contacts) and accounts whose name, address or domain "
+        "has words starting with the typed ones, best first: for search as you type."
+    )
+    async def search(
+        self, info: Info[Context, None], text: str, first: int = 10
+    ) -> list[SearchHit]:
+        size = checked_first(first, info.context.settings.max_page_size)
+        hits = await search.search(info.context.repo, text, size)
+        return [SearchHit.from_domain(h) for h in hits]
 
     @strawberry.field(description="Every API token, newest first (never the tokens themselves).")
     async def api_tokens(self, info: Info[Context, None]) -> list[ApiToken]:

@@ -43,6 +43,7 @@ OPERATIONS: dict[str, tuple[str, Setup]] = {
     "Query.account": ('{ account(domain: "acme.com") { domain } }', _nothing),
     "Query.accounts": ("{ accounts(first: 5) { edges { node { domain } } } }", _nothing),
     "Query.scoringProfile": ("{ scoringProfile }", _nothing),
+    "Query.search": ('{ search(text: "joe") { kind person { email } } }', _nothing),
     "Query.accountHealth": ('{ accountHealth(domain: "acme.com") { domain } }', _nothing),
     "Query.contactHealth": ('{ contactHealth(email: "joe@acme.com") { active } }', _nothing),
     "Query.warmIntroRoutes": ('{ warmIntroRoutes(requesterEmail: "rep@firm.test", '

@@ -38,7 +38,7 @@ async def test_the_backtest_job_scores_the_graph_as_a_backtest_of_the_files(
     plan = Plan(every_days=20.0, horizon_days=30.0)
     expected = backtest_json(run_backtest(history_of(records, policy, plan), DEFAULT_PROFILE,
                                           None), plan.horizon_days)  # fmt: skip
-    assert (job["status"], job["failure"], job["read"]) == ("complete", None, len(records))
+    assert (job["status"], job["failure"], job["read"]) == ("COMPLETE", None, len(records))
     assert job["cutoffs"] == job["cutoffsScored"] == len(expected["per_cutoff"]) >= 2
     assert expected["all"]["auc"]["score"] is not None  # both outcomes occur
     assert job["result"]["all"] == expected["all"]

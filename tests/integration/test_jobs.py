@@ -56,7 +56,7 @@ async def test_upload_is_detected_by_content_queued_and_reported(
         "query": f'{{ ingestJob(id: "{job_id}") {{ status ingested skipped {{ reason count }} }} }}'
     }
     graphql = (await api.post("/graphql", json=query)).json()["data"]["ingestJob"]
-    assert graphql == {"status": "complete", "ingested": 1,
+    assert graphql == {"status": "COMPLETE", "ingested": 1,
                        "skipped": [{"reason": "automated-sender", "count": 1}]}  # fmt: skip
     assert not (uploads / job_id).exists()  # the upload is removed once ingested
 

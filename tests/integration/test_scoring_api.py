@@ -71,7 +71,7 @@ async def test_a_profile_change_rescoring_every_tie(
     await worker.close()
     job_id = result["rescoreJobId"]
     job = await gql(api, f'{{ ingestJob(id: "{job_id}") {{ status read tiesWritten }} }}')
-    assert job["ingestJob"] == {"status": "complete", "read": 12, "tiesWritten": 1}
+    assert job["ingestJob"] == {"status": "COMPLETE", "read": 12, "tiesWritten": 1}
     after = (await gql(api, TIE))["tie"]["strength"]["score"]
     assert after > before
     assert (await gql(api, "{ scoringProfile }"))["scoringProfile"]["channel_weights"]["email"] == 8

@@ -561,7 +561,7 @@ def test_a_namesake_seen_more_recently_is_where_the_contact_moved() -> None:
     assert move.was_champion  # as of their last interaction at acme.com
     assert move.introducers == (ANN, CAT)
     assert move.left_on is None
-    assert "now at joe@newco.com" in move.reason
+    assert "now at Joe Doe (joe@newco.com)" in move.reason  # named, not just an address
     # Seen from the new address, the same move is where they came from.
     arrival = find_arrival(
         new.model_copy(update={"namesakes": (joe(tie(ANN, CHAMPION)),)}), P, AS_OF

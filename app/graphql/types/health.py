@@ -5,6 +5,7 @@ from typing import Self
 
 import strawberry
 
+from app.graphql.types.enums import SeniorityLevel
 from app.graphql.types.ties import Person
 from scoring import account_health as rules
 from scoring import formula
@@ -35,27 +36,29 @@ class HeldTie:
 @strawberry.type(description="A contact with a Moderate or better tie from a current member.")
 class ActiveContact:
     contact: Person
-    seniority: str
+    seniority: SeniorityLevel
     holders: list[HeldTie] = strawberry.field(description="Current members, strongest first.")
 
     @classmethod
     def from_domain(cls, active: rules.ActiveContact) -> Self:
         return cls(
             contact=Person.from_domain(active.contact),
-            seniority=active.seniority,
+            seniority=SeniorityLevel(active.seniority),
             holders=[HeldTie.from_domain(h) for h in active.holders],
         )
 
 
 @strawberry.type(description="Active contacts at one seniority level and the members on them.")
 class SeniorityCount:
-    level: str
+    level: SeniorityLevel
     contacts: int
     members: int
 
     @classmethod
     def from_domain(cls, count: rules.SeniorityCount) -> Self:
-        return cls(level=count.level, contacts=count.contacts, members=count.members)
+        return cls(
+            level=SeniorityLevel(count.level), contacts=count.contacts, members=count.members
+        )
 
 
 @strawberry.type(description="Coverage against the standard of the account's tier.")
@@ -146,14 +149,14 @@ class ChampionCheck:
 @strawberry.type(description="A contact who meets the champion criteria.")
 class Champion:
     contact: Person
-    seniority: str
+    seniority: SeniorityLevel
     check: ChampionCheck
 
     @classmethod
     def from_domain(cls, champion: rules.Champion) -> Self:
         return cls(
             contact=Person.from_domain(champion.contact),
-            seniority=champion.seniority,
+            seniority=SeniorityLevel(champion.seniority),
             check=ChampionCheck.from_domain(champion.check),
         )
 
@@ -233,7 +236,7 @@ class AccountHealth:
 @strawberry.type(description="One contact: every tie, champion criteria, trend and moves.")
 class ContactHealth:
     contact: Person
-    seniority: str
+    seniority: SeniorityLevel
     account_domain: str | None
     as_of: datetime
     ties: list[HeldTie] = strawberry.field(description="Current members first, strongest first.")
@@ -248,7 +251,7 @@ class ContactHealth:
     @classmethod
     def from_domain(cls, health: rules.ContactHealth) -> Self:
         return cls(
-            contact=Person.from_domain(health.contact), seniority=health.seniority,
+            contact=Person.from_domain(health.contact), seniority=SeniorityLevel(health.seniority),
             account_domain=health.account_domain, as_of=health.as_of,
             ties=[HeldTie.from_domain(t) for t in health.ties], active=health.active,
             champion=ChampionCheck.from_domain(health.champion), rising=health.rising,

@@ -6,6 +6,7 @@ from typing import Self
 import strawberry
 from strawberry.scalars import JSON
 
+from app.graphql.types.enums import JobStatus
 from ingest.jobs import JobReport
 from ingest.pipeline import IngestReport
 from tiegraph import domain
@@ -47,7 +48,7 @@ class IngestResult:
 @strawberry.type(description="An ingestion job and its counts so far.")
 class IngestJob:
     id: str
-    status: str = strawberry.field(description="queued, in_progress, complete or failed")
+    status: JobStatus
     read: int
     ingested: int
     duplicates: int
@@ -69,8 +70,9 @@ class IngestJob:
     def from_domain(cls, report: JobReport) -> Self:
         skipped = [SkipCount(reason=k, count=v) for k, v in sorted(report.skipped.items())]
         return cls(
-            id=report.id, status=report.status, read=report.read, ingested=report.ingested,
-            duplicates=report.duplicates, reference_rows=report.reference_rows,
+            id=report.id, status=JobStatus(report.status), read=report.read,
+            ingested=report.ingested, duplicates=report.duplicates,
+            reference_rows=report.reference_rows,
             ties_written=report.ties_written, cutoffs=report.cutoffs,
             cutoffs_scored=report.cutoffs_scored,
             result=JSON(report.result) if report.result is not None else None,

@@ -5,6 +5,7 @@ from typing import Self
 
 import strawberry
 
+from app.graphql.types.enums import SeniorityLevel, seniority
 from app.graphql.types.health import ActiveContact, SingleThread
 from app.graphql.types.pages import PageInfo
 from app.graphql.types.ties import Evidence, Holders, Person
@@ -143,7 +144,7 @@ class ThreadedAccountConnection:
 @strawberry.type(description="A contact on the influence map.")
 class InfluenceNode:
     contact: Person
-    seniority: str | None
+    seniority: SeniorityLevel | None
     pagerank: float
     betweenness: float
     degree: int
@@ -153,7 +154,7 @@ class InfluenceNode:
     def from_domain(cls, node: influence.InfluenceNode) -> Self:
         c = node.centrality
         return cls(
-            contact=Person.from_domain(node.contact), seniority=node.seniority,
+            contact=Person.from_domain(node.contact), seniority=seniority(node.seniority),
             pagerank=c.pagerank, betweenness=c.betweenness, degree=c.degree,
             weighted_degree=c.weighted_degree,
         )  # fmt: skip

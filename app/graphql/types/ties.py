@@ -1,7 +1,7 @@
 """People and scored ties."""
 
 from datetime import datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 from strawberry.types import Info
@@ -14,6 +14,9 @@ from scoring import strength as scoring
 from scoring.explain import ScoreComponent, TieEvidence
 from scoring.tie_score import TieScore
 from tiegraph.domain import PersonRef
+
+if TYPE_CHECKING:
+    from app.graphql.types.health import AccountHealth
 
 # The team members whose ties an object describes; app.auth shows a rep interaction detail only
 # when the rep is every one of them.
@@ -167,6 +170,16 @@ class Account:
         start, size = page_window(first, after, info.context.settings.max_page_size)
         views = await info.context.contact_pages.load((self.domain, start, size + 1))
         return connection(views, size, lambda v: v.contact.email, ContactTies.from_domain)
+
+    @strawberry.field(description="The account's health, as accountHealth answers it now "
+                      "(managers; null with a FORBIDDEN error for others), so a page of accounts "
+                      "comes with their health in one request.")  # fmt: skip
+    async def health(
+        self, info: Info[Context, None]
+    ) -> Annotated["AccountHealth", strawberry.lazy("app.graphql.types.health")] | None:
+        from app.graphql.types.health import AccountHealth  # health.py imports this module
+
+        return AccountHealth.from_domain(await info.context.account_health.load(self.domain))
 
     @classmethod
     def from_domain(cls, view: AccountView) -> Self:

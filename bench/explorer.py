@@ -1,0 +1,115 @@
+"""The explorer's benchmark: what the app ships, and how fast its pages answer in a browser.
+
+    .venv/bin/python -m bench.explorer                       # the shipped weight only
+    .venv/bin/python -m bench.explorer --api-url http://127.0.0.1:8000 --token TOKEN \\
+        --domain big-account.example --search acme [--runs 10]
+
+Weight: the gzipped JavaScript and CSS the app page loads (web/dist/.vite/manifest.json: the
+index entry and its imports; GraphiQL is another page and not counted), against 300 KB. With an
+API: in Debian's chromium (headless, Playwright), the time from navigation to the account page's
+relationship map drawn, and from a keystroke's search request to its results drawn (the
+120 ms typing debounce excluded, reported apart). Figures go to bench/out/explorer.json.
+"""
+
+import argparse
+import gzip
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from app.web import DEFAULT_WEB_DIR
+
+OUT = Path(__file__).parent / "out" / "explorer.json"
+BUDGET_KB = 300
+DEBOUNCE_MS = 120  # web/src/screens/search.ts
+
+
+def shipped(web_dir: Path = DEFAULT_WEB_DIR) -> dict[str, int]:
+    """Gzipped bytes of each JavaScript and CSS file the app page loads."""
+    manifest: dict[str, Any] = json.loads((web_dir / ".vite" / "manifest.json").read_text())
+    files: set[str] = set()
+
+    def walk(key: str) -> None:
+        entry = manifest[key]
+        if entry["file"] in files:
+            return
+        files.add(entry["file"])
+        files.update(entry.get("css", []))
+        for imported in entry.get("imports", []):
+            walk(imported)
+
+    walk("index.html")
+    return {name: len(gzip.compress((web_dir / name).read_bytes(), 9)) for name in sorted(files)}
+
+
+def _in_browser(api: str, token: str, domain: str, text: str, runs: int) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    from app.local.system import require_tool
+
+    account, search = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=require_tool("chromium", "chromium"),
+                                    args=["--no-sandbox"])  # fmt: skip
+        context = browser.new_context()
+        context.add_init_script(f"sessionStorage.setItem('tiegraph.token', '{token}')")
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        for _ in range(runs):
+            started = time.perf_counter()
+            page.goto(f"{api}/account/{domain}")
+            page.wait_for_selector("#map[data-nodes]")
+            account.append((time.perf_counter() - started) * 1000)
+        page.goto(f"{api}/search")
+        page.wait_for_selector("#results", state="attached")  # the screen is drawn after `me`
+        for run in range(runs):
+            typed = f"{text}{' ' * (run % 2)}"  # a different text each time: no cached answer
+            search.append(page.evaluate(_TYPE_AND_WAIT, typed) - DEBOUNCE_MS)
+        browser.close()
+    return {"account_page_ms": _summary(account), "search_ms": _summary(search)}
+
+
+# Types `text` into the search box and resolves with the ms until its results are drawn.
+_TYPE_AND_WAIT = """text => new Promise(done => {
+  const input = document.querySelector('#search'), results = document.querySelector('#results');
+  const started = performance.now();
+  new MutationObserver((_, observer) => {
+    if (results.dataset.text === text) { observer.disconnect(); done(performance.now() - started); }
+  }).observe(results, { attributes: true, childList: true });
+  input.value = text;
+  input.dispatchEvent(new Event('input'));
+})"""
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {"p50": statistics.median(ordered), "max": ordered[-1], "runs": len(ordered)}
+
+
+def main() -> None:
+    """Print and save the figures."""
+    args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    args.add_argument("--api-url")
+    args.add_argument("--token")
+    args.add_argument("--domain")
+    args.add_argument("--search", default="ac")
+    args.add_argument("--runs", type=int, default=10)
+    options = args.parse_args()
+    weights = shipped()
+    total_kb = sum(weights.values()) / 1024
+    result: dict[str, Any] = {
+        "files": weights, "total_gzip_kb": round(total_kb, 1), "budget_kb": BUDGET_KB,
+        "within_budget": total_kb <= BUDGET_KB,
+    }  # fmt: skip
+    if options.api_url:
+        result |= _in_browser(options.api_url, options.token, options.domain, options.search,
+                              options.runs)  # fmt: skip
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+// The account's relationship map, drawn with Cytoscape.js: team members and contacts as
+// nodes; member→contact ties and contact↔contact ties as edges, thicker when stronger and
+// coloured by label; hubs (highest PageRank) and brokers (betweenness) marked. Clicking a
+// contact opens their page.
+import cytoscape from "cytoscape";
+import type { TieLabel } from "./gql/graphql";
+import { LABEL_COLOUR } from "./labels";
+
+export interface MapNode { id: string; label: string; kind: "member" | "contact"; hub?: boolean; broker?: boolean; weight?: number }
+export interface MapEdge { source: string; target: string; score: number; label: TieLabel }
+
+// Below this many nodes a force layout (cose: Cytoscape's own, no extra package) reads best;
+// above it, it costs seconds (it is quadratic per iteration), so rings by weight are drawn
+// instead: hubs in the middle, team members outside.
+const FORCE_LAYOUT_MAX_NODES = 60;
+
+function layoutFor(count: number): cytoscape.LayoutOptions {
+  if (count <= FORCE_LAYOUT_MAX_NODES) {
+    return { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 8000 };
+  }
+  return {
+    name: "concentric", animate: false, minNodeSpacing: 6,
+    concentric: (node: cytoscape.NodeSingular) => (node.hasClass("member") ? 0 : 1 + Number(node.data("weight") ?? 0)),
+    levelWidth: () => 1,
+  };
+}
+
+export function drawMap(container: HTMLElement, nodes: MapNode[], edges: MapEdge[], open: (id: string) => void): void {
+  const cy = cytoscape({
+    container,
+    elements: [
+      ...nodes.map((n) => ({ data: { ...n }, classes: [n.kind, n.hub ? "hub" : "", n.broker ? "broker" : ""].join(" ") })),
+      ...edges.map((e, i) => ({
+        data: { id: `e${i}`, source: e.source, target: e.target, width: 1 + e.score / 15, colour: LABEL_COLOUR[e.label] },
+      })),
+    ],
+    style: [
+      { selector: "node", style: { label: "data(label)", "font-size": 9, width: 18, height: 18, "background-color": "#57606a" } },
+      { selector: "node.member", style: { shape: "round-rectangle", "background-color": "#0969da" } },
+      { selector: "node.hub", style: { width: 30, height: 30, "border-width": 3, "border-color": "#8250df" } },
+      { selector: "node.broker", style: { shape: "diamond" } },
+      { selector: "edge", style: { width: "data(width)", "line-color": "data(colour)", opacity: 0.8, "curve-style": "bezier" } },
+    ],
+    layout: layoutFor(nodes.length),
+  });
+  cy.on("tap", "node.contact", (event) => open(String(event.target.id())));
+  container.dataset.nodes = String(cy.nodes().length);
+  container.dataset.edges = String(cy.edges().length);
+}

@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := tiegraph app graph cypher ingest scoring
 
-.PHONY: install run test lint typecheck pytest clean schema web node
+.PHONY: install run test lint typecheck pytest clean schema screens web node
 
 # The explorer (web/): npm ci from the committed package-lock.json, once per lock change (the
 # stamp keeps node_modules between runs, npm's own cache makes a fresh one quick), then a
@@ -61,6 +61,10 @@ typecheck: install
 pytest: install web
 	$(BIN)/pytest --cov=tiegraph --cov=app --cov=graph --cov=cypher --cov=ingest --cov=scoring \
 		--cov-report=term:skip-covered
+
+## Retake the README's screenshots (docs/screens) with the browser tests, on the demo graph.
+screens: install web
+	TIEGRAPH_SCREENS=docs/screens $(BIN)/pytest tests/browser -q
 
 ## ruff, mypy and the whole suite against a real Neo4j and a real Redis.
 test: lint typecheck pytest

@@ -7,6 +7,8 @@ folder; one page per test. Every request a page makes goes through a route that 
 """
 
 import asyncio
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -36,7 +38,8 @@ from tiegraph.settings import Settings
 # than Playwright's 5 s before they fail.
 WAIT_MS = 20_000
 expect.set_options(timeout=WAIT_MS)
-SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+# `make screens` points this at docs/screens; a plain test run keeps its pictures out of the tree.
+SCREENS = Path(os.environ.get("TIEGRAPH_SCREENS", Path(tempfile.gettempdir()) / "tiegraph-screens"))
 T = TypeVar("T")
 
 
@@ -167,6 +170,6 @@ def pages(browser: Browser, explorer: Explorer) -> Iterator[Callable[[Role | Non
 
 
 def screenshot(page: Page, name: str) -> None:
-    """Keep a picture of the screen for the README (docs/screens/NAME.png)."""
+    """Keep a picture of the screen (`make screens`: for the README, docs/screens/NAME.png)."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)

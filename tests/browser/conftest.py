@@ -88,7 +88,8 @@ async def _load_demo(settings: Settings) -> dict[Role, tuple[str, str]]:
             database_=settings.neo4j_database)  # fmt: skip
         rep, manager = (record["email"] for record in people.records)
         members = {Role.REP: rep, Role.MANAGER: manager, Role.ADMIN: manager}
-        return {r: ((await issue_token(repo, m, r))[0], m) for r, m in members.items()}
+        firm = [DEMO_FIRM_DOMAIN]
+        return {r: ((await issue_token(repo, m, r, firm))[0], m) for r, m in members.items()}
     finally:
         await driver.close()
 

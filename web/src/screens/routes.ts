@@ -7,7 +7,7 @@ import { LABEL_COLOUR } from "../labels";
 import { Routes } from "../queries";
 
 interface Who { email: string; name?: string | null }
-interface Hop { from: Who; to: Who; kind: HopKind; score: number; label: TieLabel; explanation: string }
+interface Hop { from: Who; to: Who; kind: HopKind; score: number; label: TieLabel; explanation: string | null }
 export interface RouteView { target: Who; strength: number; hops: Hop[] }
 
 function introRequest(route: RouteView, me: string): string | null {
@@ -25,7 +25,10 @@ function hopRow(hop: Hop): HTMLElement {
   return h("li", { class: "hop", "data-kind": hop.kind },
     h("span", {}, `${personName(hop.from)} → ${personName(hop.to)} `),
     scoreBar(hop.score, LABEL_COLOUR[hop.label], hop.label),
-    h("div", { class: "evidence" }, hop.explanation));
+    // Null on a colleague's tie for a rep: its sentence would date their interactions.
+    hop.explanation === null
+      ? h("div", { class: "evidence meta" }, "Their tie: its details are for them and managers.")
+      : h("div", { class: "evidence" }, hop.explanation));
 }
 
 function routeCard(route: RouteView, me: string, index: number): HTMLElement {

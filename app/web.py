@@ -1,16 +1,18 @@
 """The explorer: the web app built from web/ (`make web`), served at `/` beside the API.
 
-Every path that is not an API route answers with a built file when one matches, else with the
-app's index.html, so that a link such as /contact/ada@acme.example opens the right screen (the
-app routes in the browser). GraphiQL is a second page of the same build, served at GET /graphql,
-so neither needs anything from a CDN.
+Every path that is not an API route answers with a built file when one matches, else, for a
+browser asking for a page, with the app's index.html, so that a link such as
+/contact/ada@acme.example opens the right screen (the app routes in the browser). Any other
+client gets the API's documented 404 error: an unknown API path is not a screen. GraphiQL is a
+second page of the same build, served at GET /graphql, so neither needs anything from a CDN.
 """
 
 import logging
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +58,15 @@ def mount_explorer(app: FastAPI, web_dir: Path) -> None:
         log.warning("the explorer is not built (no %s in %s): run `make web`", INDEX, web_dir)
 
     @app.get("/{path:path}", include_in_schema=False)
-    async def explorer(path: str) -> Response:
+    async def explorer(path: str, request: Request) -> Response:
         found = built_file(web_dir, path)
         if found is not None:
             # Vite names assets by content hash, so they never change under the same name.
             immutable = path.startswith(ASSETS)
             headers = {"cache-control": "public, max-age=31536000, immutable"} if immutable else {}
             return FileResponse(found, headers=headers)
-        if path.startswith(ASSETS):
-            return Response(status_code=404)  # a missing file, not a screen of the app
+        if path.startswith(ASSETS) or "text/html" not in request.headers.get("accept", ""):
+            raise HTTPException(404)  # a missing file or API path, not a screen of the app
         index = web_dir / INDEX
         if not index.is_file():
             return not_built(web_dir)

@@ -21,6 +21,7 @@ from app.local.services import (
     redis_port,
     redis_process,
 )
+from tiegraph import __version__
 from tiegraph.errors import TiegraphError
 from tiegraph.settings import Settings, get_settings
 
@@ -210,6 +211,7 @@ def _port(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tiegraph", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"tiegraph {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     db = commands.add_parser("db", help="manage the local Neo4j (TIEGRAPH_NEO4J_URI, _DATA_DIR)")
     db.add_argument("action", choices=["start", "stop", "status"])

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import tiegraph
 from tests.clirun import Run, run_cli, set_env
 
 COMMANDS = ("db", "redis", "schema", "serve", "worker", "ingest", "token", "backtest", "tune",
@@ -31,6 +32,11 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert run.code == 0
     listed = run.out.split("positional arguments:")[1]
     assert [c for c in COMMANDS if f"\n    {c} " in listed] == list(COMMANDS)
+
+
+def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "--version")
+    assert (run.code, run.out) == (0, f"tiegraph {tiegraph.__version__}\n")
 
 
 def test_each_command_has_its_own_help(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ from graph.batch import Row, participant_row
 from graph.models import ErasurePlan
 from graph.records import epoch_ms, tie_rows
 from graph.repository import GraphRepository
-from scoring.fold import fold_ties
+from scoring.fold import fold_events, fold_ties
 from scoring.policy import IngestPolicy
 from scoring.tie_events import TieKey
 from tiegraph.access import address_hash
@@ -56,7 +56,7 @@ def _without(record: InteractionRecord, gone: set[str]) -> InteractionRecord:
 
 def touched_ties(records: Sequence[InteractionRecord], policy: IngestPolicy) -> set[TieKey]:
     """Every tie these interactions feed: the ties an erasure must rebuild."""
-    return set(fold_ties(records, policy))
+    return set(fold_events(records, policy))
 
 
 async def _rebuilt_ties(

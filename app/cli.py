@@ -3,7 +3,6 @@
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -134,6 +133,18 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(settings: Settings, args: argparse.Namespace) -> int:
+    from app.commands import init_now
+
+    return asyncio.run(init_now(settings, args.firm_domain, console, args.change, args.force))
+
+
+def _capture(settings: Settings, args: argparse.Namespace) -> int:
+    from app.commands import capture_now
+
+    return asyncio.run(capture_now(settings, args, console, Console()))
+
+
 def _days(text: str) -> float:
     """A duration in days: `90d`, `12w` or a plain number of days."""
     unit = {"d": 1.0, "w": 7.0}.get(text[-1:].lower())
@@ -209,6 +220,57 @@ def _port(text: str) -> int:
     return port
 
 
+def _init_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    init = commands.add_parser(
+        "init",
+        help="set up the firm once: store its domains in the graph (ingestion needs them)",
+        description="Store the firm's own domains in the graph: addresses on them (and their "
+        "subdomains) are team members, every other address a contact. Every process reads "
+        "them from there; TIEGRAPH_FIRM_DOMAINS, when set, must agree. Running it again with "
+        "the same domains changes nothing.",
+    )
+    init.add_argument("--firm-domain", nargs="+", action="extend", required=True,
+                      metavar="DOMAIN", help="the firm's domains; the first is where firm "
+                      "addresses on the others fold to")  # fmt: skip
+    init.add_argument("--change", action="store_true", help="replace domains stored already")
+    init.add_argument("--force", action="store_true", help="with --change, even when "
+                      "interactions are stored (they keep their old classification)")  # fmt: skip
+
+
+def _capture_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    capture = commands.add_parser(
+        "capture",
+        help="what may be captured and shown: exclusions, subjects, opt-outs",
+        description="Capture controls, stored in the graph and applied by every process: at "
+        "capture (ingestion, sync) and to what is already stored. See the README, 'Capture "
+        "controls'.",
+    )
+    actions = capture.add_subparsers(dest="action", required=True)
+    actions.add_parser("show", help="the firm's domains and every control")
+    for name, verb in (("exclude", "stop capturing"), ("include", "capture again")):
+        action = actions.add_parser(name, help=f"{verb}: a member's sources, an address, a domain")
+        what = action.add_mutually_exclusive_group(required=True)
+        what.add_argument("--member", help=f"{verb} this member's mailboxes and calendars")
+        what.add_argument(
+            "--address",
+            help=f"{verb} interactions with this address"
+            + (" (and erase the stored ones)" if name == "exclude" else ""),
+        )
+        what.add_argument(
+            "--domain",
+            help=f"{verb} interactions with anyone on this domain"
+            + (" (and erase the stored ones)" if name == "exclude" else ""),
+        )
+    subjects = actions.add_parser("subjects", help="store subjects (on) or not (off: the "
+                                  "stored ones are removed too)")  # fmt: skip
+    subjects.add_argument("state", choices=["on", "off"])
+    for name, verb in (("opt-out", "leave out of"), ("opt-in", "show again in")):
+        choice = actions.add_parser(name, help=f"{verb} other people's answers: a member's "
+                                    "ties (their own choice; members can also set it through "
+                                    "GraphQL setOptOut)")  # fmt: skip
+        choice.add_argument("--member", required=True)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tiegraph", description=__doc__)
     parser.add_argument("--version", action="version", version=f"tiegraph {__version__}")
@@ -244,6 +306,8 @@ def _parser() -> argparse.ArgumentParser:
     tune.add_argument("--budget", type=int, default=150, help="profiles to score at most")
     tune.add_argument("--apply", action="store_true", help="save it (queues a rescore)")
     commands.add_parser("demo", help="load the built-in demo firm")
+    _init_parser(commands)
+    _capture_parser(commands)
     up = commands.add_parser("up", help="start everything (make run): db, redis, worker, API")
     up.add_argument("--demo", action="store_true", help="load the demo firm first")
     return parser
@@ -252,10 +316,6 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tiegraph` console script."""
     args = _parser().parse_args(argv)
-    if getattr(args, "demo", False) or args.command == "demo":
-        from ingest.demo import DEMO_FIRM_DOMAIN
-
-        os.environ.setdefault("TIEGRAPH_FIRM_DOMAINS", DEMO_FIRM_DOMAIN)
     try:
         return _dispatch(args, get_settings())
     except KeyboardInterrupt:
@@ -335,6 +395,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return _truth(settings, args)
         case "token":
             return _token(settings, args)
+        case "init":
+            return _init(settings, args)
+        case "capture":
+            return _capture(settings, args)
         case "up":
             return _up(settings, args.demo)
     return 2

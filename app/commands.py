@@ -1,5 +1,6 @@
 """What the CLI's longer commands do; kept apart so `tiegraph --help` stays quick to load."""
 
+import argparse
 import asyncio
 import json
 import socket
@@ -30,7 +31,9 @@ from app.local.services import (
 from app.score_truth import calibration_table, picture, rankings_table
 from app.worker import queue_pool
 from graph.driver import apply_schema, create_driver
+from graph.firm import checked_firm, firm_domains, init_firm
 from graph.repository import GraphRepository
+from ingest import capture
 from ingest.backtest import (
     Plan,
     backtest_json,
@@ -51,7 +54,8 @@ from scoring.policy import IngestPolicy
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from tiegraph.access import Role
 from tiegraph.domain import InteractionRecord
-from tiegraph.errors import BadInput, Unavailable
+from tiegraph.errors import BadInput, SetupRequired, Unavailable
+from tiegraph.firm import FirmSettings
 from tiegraph.settings import Settings
 
 
@@ -92,12 +96,9 @@ async def create_token(settings: Settings, member: str, role: str) -> str:
 
     async with _neo4j(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)  # the hash constraint must exist
-        token, _ = await issue_token(
-            GraphRepository(driver, settings.neo4j_database),
-            member,
-            Role.parse(role),
-            settings.firm_domains,
-        )
+        repo = GraphRepository(driver, settings.neo4j_database)
+        firm = await firm_domains(repo, settings.firm_domains)
+        token, _ = await issue_token(repo, member, Role.parse(role), firm)
     return token
 
 
@@ -182,6 +183,7 @@ async def _ingest_items(
     async with _neo4j(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
+        await checked_firm(repo, settings.firm_domains)  # refused in one line, before any output
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=console, transient=False) as progress:  # fmt: skip
             task = progress.add_task("reading", total=None)
@@ -208,8 +210,79 @@ async def ingest_files(
     return report
 
 
+async def init_now(
+    settings: Settings, domains: list[str], console: Console, change: bool = False,
+    force: bool = False,
+) -> int:  # fmt: skip
+    """`tiegraph init --firm-domain ...`: store the firm's domains (see graph.firm.init_firm)."""
+    async with _neo4j(settings) as driver:
+        await apply_schema(driver, settings.neo4j_database)
+        repo = GraphRepository(driver, settings.neo4j_database)
+        firm, changed = await init_firm(repo, domains, change, force)
+    shown = ", ".join(firm.domains)
+    console.print(f"Firm domains stored: {shown}." if changed else f"The firm is already {shown}.")
+    if changed and force:
+        console.print("People already stored keep the classification they had; ingest again "
+                      "into an empty graph to reclassify them.")  # fmt: skip
+    return 0
+
+
+def firm_table(firm: FirmSettings) -> Table:
+    """The firm's settings as `tiegraph capture show` prints them."""
+    table = Table("setting", "value", title="Firm settings")
+    excluded = f"{len(firm.excluded_hashes)} (kept as SHA-256 only)"
+    rows = {"firm domains": ", ".join(firm.domains) or "(none: run tiegraph init)",
+            "excluded sources (members)": ", ".join(firm.excluded_sources),
+            "excluded domains": ", ".join(firm.excluded_domains),
+            "excluded addresses": excluded, "subjects stored": "yes" if firm.store_subjects
+            else "no", "opted out (members)": ", ".join(firm.opted_out)}  # fmt: skip
+    for name, value in rows.items():
+        table.add_row(name, escape(value))
+    return table
+
+
+async def capture_now(
+    settings: Settings, args: argparse.Namespace, console: Console, out: Console
+) -> int:
+    """`tiegraph capture ...`: change a control (ingest/capture.py) and show the result."""
+    told = settings.firm_domains
+    async with _neo4j(settings) as driver:
+        await apply_schema(driver, settings.neo4j_database)
+        repo = GraphRepository(driver, settings.neo4j_database)
+        if args.action in ("exclude", "include"):
+            target = "member" if args.member else "address" if args.address else "domain"
+            value = args.member or args.address or args.domain
+            change = await getattr(capture, args.action)(repo, told, target, value)
+            if change.interactions_deleted or change.people_erased:
+                console.print(f"Erased {change.people_erased} people and "
+                              f"{change.interactions_deleted} interactions.")  # fmt: skip
+        elif args.action == "subjects":
+            await capture.store_subjects(repo, told, args.state == "on")
+        elif args.action in ("opt-out", "opt-in"):
+            await capture.opt_out(repo, told, args.member, args.action == "opt-out")
+        firm = await repo.firm_settings()
+    out.print(firm_table(firm))
+    return 0
+
+
+async def _set_up_demo_firm(settings: Settings) -> None:
+    """A graph with no firm yet becomes the demo's; another firm's graph refuses the demo."""
+    async with _neo4j(settings) as driver:
+        await apply_schema(driver, settings.neo4j_database)
+        repo = GraphRepository(driver, settings.neo4j_database)
+        firm = await repo.firm_settings()
+        if not firm.initialised:
+            await init_firm(repo, [DEMO_FIRM_DOMAIN])
+        elif firm.domains != (DEMO_FIRM_DOMAIN,):
+            shown = ",".join(firm.domains)
+            raise SetupRequired(f"this graph's firm is {shown}; the demo is {DEMO_FIRM_DOMAIN}'s: "
+                                "load it into an empty database")  # fmt: skip
+
+
 async def load_demo(settings: Settings, console: Console) -> int:
-    """`tiegraph demo`: load the deterministic demo firm (loading twice changes nothing)."""
+    """`tiegraph demo`: load the deterministic demo firm (loading twice changes nothing). The
+    first run sets the demo's domain up as the firm's (`_set_up_demo_firm`)."""
+    await _set_up_demo_firm(settings)
     report = await _ingest_items(settings, [], console, demo=True)
     console.print(summary_table(report))
     return 0
@@ -221,6 +294,8 @@ async def queue_files(settings: Settings, paths: list[Path]) -> str:
     for path in paths:
         if not path.exists():
             raise BadInput("no such file or directory", location=str(path))
+    async with _neo4j(settings) as driver:  # the worker would refuse it: say so now
+        await checked_firm(GraphRepository(driver, settings.neo4j_database), settings.firm_domains)
     async with _queue(settings) as pool:
         return await enqueue_ingest(pool, [str(p.resolve()) for p in paths])
 
@@ -288,14 +363,23 @@ async def _graph_history(
         return await graph_records(repo, show), await repo.scoring_profile()
 
 
+async def _stored_firm(settings: Settings) -> tuple[str, ...]:
+    async with _neo4j(settings) as driver:
+        return await firm_domains(GraphRepository(driver, settings.neo4j_database),
+                                  settings.firm_domains)  # fmt: skip
+
+
 def _history(
     settings: Settings, options: TruthOptions, console: Console
 ) -> tuple[History, ScoringProfile]:
-    policy = IngestPolicy(firm_domains=tuple(settings.firm_domains))
+    for path in options.paths:
+        if not path.exists():
+            raise BadInput("no such file or directory", location=str(path))
+    # A backtest of files writes nothing: TIEGRAPH_FIRM_DOMAINS may stand in for the graph's.
+    told = tuple(settings.firm_domains)
+    firm = told if options.paths and told else asyncio.run(_stored_firm(settings))
+    policy = IngestPolicy(firm_domains=firm)
     if options.paths:
-        for path in options.paths:
-            if not path.exists():
-                raise BadInput("no such file or directory", location=str(path))
         records, dropped = file_records(options.paths, policy)
         console.print(f"{len(records):,} interactions from files ({dropped:,} items not kept)")
         profile = DEFAULT_PROFILE

@@ -14,6 +14,7 @@ from arq.worker import Retry, Worker
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
 from graph.driver import create_driver
+from graph.firm import firm_domains
 from graph.repository import GraphRepository
 from ingest.backtest import Plan, backtest_stored
 from ingest.jobs import SERIALIZERS, report_as_dict, save_counts, save_progress
@@ -71,7 +72,8 @@ async def rescore_ties(ctx: dict[str, Any], rescore_id: str | None = None) -> di
         counts = {"read": read, "ties_written": written}
         await save_counts(ctx["redis"], ctx["job_id"], counts)
 
-    done = await rescore_all(ctx["repo"], tuple(settings.firm_domains), progress)
+    firm = await firm_domains(ctx["repo"], settings.firm_domains)
+    done = await rescore_all(ctx["repo"], firm, progress)
     if rescore_id is not None:
         await ctx["repo"].rescore_done(rescore_id)
     return {"read": done.interactions, "ingested": done.interactions, "ties_written": done.ties}
@@ -89,7 +91,8 @@ async def backtest_ties(
     async def progress(counts: dict[str, int]) -> None:
         await save_counts(ctx["redis"], ctx["job_id"], counts)
 
-    return await backtest_stored(ctx["repo"], tuple(settings.firm_domains), plan, progress)
+    firm = await firm_domains(ctx["repo"], settings.firm_domains)
+    return await backtest_stored(ctx["repo"], firm, plan, progress)
 
 
 async def owed_rescores(ctx: dict[str, Any]) -> None:

@@ -47,6 +47,7 @@ from rich.table import Table
 from app.local.neo4j_server import NEO4J_VERSION, ensure_installed, local_neo4j
 from bench.mailbox import DEFAULT_MESSAGES, DEFAULT_SEED, OUT_DIR, ensure_mailbox
 from graph.driver import apply_schema, create_driver
+from graph.firm import init_firm
 from graph.repository import GraphRepository
 from ingest.parsers.email import iter_mbox
 from ingest.pipeline import Ingestor, IngestReport, PipelineItem
@@ -131,10 +132,12 @@ async def _graph_size(driver: AsyncDriver, database: str) -> dict[str, int]:
 
 
 async def _wipe(driver: AsyncDriver, database: str) -> None:
-    """Empty the database in transactions of 10,000 (constraints and indexes stay)."""
+    """Empty the database in transactions of 10,000 (constraints and indexes stay), and set
+    the firm up again (ingestion refuses to run without it)."""
     async with driver.session(database=database) as session:
         result = await session.run(WIPE)
         await result.consume()
+    await init_firm(GraphRepository(driver, database), FIRM_DOMAINS)
 
 
 # --- (a) parsing ---------------------------------------------------------------------------
@@ -260,6 +263,7 @@ async def _driver(uri: str, batch_size: int, wipe: bool) -> AsyncIterator[tuple[
         if await _count(driver, database, "MATCH (n) RETURN count(n)") and not wipe:
             raise SystemExit(f"{uri} holds data; the benchmark empties it: pass --wipe to allow")
         await apply_schema(driver, database)
+        await init_firm(GraphRepository(driver, database), FIRM_DOMAINS)
         yield driver, database
     finally:
         await driver.close()

@@ -1,7 +1,8 @@
 """The repository: the only code that runs Cypher. Every query is a named file in `cypher/`."""
 
+import copy
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, LiteralString
 
@@ -31,6 +32,7 @@ from graph.records import (
 from scoring.profile import ScoringProfile
 from tiegraph.access import ApiToken
 from tiegraph.domain import InteractionRecord, TieType
+from tiegraph.firm import FirmSettings
 from tiegraph.reference import ReferenceRow
 
 # Called with the name of every catalog query the repository runs (metrics, query-count tests).
@@ -42,6 +44,8 @@ class GraphRepository:
 
     `read_timeout` (seconds) is sent with every read as the transaction timeout, so the server
     itself stops a read the API has stopped waiting for; the worker's repository has none.
+    Every read also gets `$hidden`: the team members whose ties the reads leave out (`hiding`;
+    app/auth.py decides who they are for each caller), none by default.
     """
 
     def __init__(
@@ -51,6 +55,14 @@ class GraphRepository:
         self._database = database
         self._read_timeout = read_timeout
         self._observers: list[QueryObserver] = []
+        self._hidden: list[str] = []
+
+    def hiding(self, members: Iterable[str]) -> "GraphRepository":
+        """This repository (same driver and observers) with the ties of `members` left out of
+        every read."""
+        scoped = copy.copy(self)
+        scoped._hidden = sorted(members)
+        return scoped
 
     def observe(self, observer: QueryObserver) -> None:
         """Call `observer(name)` for every query run from now on."""
@@ -88,7 +100,7 @@ class GraphRepository:
             bookmark_manager=self._driver.execute_query_bookmark_manager,
         ) as session:
             query = Query(cypher.query(name), timeout=self._read_timeout)
-            result = await session.run(query, params)
+            result = await session.run(query, {**params, "hidden": self._hidden})
             return [record async for record in result]
 
     async def stored_interactions(self, ids: Sequence[str]) -> dict[str, InteractionRecord]:
@@ -111,6 +123,33 @@ class GraphRepository:
     async def ping(self) -> None:
         """Raise unless the database answers a trivial read."""
         await self._read("ops/ping")
+
+    async def firm_settings(self) -> FirmSettings:
+        """The firm's settings as stored (empty ones before `tiegraph init`)."""
+        rows = await self._read_maps("firm/settings")
+        return FirmSettings.model_validate(rows[0]) if rows else FirmSettings()
+
+    async def save_firm_settings(self, firm: FirmSettings) -> None:
+        """Store the whole of the firm's settings."""
+        await self._write("firm/save", **firm.model_dump(mode="json"))
+
+    async def interaction_count(self) -> int:
+        """How many interactions are stored."""
+        rows = await self._read("firm/interaction_count")
+        return int(rows[0]["interactions"])
+
+    async def domain_contacts(self, domain: str) -> list[str]:
+        """The addresses of every contact on `domain` or one of its subdomains."""
+        rows = await self._read("firm/domain_contacts", domain=domain)
+        return [row["email"] for row in rows]
+
+    async def drop_subjects(self) -> None:
+        """Remove every stored subject, in transactions of 10,000 (auto-commit: CALL IN
+        TRANSACTIONS needs it)."""
+        self._ran("firm/drop_subjects")
+        async with self._driver.session(database=self._database) as session:
+            result = await session.run(cypher.query("firm/drop_subjects"))
+            await result.consume()
 
     async def write_reference(
         self, rows: Sequence[ReferenceRow], firm_domains: frozenset[str]
@@ -343,10 +382,11 @@ class GraphRepository:
                           member_email=token.member_email,
                           created_ms=epoch_ms(token.created_at))  # fmt: skip
 
-    async def token_by_hash(self, hashed: str) -> ApiToken | None:
-        """The token with this hash (revoked ones included), or None."""
+    async def token_by_hash(self, hashed: str) -> tuple[ApiToken, tuple[str, ...]] | None:
+        """The token with this hash (revoked ones included) and the members who opted out of
+        being shown, or None."""
         rows = await self._read("auth/token_by_hash", hash=hashed)
-        return to_api_token(rows[0]) if rows else None
+        return (to_api_token(rows[0]), tuple(rows[0]["opted_out"])) if rows else None
 
     async def tokens(self) -> list[ApiToken]:
         """Every token, newest first."""

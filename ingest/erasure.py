@@ -78,12 +78,16 @@ async def _rebuilt_ties(
 
 
 async def erase_contact(
-    repo: GraphRepository, email: str, firm_domains: tuple[str, ...]
-) -> ErasureReport:
+    repo: GraphRepository, email: str, firm_domains: tuple[str, ...],
+    whole_interactions: bool = False, listed: bool = True,
+) -> ErasureReport:  # fmt: skip
     """Erase the contact `email` names (directly or as an alias) and list their addresses.
 
     An address nobody holds is still listed, so it never arrives later. A team member is not
-    erased this way (they are part of the firm's roster).
+    erased this way (they are part of the firm's roster). With `whole_interactions` (an
+    excluded address: ingest/capture.py) every interaction they took part in goes, not only
+    their place in it, as capture would not have stored it; without `listed` their addresses
+    are not put on the erasure list (the exclusion keeps them out instead, whole).
     """
     address = require_address(email, "email")
     target = await repo.erasure_target(address)
@@ -92,11 +96,14 @@ async def erase_contact(
     person, aliases = (target[0], target[2]) if target else (address, [])
     gone = {address, person, *aliases}
     policy = IngestPolicy(firm_domains=firm_domains, profile=await repo.scoring_profile())
-    cleaned, deleted = strip_addresses(await repo.interactions_with(sorted(gone)), gone)
+    found = await repo.interactions_with(sorted(gone))
+    cleaned, deleted = strip_addresses(found, gone)
     keys = touched_ties(cleaned, policy)
+    if whole_interactions:
+        cleaned, deleted = [], [r.external_id for r in found]
     ties = await _rebuilt_ties(repo, keys, cleaned, deleted, gone, policy)
     plan = ErasurePlan(
-        email=person, hashes=tuple(sorted(address_hash(a) for a in gone)),
+        email=person, hashes=tuple(sorted(address_hash(a) for a in gone)) if listed else (),
         erased_ms=epoch_ms(datetime.now(UTC)), rewritten=[participant_row(r) for r in cleaned],
         deleted_interactions=tuple(deleted), pairs=tuple(sorted({(a, b) for _, a, b in keys})),
         ties=ties,

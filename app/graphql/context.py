@@ -8,7 +8,7 @@ from arq.connections import ArqRedis
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from graph import health, insights
+from graph import firm, health, insights
 from graph.insights import ContactView
 from graph.models import ContactPageKey
 from graph.repository import GraphRepository
@@ -31,6 +31,7 @@ class Context(BaseContext):
     # Account.health for every account of an answer, read concurrently (one read each).
     account_health: DataLoader[str, AccountHealth] = field(init=False)
     _checking: "asyncio.Future[Viewer] | None" = field(init=False, default=None)
+    _hiding: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -51,6 +52,16 @@ class Context(BaseContext):
             return list(await asyncio.gather(*reads))
 
         self.account_health = DataLoader(load_fn=load_health)
+
+    def hide(self, members: frozenset[str]) -> None:
+        """Leave the ties of `members` out of every read of this request (app/auth.py decides
+        who, once the caller is known)."""
+        if not self._hiding:
+            self.repo, self._hiding = self.repo.hiding(members), True
+
+    async def firm_domains(self) -> tuple[str, ...]:
+        """The firm's domains as stored in the graph (SetupRequired before `tiegraph init`)."""
+        return await firm.firm_domains(self.repo, self.settings.firm_domains)
 
     async def authenticated(self) -> Viewer:
         """The caller, checked once per request; Unauthenticated without a valid token."""

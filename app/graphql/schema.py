@@ -20,6 +20,7 @@ from app.auth import Authorization
 from app.errors import ErrorCodes, log_graphql_errors
 from app.graphql.context import Context
 from app.graphql.types.access import ApiToken, CreatedToken, Erasure, Me
+from app.graphql.types.firm import CaptureTarget, FirmSettings
 from app.graphql.types.health import AccountHealth, ContactHealth
 from app.graphql.types.ingest import IngestJob, IngestResult, InteractionInput
 from app.graphql.types.intelligence import (
@@ -47,7 +48,7 @@ from graph import (
     threads,
     tokens,
 )
-from ingest import erasure
+from ingest import capture, erasure
 from ingest.jobs import enqueue_backtest, job_report
 from ingest.jsonl import records_from_wire
 from ingest.pipeline import Ingestor, require_storable
@@ -78,7 +79,7 @@ class Query:
         contact_email: str,
         as_of: datetime | None = None,
     ) -> Tie:
-        firm = tuple(info.context.settings.firm_domains)
+        firm = await info.context.firm_domains()
         view = await insights.tie_view(info.context.repo, member_email, contact_email, firm, as_of)
         return Tie.from_domain(view)
 
@@ -199,6 +200,10 @@ class Query:
         hits = await search.search(info.context.repo, text, size)
         return [SearchHit.from_domain(h) for h in hits]
 
+    @strawberry.field(description="The firm's domains and capture controls (tiegraph init).")
+    async def firm_settings(self, info: Info[Context, None]) -> FirmSettings:
+        return FirmSettings.from_domain(await info.context.repo.firm_settings())
+
     @strawberry.field(description="Every API token, newest first (never the tokens themselves).")
     async def api_tokens(self, info: Info[Context, None]) -> list[ApiToken]:
         return [ApiToken.from_domain(t) for t in await info.context.repo.tokens()]
@@ -260,7 +265,7 @@ class Mutation:
     async def create_token(
         self, info: Info[Context, None], member_email: str, role: Role
     ) -> CreatedToken:
-        firm = info.context.settings.firm_domains
+        firm = await info.context.firm_domains()
         token, stored = await tokens.issue_token(info.context.repo, member_email, role, firm)
         return CreatedToken(token=token, info=ApiToken.from_domain(stored))
 
@@ -274,8 +279,44 @@ class Mutation:
         "address is listed so later ingestion drops it (restoreErasedAddress undoes that)."
     )
     async def erase_contact(self, info: Info[Context, None], email: str) -> Erasure:
-        firm = tuple(info.context.settings.firm_domains)
+        firm = await info.context.firm_domains()
         return Erasure.from_domain(await erasure.erase_contact(info.context.repo, email, firm))
+
+    @strawberry.mutation(
+        description="Stop capturing a member's mailboxes and calendars, an address or a domain; "
+        "an address's or domain's stored interactions are erased (see the README)."
+    )
+    async def exclude_from_capture(
+        self, info: Info[Context, None], target: CaptureTarget, value: str
+    ) -> FirmSettings:
+        told = info.context.settings.firm_domains
+        change = await capture.exclude(info.context.repo, told, target.value, value)
+        return FirmSettings.from_domain(change.settings)
+
+    @strawberry.mutation(description="Capture a member's sources, an address or a domain again.")
+    async def include_in_capture(
+        self, info: Info[Context, None], target: CaptureTarget, value: str
+    ) -> FirmSettings:
+        told = info.context.settings.firm_domains
+        change = await capture.include(info.context.repo, told, target.value, value)
+        return FirmSettings.from_domain(change.settings)
+
+    @strawberry.mutation(description="Store subjects or not; off also removes the stored ones.")
+    async def set_store_subjects(self, info: Info[Context, None], store: bool) -> FirmSettings:
+        told = info.context.settings.firm_domains
+        return FirmSettings.from_domain(
+            await capture.store_subjects(info.context.repo, told, store)
+        )
+
+    @strawberry.mutation(
+        description="The caller's own choice: leave my ties out of other people's answers "
+        "(true) or show them again (false). Returns the new choice."
+    )
+    async def set_opt_out(self, info: Info[Context, None], opted_out: bool) -> bool:
+        viewer = await info.context.authenticated()
+        told = info.context.settings.firm_domains
+        await capture.opt_out(info.context.repo, told, viewer.member_email, opted_out)
+        return opted_out
 
     @strawberry.mutation(description="Take an address off the erasure list; true if it was on.")
     async def restore_erased_address(self, info: Info[Context, None], email: str) -> bool:

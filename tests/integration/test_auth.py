@@ -74,6 +74,16 @@ OPERATIONS: dict[str, tuple[str, Setup]] = {
         'mutation { eraseContact(email: "gone@acme.com") { personFound } }', _nothing),
     "Mutation.restoreErasedAddress": (
         'mutation { restoreErasedAddress(email: "gone@acme.com") }', _nothing),
+    "Query.firmSettings": ("{ firmSettings { domains } }", _nothing),
+    "Mutation.excludeFromCapture": (
+        'mutation { excludeFromCapture(target: DOMAIN, value: "private.test") { domains } }',
+        _nothing),
+    "Mutation.includeInCapture": (
+        'mutation { includeInCapture(target: DOMAIN, value: "private.test") { domains } }',
+        _nothing),
+    "Mutation.setStoreSubjects": (
+        "mutation { setStoreSubjects(store: true) { storeSubjects } }", _nothing),
+    "Mutation.setOptOut": ("mutation { setOptOut(optedOut: false) }", _nothing),
 }  # fmt: skip
 
 

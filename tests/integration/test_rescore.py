@@ -12,6 +12,7 @@ from ingest import rescore
 from ingest.pipeline import Ingestor
 from ingest.rescore import RescoreCounts, rescore_all
 from scoring.profile import DEFAULT_PROFILE
+from tests.integration.conftest import EMPTY_BUT_THE_FIRM
 from tiegraph.domain import (
     InteractionKind,
     InteractionRecord,
@@ -118,7 +119,7 @@ async def test_a_rescore_rebuilds_the_ties_a_fresh_ingest_under_the_new_profile_
     counts = await rescore_all(repo, tuple(settings.firm_domains), progress)
     rebuilt = await _ties(driver)
 
-    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    await driver.execute_query(EMPTY_BUT_THE_FIRM)
     await repo.save_scoring_profile(NEW_PROFILE)
     await Ingestor.for_settings(repo, settings).run(iter(records))
     fresh = await _ties(driver)

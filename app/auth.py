@@ -6,7 +6,8 @@ see any colleague's tie as it stands now: score, label, colour, trend and counts
 in the 90 days before now, when scanned: the coarse recency they get). What dates an interaction,
 or lets a date be worked out, they see only on ties they hold: those fields are listed in
 INTERACTION_DETAIL and come back null, and HOLDER_ARGUMENTS refuses a colleague's tie at another
-moment (bisecting `asOf` on a count finds an interaction's time).
+moment (bisecting `asOf` on a count finds an interaction's time). A member who opted out has
+their ties left out of every read of anyone else's request (`hidden_from`).
 """
 
 from collections.abc import Awaitable, Callable, Iterable
@@ -21,6 +22,7 @@ from app.graphql.context import Context
 from graph.tokens import authenticate
 from tiegraph.access import Role, Viewer
 from tiegraph.errors import Forbidden
+from tiegraph.firm import hidden_members
 
 Info = GraphQLResolveInfo  # graphql-core's, as extensions receive it (not strawberry's Info)
 
@@ -55,6 +57,12 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Mutation.revokeToken": Role.ADMIN,
     "Mutation.eraseContact": Role.ADMIN,
     "Mutation.restoreErasedAddress": Role.ADMIN,
+    "Query.firmSettings": Role.ADMIN,
+    "Mutation.excludeFromCapture": Role.ADMIN,
+    "Mutation.includeInCapture": Role.ADMIN,
+    "Mutation.setStoreSubjects": Role.ADMIN,
+    # Each member's own choice, about themselves only (the mutation takes no member).
+    "Mutation.setOptOut": Role.REP,
 }
 
 # Minimum role per non-root field: the same rule inside an answer. The field is nullable, so a
@@ -143,6 +151,13 @@ def sees_detail(viewer: Viewer | None, holders: Iterable[str]) -> bool:
     return bool(held) and all(h == viewer.member_email for h in held)
 
 
+def hidden_from(viewer: Viewer) -> frozenset[str]:
+    """The one opt-out rule: the members whose ties every answer to `viewer` leaves out (every
+    read of the request gets them as `$hidden`): whoever opted out, except the viewer. Managers
+    and admins included: an opt-out is the member's, not a role's, to lift."""
+    return hidden_members(viewer.opted_out, viewer.member_email)
+
+
 def redacted(viewer: Viewer | None, type_name: str, field_name: str, root: Any) -> bool:
     """The one redaction rule: whether this field of this object is hidden from `viewer`.
     Every type carrying a tie keeps its holders in a private `holders` tuple."""
@@ -170,6 +185,7 @@ async def _guarded(
 ) -> Any:
     context: Context = info.context
     viewer = await context.authenticated()
+    context.hide(hidden_from(viewer))
     name = info.field_name
     if not name.startswith("__"):  # introspection: any valid token
         field = f"{info.parent_type.name}.{name}"

@@ -143,6 +143,11 @@ class GraphRepository:
         rows = await self._read("firm/domain_contacts", domain=domain)
         return [row["email"] for row in rows]
 
+    async def source_interactions(self, member: str) -> list[InteractionRecord]:
+        """The interactions whose first copy came from `member`'s own mailbox or calendar."""
+        rows = await self._read("firm/source_interactions", member=member)
+        return [to_interaction(row) for row in rows]
+
     async def drop_subjects(self) -> None:
         """Remove every stored subject, in transactions of 10,000 (auto-commit: CALL IN
         TRANSACTIONS needs it)."""

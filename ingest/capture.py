@@ -3,7 +3,8 @@ and show. Each change is stored in the firm's settings first, so ingestion that 
 applies it (tiegraph/firm.py holds the rules), and then applied to what is already stored:
 
 - excluding a member's sources: their mailboxes and calendars are not read (a synced record
-  carries its `owner`); what was already stored stays, as it may have come from others' too;
+  carries its `owner`); what their sources delivered is erased, with the ties it fed rebuilt,
+  unless another team member took part (then a colleague's mailbox has it too);
 - excluding an address or a domain: every stored interaction with them goes, with the person,
   and the ties those interactions fed are rebuilt (ingest/erasure.py), so no answer shows them;
   the address is kept only as a hash, in the settings;
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from graph.firm import firm_domains
 from graph.repository import GraphRepository
-from ingest.erasure import erase_contact
+from ingest.erasure import erase_contact, purge_interactions
 from tiegraph.access import address_hash
 from tiegraph.domain import PersonKind
 from tiegraph.errors import BadInput
@@ -80,8 +81,12 @@ async def exclude(
     addresses: list[str] = []
     if target == "member":
         member = await _member(repo, told, value, "member")
-        update = {"excluded_sources": _with(firm.excluded_sources, member, True)}
-    elif target == "address":
+        firm = firm.model_copy(
+            update={"excluded_sources": _with(firm.excluded_sources, member, True)}
+        )
+        await repo.save_firm_settings(firm)
+        return await _purge_source(repo, member, domains, firm)
+    if target == "address":
         addresses = [await _contact_address(repo, told, value)]
         update = {"excluded_hashes": _with(firm.excluded_hashes, address_hash(addresses[0]), True)}
     else:
@@ -96,6 +101,20 @@ async def exclude(
         deleted += report.interactions_deleted
         erased += int(report.person_found)
     return CaptureChange(settings=firm, interactions_deleted=deleted, people_erased=erased)
+
+
+async def _purge_source(
+    repo: GraphRepository, member: str, domains: tuple[str, ...], firm: FirmSettings
+) -> CaptureChange:
+    """Erase what `member`'s own sources delivered in which no other team member took part."""
+    members = frozenset(domains)
+    only_theirs = [
+        r for r in await repo.source_interactions(member)
+        if not any(p.email != member and person_kind(p.email, members) is PersonKind.TEAM_MEMBER
+                   for p in r.participants)
+    ]  # fmt: skip
+    await purge_interactions(repo, only_theirs, domains)
+    return CaptureChange(settings=firm, interactions_deleted=len(only_theirs))
 
 
 async def include(

@@ -12,6 +12,7 @@ from tests.integration.apihelp import gql, record, seed_firm
 from tiegraph.domain import InteractionKind, InteractionRecord
 from tiegraph.settings import Settings
 
+ANN = "ann@firm.test"
 EVERY_VALUE = "MATCH (n) RETURN collect(properties(n)) AS nodes"
 SUBJECTS = (
     "MATCH (i:Interaction) RETURN collect(i.subject) AS subjects, collect(i.is_admin) AS admin"
@@ -29,22 +30,35 @@ async def _stored_text(driver: AsyncDriver) -> str:
     return str((await driver.execute_query(EVERY_VALUE)).records[0]["nodes"])
 
 
-async def test_an_excluded_members_mailbox_is_not_captured(
+async def test_an_excluded_members_mailbox_is_not_captured_nor_shown(
     ingestor: Ingestor, repo: GraphRepository, api: httpx.AsyncClient, settings: Settings
 ) -> None:
+    # Before: ann's mailbox delivered a mail only she (of the team) took part in, and one the
+    # rep was in too (the rep's mailbox has it as well).
+    cc_rep = record("o2", ANN, ["joe@acme.com", "rep@firm.test"], 4).model_copy(
+        update={"owner": ANN}
+    )
+    await ingestor.run([_owned("o1", ANN), cc_rep, record("f1", ANN, ["joe@acme.com"], 5)])
+    assert (await gql(api, WHO_KNOWS))["data"]["whoKnows"][0]["member"]["email"] == ANN
     excluded = """mutation { excludeFromCapture(target: MEMBER, value: "Ann@firm.test") {
       excludedSources } }"""
     body = await gql(api, excluded)
-    assert body["data"]["excludeFromCapture"]["excludedSources"] == ["ann@firm.test"]
-    report = await ingestor.run([_owned("x1", "ann@firm.test"), _owned("x2", "rep@firm.test"),
-                                 record("x3", "ann@firm.test", ["joe@acme.com"], 2)])  # fmt: skip
+    assert body["data"]["excludeFromCapture"]["excludedSources"] == [ANN]
+    assert set(await repo.stored_interactions(["o1", "o2", "f1"])) == {"o2", "f1"}
+    tie = await repo.tie(ANN, "joe@acme.com")
+    assert tie is not None
+    assert tie.state is not None
+    assert tie.state.interaction_count == 2  # rebuilt without o1
+    report = await Ingestor.for_settings(repo, settings).run(
+        [_owned("x1", ANN), _owned("x2", "rep@firm.test"), record("x3", ANN, ["joe@acme.com"], 2)]
+    )
     assert dict(report.skipped) == {"excluded-source": 1}
     # Ann's mail seen in another mailbox, or in a file an admin ingests, is not her mailbox.
     assert set(await repo.stored_interactions(["x1", "x2", "x3"])) == {"x2", "x3"}
     included = """mutation { includeInCapture(target: MEMBER, value: "ann@firm.test") {
       excludedSources } }"""
     assert (await gql(api, included))["data"]["includeInCapture"]["excludedSources"] == []
-    again = await Ingestor.for_settings(repo, settings).run([_owned("x1", "ann@firm.test")])
+    again = await Ingestor.for_settings(repo, settings).run([_owned("x1", ANN)])
     assert again.ingested == 1
 
 

@@ -66,6 +66,11 @@ class GraphRepository:
         themselves (graph/health.py). Nothing above graph/ calls this."""
         return await self._read_maps(name, **params)
 
+    async def write_rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a named write query in one managed transaction and return its rows as dicts,
+        for graph/ modules that keep their own small stores (graph/sources.py)."""
+        return await self._write(name, **params)
+
     async def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return [record.data() for record in await self._read_records(name, params)]
 

@@ -2,12 +2,15 @@
 
 import json
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from graph.records import epoch_ms, source_props, to_source
 from graph.repository import GraphRepository
-from tiegraph.errors import NotFound
+from tiegraph.domain import PersonKind
+from tiegraph.errors import BadInput, NotFound
+from tiegraph.identity import person_kind, require_address
 from tiegraph.sources import Source, SourceSpec
 
 Checkpoint = dict[str, Any]
@@ -17,9 +20,17 @@ def _ms(moment: datetime | None) -> int | None:
     return None if moment is None else epoch_ms(moment)
 
 
-async def add_source(repo: GraphRepository, spec: SourceSpec) -> Source:
-    """Register a source; its id is new and short enough to type."""
-    props = source_props(spec.checked(), f"src_{secrets.token_hex(4)}", datetime.now(UTC))
+async def add_source(
+    repo: GraphRepository, spec: SourceSpec, firm_domains: Iterable[str]
+) -> Source:
+    """Register a source; its id is new and short enough to type. BadInput unless its member
+    is a team member (on one of `firm_domains`)."""
+    member = require_address(spec.member, "member")
+    if person_kind(member, frozenset(firm_domains)) is not PersonKind.TEAM_MEMBER:
+        raise BadInput(f"{member} is not on a firm domain; a source belongs to a team member",
+                       location="member")  # fmt: skip
+    spec = spec.model_copy(update={"member": member}).checked()
+    props = source_props(spec, f"src_{secrets.token_hex(4)}", datetime.now(UTC))
     rows = await repo.write_rows("source/create", props=props)
     return to_source(rows[0]["source"])
 

@@ -6,10 +6,11 @@ afresh at each connection). Only that reference is stored, and only its kind and
 shown back (a command line may carry arguments an admin would rather not display).
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tiegraph.errors import BadInput
 
@@ -123,6 +124,15 @@ class SourceSpec(BaseModel):
         return self.port or (993 if self.security is Security.TLS else 143)
 
 
+class SourceState(Enum):
+    """How a source stands: paused, not synced yet, its last sync failed, or fine."""
+
+    PAUSED = "paused"
+    NEW = "new"
+    FAILING = "failing"
+    OK = "ok"
+
+
 class Source(SourceSpec):
     """A registered source and how its syncing goes."""
 
@@ -144,3 +154,43 @@ class Source(SourceSpec):
         return (
             None if self.last_success_at is None else (now - self.last_success_at).total_seconds()
         )
+
+    @property
+    def state(self) -> SourceState:
+        """Paused, new (never attempted), failing (the last attempt failed) or ok."""
+        if self.paused:
+            return SourceState.PAUSED
+        if self.failures:
+            return SourceState.FAILING
+        return SourceState.OK if self.last_success_at is not None else SourceState.NEW
+
+
+def _spec(fields: dict[str, object]) -> SourceSpec:
+    try:
+        return SourceSpec.model_validate(fields).checked()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "source"
+        raise BadInput(first["msg"], location=where) from None
+
+
+def imap_spec(
+    name: str, host: str, user: str, member: str, *, port: int | None = None,
+    security: Security = Security.TLS, folders: Sequence[str] | None = None,
+    password: str | None = None, oauth2_token: str | None = None,
+) -> SourceSpec:  # fmt: skip
+    """An IMAP source from what an admin typed; BadInput names the field that is wrong."""
+    if (password is None) == (oauth2_token is None):
+        raise BadInput("give either a password or an OAuth2 token reference", location="password")
+    auth, ref = (AuthMethod.PASSWORD, password) if password else (AuthMethod.XOAUTH2, oauth2_token)
+    secret = SecretRef.parse(ref or "", "password" if password else "oauth2Token")
+    return _spec({"kind": SourceKind.IMAP, "name": name, "host": host, "user": user,
+                  "member": member, "port": port, "security": security, "auth": auth,
+                  "secret": secret, "folders": tuple(folders) if folders else None})  # fmt: skip
+
+
+def caldav_spec(name: str, url: str, user: str, member: str, password: str) -> SourceSpec:
+    """A CalDAV source from what an admin typed; BadInput names the field that is wrong."""
+    secret = SecretRef.parse(password, "password")
+    return _spec({"kind": SourceKind.CALDAV, "name": name, "url": url, "user": user,
+                  "member": member, "secret": secret})  # fmt: skip

@@ -62,7 +62,7 @@ def event(uid: str, start: datetime, answers: dict[str, str], status: str | None
 async def caldav_source(repo: GraphRepository, server: Radicale, secret: str) -> Source:
     spec = SourceSpec(kind=SourceKind.CALDAV, name="ann calendar", member=ANN, user=ANN,
                       secret=SecretRef.parse(secret), url=f"{server.url}{ANN}/")  # fmt: skip
-    return await add_source(repo, spec)
+    return await add_source(repo, spec, ("firm.test",))
 
 
 async def meetings(driver: AsyncDriver) -> dict[str, dict[str, Any]]:

@@ -50,7 +50,7 @@ async def imap_source(
     spec = SourceSpec(kind=SourceKind.IMAP, name=f"{user} mail", member=user, user=user,
                       secret=SecretRef.parse(secret), host="127.0.0.1", port=server.port,
                       security=Security.NONE, folders=folders)  # fmt: skip
-    return await add_source(repo, spec)
+    return await add_source(repo, spec, ("firm.test",))
 
 
 async def count_interactions(driver: AsyncDriver) -> int:

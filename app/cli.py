@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+from app import sources_cli
 from app.local.services import (
     neo4j_process,
     port_open,
@@ -244,6 +245,7 @@ def _parser() -> argparse.ArgumentParser:
     tune.add_argument("--budget", type=int, default=150, help="profiles to score at most")
     tune.add_argument("--apply", action="store_true", help="save it (queues a rescore)")
     commands.add_parser("demo", help="load the built-in demo firm")
+    sources_cli.add_parser(commands)
     up = commands.add_parser("up", help="start everything (make run): db, redis, worker, API")
     up.add_argument("--demo", action="store_true", help="load the demo firm first")
     return parser
@@ -335,6 +337,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return _truth(settings, args)
         case "token":
             return _token(settings, args)
+        case "source":
+            return sources_cli.run(settings, args, console)
         case "up":
             return _up(settings, args.demo)
     return 2

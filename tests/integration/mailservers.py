@@ -1,6 +1,7 @@
 """A real Dovecot (Debian's dovecot-imapd) and a real Radicale for the sync tests, each on a
 free port in a temporary directory, started in about a second and stopped by pid."""
 
+import json
 import os
 import shutil
 import signal
@@ -8,11 +9,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
@@ -237,3 +241,51 @@ def dovecot_server(
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+class _Introspection(BaseHTTPRequestHandler):
+    """RFC 7662 token introspection as Dovecot's oauth2 passdb asks it (POST token=...)."""
+
+    server: "IntrospectionServer"
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
+        token = parse_qs(body).get("token", [""])[0]
+        user = self.server.tokens.get(token)
+        answer = {"active": True, "username": user} if user else {"active": False}
+        data = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return None
+
+
+class IntrospectionServer(ThreadingHTTPServer):
+    """A real HTTP server on a free port that says which access tokens are valid, and whose."""
+
+    def __init__(self, tokens: dict[str, str]) -> None:
+        super().__init__(("127.0.0.1", 0), _Introspection)
+        self.tokens = tokens
+
+    @property
+    def url(self) -> str:
+        """Where Dovecot posts tokens."""
+        return f"http://127.0.0.1:{self.server_port}/introspect"
+
+
+@contextmanager
+def introspection_server(tokens: dict[str, str]) -> Iterator[IntrospectionServer]:
+    """`IntrospectionServer` serving in a thread until the block ends."""
+    server = IntrospectionServer(tokens)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

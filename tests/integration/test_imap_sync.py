@@ -14,9 +14,9 @@ from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
 from ingest.sync import sync_source
 from tests.integration.fixtures import message, write_mbox
-from tests.integration.mailservers import Dovecot, dovecot_server
+from tests.integration.mailservers import Dovecot, dovecot_server, introspection_server
 from tiegraph.settings import Settings
-from tiegraph.sources import SecretRef, Security, Source, SourceKind, SourceSpec
+from tiegraph.sources import AuthMethod, SecretRef, Security, Source, SourceKind, SourceSpec
 
 ANN, BOB = "ann@firm.test", "bob@firm.test"
 PASSWORDS = {ANN: "ann-imap-Secret-7", BOB: "bob-imap-Secret-8"}
@@ -171,3 +171,26 @@ async def test_a_wrong_password_fails_its_source_and_not_the_others(
     stored = await get_source(repo, wrong.id)
     assert (stored.last_error, stored.error_count) == (reports[0].error, 1)
     assert (await get_source(repo, right.id)).last_error is None
+
+
+async def test_xoauth2_takes_a_fresh_token_from_its_command_at_each_connection(
+    repo: GraphRepository, settings: Settings, tmp_path: Path
+) -> None:
+    token_file, runs = tmp_path / "token", tmp_path / "runs"
+    token_file.write_text("ya29.good-token\n")
+    command = tmp_path / "print-token"  # what `gcloud auth print-access-token` would be
+    command.write_text(f"#!/bin/sh\necho run >> {runs}\ncat {token_file}\n")
+    command.chmod(0o755)
+    tokens = {"ya29.good-token": ANN}
+    with introspection_server(tokens) as oauth, dovecot_server(PASSWORDS, oauth.url) as server:
+        server.append(ANN, "INBOX", mails("o", 3))
+        spec = SourceSpec(kind=SourceKind.IMAP, name="ann oauth", member=ANN, user=ANN,
+                          auth=AuthMethod.XOAUTH2, secret=SecretRef.parse(f"command:{command}"),
+                          host="127.0.0.1", port=server.port, security=Security.NONE)  # fmt: skip
+        source = await add_source(repo, spec, ("firm.test",))
+        first = await sync_source(repo, settings, source.id)
+        assert (first.error, first.ingest.ingested) == (None, 3)
+        token_file.write_text("ya29.revoked\n")
+        refused = await sync_source(repo, settings, source.id)
+    assert refused.error == "imap: sign-in refused ([AUTHENTICATIONFAILED] Authentication failed.)"
+    assert runs.read_text().count("run") == 2  # a token per connection, never kept

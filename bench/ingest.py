@@ -233,7 +233,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _neo4j(uri: str | None, say: Console) -> Iterator[str]:
+def throwaway_neo4j(uri: str | None, say: Console) -> Iterator[str]:
     """The URI to benchmark against: the given one, or a throwaway local Neo4j."""
     if uri is not None:
         yield uri
@@ -297,7 +297,7 @@ def _measure(args: argparse.Namespace, say: Console) -> dict[str, Any]:
     say.print("(a) header parsing: iter_mbox over the whole file...")
     parse, kinds = _parse_pass(path)
     items = _parsed(path)
-    with _neo4j(args.neo4j_uri, say) as uri:
+    with throwaway_neo4j(args.neo4j_uri, say) as uri:
         steps = asyncio.run(_database_steps(args, uri, items, say))
         del items
         say.print("(c) end to end, in a child process: Ingestor.run(iter_mbox(path))...")
@@ -305,7 +305,7 @@ def _measure(args: argparse.Namespace, say: Console) -> dict[str, Any]:
     return {"mailbox": path, "parse": parse, "kinds": kinds, "e2e": e2e, **steps}
 
 
-def _machine() -> dict[str, Any]:
+def machine() -> dict[str, Any]:
     cpu = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
          if line.startswith("model name")),
@@ -336,7 +336,7 @@ def _figures(args: argparse.Namespace, measured: dict[str, Any]) -> dict[str, An
             "firm_domains": list(FIRM_DOMAINS),
             "neo4j": neo4j,
         },
-        "machine": _machine(),
+        "machine": machine(),
         "mailbox": {
             "path": str(mailbox),
             "mb": round(mailbox.stat().st_size / 1e6, 1),

@@ -27,7 +27,7 @@ from typing import Any
 
 from rich.console import Console
 
-from bench.ingest import WIPE, machine, throwaway_neo4j
+from bench.ingest import machine, throwaway_neo4j, wipe
 from bench.mailbox import OUT_DIR, ensure_mailbox
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
@@ -102,6 +102,8 @@ async def _timed(repo: GraphRepository, settings: Settings, source_id: str) -> d
     seconds = time.perf_counter() - start
     if report.error:
         raise SystemExit(f"sync failed: {report.error}")
+    Console(stderr=True).print(f"  {report.read:,} read, {report.ingest.ingested:,} new in "
+                               f"{seconds:.3f} s")  # fmt: skip
     return {"seconds": seconds, "fetched": report.read, "ingested": report.ingest.ingested,
             "duplicates": report.ingest.duplicates, "skipped": sum(report.ingest.skipped.values()),
             "errors": report.ingest.error_count}  # fmt: skip
@@ -113,12 +115,12 @@ async def _measure(
     settings = Settings(neo4j_uri=uri, firm_domains=["firm.test"], ingest_batch_size=5_000)
     driver = create_driver(settings)
     try:
-        await driver.execute_query(WIPE)
+        await wipe(driver, settings.neo4j_database)
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
         say.print(f"Warm-up sync of {WARMUP_MESSAGES:,} messages...")
         warmup = await _timed(repo, settings, await _source(repo, server, "Warmup"))
-        await driver.execute_query(WIPE)
+        await wipe(driver, settings.neo4j_database)
         source_id = await _source(repo, server, "INBOX")
         say.print(f"(1) initial sync of {args.messages:,} messages...")
         initial = await _timed(repo, settings, source_id)

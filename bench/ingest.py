@@ -130,7 +130,7 @@ async def _graph_size(driver: AsyncDriver, database: str) -> dict[str, int]:
     }
 
 
-async def _wipe(driver: AsyncDriver, database: str) -> None:
+async def wipe(driver: AsyncDriver, database: str) -> None:
     """Empty the database in transactions of 10,000 (constraints and indexes stay)."""
     async with driver.session(database=database) as session:
         result = await session.run(WIPE)
@@ -274,18 +274,18 @@ async def _database_steps(
     """Warm-up, (b) write path, (d) naive baseline; each on an emptied database."""
     records = _records(items)
     async with _driver(uri, args.batch_size, args.wipe) as (driver, database):
-        await _wipe(driver, database)
+        await wipe(driver, database)
         warmup = _warmup_records(records)
         say.print(f"Warming up the write queries on {len(warmup):,} throwaway records...")
         await _run_ingestor(driver, database, warmup, max(1, args.batch_size // 2))
-        await _wipe(driver, database)
+        await wipe(driver, database)
         say.print(f"(b) write path: {len(records):,} records, batch size {args.batch_size:,}")
         write, marks = await _run_ingestor(driver, database, items, args.batch_size)
         graph = await _graph_size(driver, database)
-        await _wipe(driver, database)
+        await wipe(driver, database)
         say.print(f"(d) naive baseline: {args.naive:,} records, one transaction each")
         naive, _ = await _run_ingestor(driver, database, records[: args.naive], 1)
-        await _wipe(driver, database)
+        await wipe(driver, database)
     return {"write": write, "write_marks": marks, "graph": graph, "naive": naive}
 
 

@@ -12,6 +12,7 @@ has not, is read again once it is due, changed or not.
 """
 
 import asyncio
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -67,7 +68,9 @@ def _calendars(client: DAVClient, url: str) -> list[Any]:
 
 
 def _etag(obj: Any) -> str:
-    return str(obj.props.get(dav.GetEtag.tag, "")) or str(hash(obj.data))
+    # A server that gives no ETag: the content's digest stands in (stable across processes).
+    etag = str(obj.props.get(dav.GetEtag.tag, ""))
+    return etag or "sha256:" + hashlib.sha256(str(obj.data).encode()).hexdigest()
 
 
 def _changes(calendar: Any, saved: Checkpoint, now_ms: int) -> Fetched:

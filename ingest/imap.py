@@ -98,20 +98,28 @@ def close(client: IMAPClient) -> None:
             client.shutdown()
 
 
-def _wanted(flags: tuple[bytes, ...], name: str) -> bool:
+def _wanted(flags: tuple[bytes, ...], delimiter: bytes | None, name: str) -> bool:
     if _NOT_A_FOLDER & set(flags) or SKIPPED_SPECIAL_USE & set(flags):
         return False
-    leaf = name.rsplit("/", 1)[-1].rsplit(".", 1)[-1]
+    leaf = name.rsplit(delimiter.decode(), 1)[-1] if delimiter else name
     return leaf.strip().lower() not in SKIPPED_FOLDER_NAMES
 
 
+Listed = list[tuple[tuple[bytes, ...], bytes | None, str]]
+
+
+def folders_wanted(listed: Listed) -> list[str]:
+    """Of the folders a LIST gave (flags, delimiter, name), all but trash, junk, drafts and
+    spam (by SPECIAL-USE flag or by name) and those that hold no messages, sorted."""
+    return sorted(str(name) for flags, delimiter, name in listed
+                  if _wanted(tuple(flags), delimiter, str(name)))  # fmt: skip
+
+
 def folders(client: IMAPClient, spec: SourceSpec) -> list[str]:
-    """The folders to read: those the source names, else all but trash, junk, drafts and
-    spam (by SPECIAL-USE flag or by name)."""
+    """The folders to read: those the source names, else `folders_wanted`."""
     if spec.folders is not None:
         return list(spec.folders)
-    listed = client.list_folders()
-    return sorted(str(name) for flags, _, name in listed if _wanted(tuple(flags), str(name)))
+    return folders_wanted(client.list_folders())
 
 
 def examine(client: IMAPClient, folder: str) -> FolderState:

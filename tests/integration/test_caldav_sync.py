@@ -12,7 +12,7 @@ from caldav.davclient import DAVClient
 from neo4j import AsyncDriver
 
 from graph.repository import GraphRepository
-from graph.sources import add_source, get_source
+from graph.sources import add_source, checkpoints, get_source, save_checkpoint
 from ingest.rescore import rescore_all
 from ingest.sync import sync_source
 from tests.conftest import free_port
@@ -182,3 +182,29 @@ async def test_a_failing_calendar_records_why_and_resumes(
     back = await sync_source(repo, settings, source.id)
     assert (back.error, back.ingest.ingested) == (None, 2)
     assert len(await meetings(driver)) == 2
+
+
+async def test_without_a_usable_sync_token_etags_and_absence_tell_the_changes(
+    repo: GraphRepository, settings: Settings, driver: AsyncDriver, radicale: Radicale,
+    calendar: Any,
+) -> None:  # fmt: skip
+    first, second = NOW - timedelta(days=2), NOW - timedelta(days=3)
+    calendar.save_event(event("m1", first, {JOE: "ACCEPTED"}))
+    calendar.save_event(event("m2", second, {KIM: "ACCEPTED"}))
+    calendar.save_event(event("m3", second, {KIM: "ACCEPTED", JOE: "ACCEPTED"}))
+    source = await caldav_source(repo, radicale, "env:ANN_CALDAV_PASSWORD")
+    await sync_source(repo, settings, source.id)
+    ((key, saved),) = (await checkpoints(repo, source.id)).items()
+    # The server no longer knows the token (expired, or a server without sync-collection).
+    await save_checkpoint(repo, source.id, key, {**saved, "token": "urn:forgotten-token"})
+    calendar.event_by_uid("m2").delete()
+    calendar.save_event(event("m1", first, {JOE: "DECLINED"}))
+
+    report = await sync_source(repo, settings, source.id)
+    assert report.error is None
+    assert report.fetched == {key: 2}  # m1 changed by its ETag, m2 gone; m3 the same
+    assert report.changed == 2
+    stored = await meetings(driver)
+    assert set(stored) == {ident("m1", first), ident("m3", second)}
+    assert stored[ident("m1", first)]["responses"][-1] == "declined"
+    await assert_ties_as_rebuilt(driver, repo)

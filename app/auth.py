@@ -63,6 +63,14 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Mutation.setStoreSubjects": Role.ADMIN,
     # Each member's own choice, about themselves only (the mutation takes no member).
     "Mutation.setOptOut": Role.REP,
+    # Live sources name the team's mailboxes and how to reach them: an admin's business.
+    "Query.sources": Role.ADMIN,
+    "Mutation.addImapSource": Role.ADMIN,
+    "Mutation.addCaldavSource": Role.ADMIN,
+    "Mutation.pauseSource": Role.ADMIN,
+    "Mutation.resumeSource": Role.ADMIN,
+    "Mutation.removeSource": Role.ADMIN,
+    "Mutation.syncSource": Role.ADMIN,
 }
 
 # Minimum role per non-root field: the same rule inside an answer. The field is nullable, so a

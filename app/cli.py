@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+from app import sources_cli
 from app.local.services import (
     neo4j_process,
     port_open,
@@ -308,6 +309,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="load the built-in demo firm")
     _init_parser(commands)
     _capture_parser(commands)
+    sources_cli.add_parser(commands)
     up = commands.add_parser("up", help="start everything (make run): db, redis, worker, API")
     up.add_argument("--demo", action="store_true", help="load the demo firm first")
     return parser
@@ -399,6 +401,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return _init(settings, args)
         case "capture":
             return _capture(settings, args)
+        case "source":
+            return sources_cli.run(settings, args, console)
         case "up":
             return _up(settings, args.demo)
     return 2

@@ -2,7 +2,7 @@
 
 import dataclasses
 import shutil
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,11 +17,19 @@ from graph.driver import create_driver
 from graph.firm import firm_domains
 from graph.repository import GraphRepository
 from ingest.backtest import Plan, backtest_stored
-from ingest.jobs import SERIALIZERS, report_as_dict, save_counts, save_progress
+from ingest.jobs import (
+    SERIALIZERS,
+    enqueue_sync,
+    report_as_dict,
+    save_counts,
+    save_progress,
+    sync_result,
+)
 from ingest.pipeline import Ingestor
 from ingest.profiles import queue_owed_rescore
 from ingest.rescore import rescore_all
 from ingest.sources import iter_path
+from ingest.sync import due_sources, sync_source
 from tiegraph.settings import Settings, get_settings
 
 RETRY_DELAY_SECONDS = 10
@@ -100,6 +108,44 @@ async def owed_rescores(ctx: dict[str, Any]) -> None:
     await queue_owed_rescore(ctx["repo"], ctx["redis"])
 
 
+def _lock_key(source_id: str) -> str:
+    return f"tiegraph:sync-lock:{source_id}"
+
+
+async def sync_source_job(ctx: dict[str, Any], source_id: str) -> dict[str, Any]:
+    """Sync one source (scheduled or asked for). A sync of the same source already running
+    (a slow one outlasting the interval, or one asked for meanwhile) makes this one a no-op:
+    both would read the same new mail."""
+    settings: Settings = ctx["settings"]
+    redis: ArqRedis = ctx["redis"]
+    lock = _lock_key(source_id)
+    if not await redis.set(lock, ctx["job_id"], nx=True, ex=settings.job_timeout_seconds + 10):
+        return {"result": {"source": source_id, "skipped": "a sync of it is running"}}
+    try:
+        report = await sync_source(ctx["repo"], settings, source_id)
+    except (ServiceUnavailable, SessionExpired, TransientError) as exc:
+        raise Retry(defer=RETRY_DELAY_SECONDS) from exc
+    finally:
+        await redis.delete(lock)
+    return sync_result(report)
+
+
+async def schedule_syncs(ctx: dict[str, Any]) -> None:
+    """Queue a sync of every source that is due (see `ingest.sync.is_due`)."""
+    settings: Settings = ctx["settings"]
+    interval = timedelta(seconds=settings.sync_interval)
+    tick = int(datetime.now(UTC).timestamp()) // settings.sync_interval
+    for source in await due_sources(ctx["repo"], interval):
+        await enqueue_sync(ctx["redis"], source.id, job_id=f"sync-{source.id}-{tick}")
+
+
+def _sync_seconds(interval: int) -> set[int]:
+    """The seconds of each minute the schedule looks for due sources: often enough for the
+    interval (every 5 s at most), every minute for intervals of a minute or more."""
+    step = max(d for d in (5, 10, 15, 20, 30, 60) if d <= max(5, min(60, interval)))
+    return set(range(0, 60, step))
+
+
 def redis_settings(settings: Settings) -> RedisSettings:
     """arq's connection settings for `TIEGRAPH_REDIS_URL`."""
     return RedisSettings.from_dsn(settings.redis_url)
@@ -116,12 +162,15 @@ def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
     """A worker bound to `settings` (the environment's by default)."""
     settings = settings or get_settings()
     options: dict[str, Any] = {
-        "functions": [ingest_paths, rescore_ties, backtest_ties],
+        "functions": [ingest_paths, rescore_ties, backtest_ties, sync_source_job],
         "redis_settings": redis_settings(settings),
         "on_startup": _startup,
         "on_shutdown": _shutdown,
-        # Every minute, and at start: a profile saved while Redis was down gets its rescore.
-        "cron_jobs": [cron(owed_rescores, second=0, run_at_startup=True)],
+        "cron_jobs": [
+            # Every minute, and at start: a profile saved while Redis was down gets its rescore.
+            cron(owed_rescores, second=0, run_at_startup=True),
+            cron(schedule_syncs, second=_sync_seconds(settings.sync_interval), run_at_startup=True),
+        ],
         "ctx": {"settings": settings},
         "job_timeout": settings.job_timeout_seconds,
         "handle_signals": True,

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     firm_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ingest_batch_size: int = Field(default=5000, ge=1, le=100_000)
     job_timeout_seconds: int = Field(default=3600, ge=1)
+    # Seconds between scheduled syncs of each live source (mailboxes, calendars).
+    sync_interval: int = Field(default=300, ge=5, le=7 * 24 * 3600)
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # API limits: every one of them answers with code LIMIT, never a 500.

@@ -14,11 +14,13 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_limit
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.scalars import JSON
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from app.auth import Authorization
 from app.errors import ErrorCodes, log_graphql_errors
 from app.graphql.context import Context
+from app.graphql.sources import SourceMutation, SourceQuery
 from app.graphql.types.access import ApiToken, CreatedToken, Erasure, Me
 from app.graphql.types.firm import CaptureTarget, FirmSettings
 from app.graphql.types.health import AccountHealth, ContactHealth
@@ -352,8 +354,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         alias_limit(settings.max_aliases),
     ]
     return Schema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", (Query, SourceQuery)),
+        mutation=merge_types("Mutation", (Mutation, SourceMutation)),
         extensions=[
             partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
             partial(AddValidationRules, limits),

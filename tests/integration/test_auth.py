@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from app.auth import GRAPHQL_PATH, GRAPHQL_ROLES, PUBLIC_PATHS, REST_ROLES
 from app.graphql.schema import build_schema
 from graph.repository import GraphRepository
+from graph.sources import add_source
 from graph.tokens import issue_token
 from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor
@@ -17,6 +18,7 @@ from tests.integration.apihelp import codes, gql, seed_firm
 from tests.integration.conftest import FIRM_DOMAINS, client, token_for
 from tiegraph.access import Role
 from tiegraph.settings import Settings
+from tiegraph.sources import caldav_spec
 
 Setup = Callable[[FastAPI, GraphRepository], Awaitable[dict[str, Any]]]
 
@@ -32,6 +34,11 @@ async def _queued_job(app: FastAPI, repo: GraphRepository) -> dict[str, Any]:
 async def _spare_token(app: FastAPI, repo: GraphRepository) -> dict[str, Any]:
     _, stored = await issue_token(repo, "spare@firm.test", Role.REP, FIRM_DOMAINS)
     return {"id": stored.id}
+
+
+async def _a_source(app: FastAPI, repo: GraphRepository) -> dict[str, Any]:
+    spec = caldav_spec("cal", "https://dav.example/ann/", "ann", "ann@firm.test", "env:NONE")
+    return {"id": (await add_source(repo, spec, FIRM_DOMAINS)).id}
 
 
 # One operation per root field, with what it needs; the key is the permission table's.
@@ -84,6 +91,19 @@ OPERATIONS: dict[str, tuple[str, Setup]] = {
     "Mutation.setStoreSubjects": (
         "mutation { setStoreSubjects(store: true) { storeSubjects } }", _nothing),
     "Mutation.setOptOut": ("mutation { setOptOut(optedOut: false) }", _nothing),
+    "Query.sources": ("{ sources { id state } }", _nothing),
+    "Mutation.addImapSource": (
+        'mutation { addImapSource(input: {name: "m", host: "imap.example", user: "ann", '
+        'member: "ann@firm.test", password: "env:X"}) { id } }', _nothing),
+    "Mutation.addCaldavSource": (
+        'mutation { addCaldavSource(input: {name: "c", url: "https://dav.example/", user: "ann", '
+        'member: "ann@firm.test", password: "env:X"}) { id } }', _nothing),
+    "Mutation.pauseSource": ("mutation($id: String!) { pauseSource(id: $id) { paused } }",
+                             _a_source),
+    "Mutation.resumeSource": ("mutation($id: String!) { resumeSource(id: $id) { paused } }",
+                              _a_source),
+    "Mutation.removeSource": ("mutation($id: String!) { removeSource(id: $id) }", _a_source),
+    "Mutation.syncSource": ("mutation($id: String!) { syncSource(id: $id) }", _a_source),
 }  # fmt: skip
 
 

@@ -34,6 +34,8 @@ def _db(action: str, settings: Settings) -> int:
         console.print(f"TIEGRAPH_NEO4J_URI is {settings.neo4j_uri}: not a local bolt:// server, "
                       "so tiegraph does not manage it.")  # fmt: skip
         return 2
+    if action == "start":
+        settings = settings.with_local_credentials()
     process = neo4j_process(settings, console.print)
     if action == "start":
         # Another server on the port would stop ours from binding it, after seconds of startup.
@@ -60,12 +62,14 @@ def _redis(action: str, settings: Settings) -> int:
     if not redis_is_local(settings):
         console.print("TIEGRAPH_REDIS_URL is not local; tiegraph does not manage it.")
         return 2
+    if action == "start":
+        settings = settings.with_local_credentials()
     process = redis_process(settings)
     if action == "start":
         if port_open("127.0.0.1", redis_port(settings)) and process.pid() is None:
-            console.print(f"A Redis already answers at {settings.redis_url}; using it.")
+            console.print(f"A Redis already answers at {settings.redis_shown}; using it.")
             return 0
-        console.print(f"Redis is up at {settings.redis_url} (pid {process.start()})")
+        console.print(f"Redis is up at {settings.redis_shown} (pid {process.start()})")
     elif action == "stop":
         console.print("Redis stopped." if process.stop() else "Redis was not running.")
     else:
@@ -87,18 +91,10 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
 
 
 def _worker(settings: Settings) -> int:
-    from app.worker import create_worker
+    from app.worker import run_worker
 
     _log_to_stderr()
-    # arq's Worker takes the current event loop, which Python 3.12+ warns it will no longer make
-    # on demand; it gets one of its own, closed (with its signal handlers) once it stops.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        create_worker(settings).run()
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
+    asyncio.run(run_worker(settings))
     return 0
 
 

@@ -19,6 +19,7 @@ from app.worker import create_worker, queue_pool
 from ingest.jobs import enqueue_ingest, job_report
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
+from tests.conftest import free_port
 from tests.integration.fixtures import message, write_mbox
 from tests.integration.graphstate import graph_state
 from tiegraph.settings import Settings
@@ -143,3 +144,20 @@ async def test_a_job_killed_half_way_and_run_again_gives_the_clean_graph(
 
 async def _job_done(pool: ArqRedis) -> bool:
     return await Job("kill-me", pool).status() is JobStatus.complete
+
+
+async def test_an_upload_refused_with_redis_down_leaves_nothing_on_disk(
+    app: FastAPI, api: httpx.AsyncClient
+) -> None:
+    uploads = app.state.settings.data_dir / "uploads"
+    before = set(uploads.iterdir()) if uploads.exists() else set()
+    live_queue = app.state.queue
+    app.state.queue = ArqRedis(host="127.0.0.1", port=free_port())  # a Redis nobody runs
+    try:
+        response = await api.post("/ingest", files={"files": ("a.jsonl", b'{"id": "x"}\n')})
+    finally:
+        await app.state.queue.aclose()
+        app.state.queue = live_queue
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "UNAVAILABLE"
+    assert set(uploads.iterdir()) == before

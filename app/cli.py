@@ -90,9 +90,13 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     return 0
 
 
-def _worker(settings: Settings) -> int:
-    from app.worker import run_worker
+def _worker(settings: Settings, check: bool) -> int:
+    from app.worker import run_worker, worker_alive
 
+    if check:  # a container's health check
+        alive = asyncio.run(worker_alive(settings))
+        console.print("A worker is running." if alive else "No worker has reported in 11 s.")
+        return 0 if alive else 1
     _log_to_stderr()
     asyncio.run(run_worker(settings))
     return 0
@@ -217,7 +221,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API (GraphQL at /graphql)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=_port)
-    commands.add_parser("worker", help="run the arq worker that executes ingestion jobs")
+    worker = commands.add_parser("worker", help="run the arq worker that executes ingestion jobs")
+    worker.add_argument(
+        "--check", action="store_true", help="exit 0 if a worker is running (health checks)"
+    )
     ingest = commands.add_parser(
         "ingest", help="ingest mailboxes, calendars, CRM/reference CSVs or JSON Lines"
     )
@@ -322,7 +329,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "serve":
             return _serve(settings, args.host, args.port)
         case "worker":
-            return _worker(settings)
+            return _worker(settings, args.check)
         case "ingest":
             return _ingest(settings, args)
         case "demo":

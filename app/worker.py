@@ -14,7 +14,7 @@ from typing import Any
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
-from arq.constants import in_progress_key_prefix
+from arq.constants import default_queue_name, health_check_key_suffix, in_progress_key_prefix
 from arq.cron import cron
 from arq.worker import Retry, Worker
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
@@ -186,6 +186,16 @@ def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
     # renewed while it runs (`_hold_lease`).
     worker.in_progress_timeout_s = settings.job_lease_seconds
     return worker
+
+
+async def worker_alive(settings: Settings) -> bool:
+    """True when a worker on this queue has reported within its health-check interval (arq
+    rewrites the key every 10 s with an 11 s expiry): `tiegraph worker --check`."""
+    pool = await queue_pool(settings, conn_retries=0)
+    try:
+        return bool(await pool.exists(default_queue_name + health_check_key_suffix))
+    finally:
+        await pool.aclose()
 
 
 async def run_worker(settings: Settings) -> None:

@@ -38,6 +38,12 @@ def _spawn(log: Path, env: dict[str, str], *argv: str) -> subprocess.Popen[bytes
                                 stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
 
 
+def _check(settings: Settings) -> int:
+    """`tiegraph worker --check`, as docker-compose's health check runs it."""
+    argv = [sys.executable, "-m", "app.cli", "worker", "--check"]
+    return subprocess.run(argv, env=_env(settings), capture_output=True, check=False).returncode
+
+
 def _jsonl(path: Path, prefix: str, count: int) -> Path:
     rows = [{"id": f"{prefix}{i}", "kind": "email", "occurredAt": "2026-09-01T10:00:00Z",
              "from": "ann@firm.test", "to": [f"c{i}@acme.com"]} for i in range(count)]  # fmt: skip
@@ -77,6 +83,7 @@ async def test_the_worker_outlives_a_redis_restart_and_runs_what_is_queued_after
 ) -> None:
     redis, settings = own_redis
     log = tmp_path / "worker.log"
+    assert _check(settings) == 1  # no worker yet: what a container's health check sees
     worker = _spawn(log, _env(settings), "worker")
     try:
         deadline = time.monotonic() + 60
@@ -84,6 +91,11 @@ async def test_the_worker_outlives_a_redis_restart_and_runs_what_is_queued_after
             assert worker.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             await asyncio.sleep(0.2)
+        for _ in range(50):  # its first poll writes the health key
+            if _check(settings) == 0:
+                break
+            await asyncio.sleep(0.2)
+        assert _check(settings) == 0
         redis.stop()
         await asyncio.sleep(5)  # the worker notices within its poll, then backs off
         assert worker.poll() is None, log.read_text()

@@ -99,7 +99,8 @@ async def ingest_paths(ctx: dict[str, Any], paths: list[str]) -> dict[str, Any]:
         for path in paths:
             await ingestor.run(iter_path(Path(path)))
     except (ServiceUnavailable, SessionExpired, TransientError) as exc:
-        raise Retry(defer=RETRY_DELAY_SECONDS) from exc
+        # 10 s, then 20, 30, 40: the tries last through a Neo4j restart (a minute or so).
+        raise Retry(defer=RETRY_DELAY_SECONDS * ctx["job_try"]) from exc
     for done in map(Path, paths):  # uploads are ours to remove once ingested
         if done.resolve().is_relative_to(_uploads(settings)):
             shutil.rmtree(done.parent, ignore_errors=True)

@@ -148,7 +148,8 @@ def _children(pid: int) -> dict[str, int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         for child in (task / "children").read_text().split():
             argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
-            found[argv[-2].decode() if argv[-1] == b"" else argv[-1].decode()] = int(child)
+            if len(argv) > 2:  # not a zombie (killed, not yet reaped by `up`)
+                found[argv[-2].decode()] = int(child)
     return found
 
 

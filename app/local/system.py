@@ -48,11 +48,11 @@ def check_listen_port(name: str, port: int) -> None:
         )
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on now, below the ephemeral ports (see `check_listen_port`):
-    for a throwaway server (tests, benchmarks)."""
-    below = range(10_000, min(ephemeral_ports().start, 30_000))
-    for port in random.sample(below, 200):
+def free_port(candidates: range | None = None) -> int:
+    """A TCP port nothing listens on now, by default below the ephemeral ports (see
+    `check_listen_port`): for a throwaway server (tests, benchmarks)."""
+    below = candidates or range(10_000, min(ephemeral_ports().start, 30_000))
+    for port in random.sample(below, min(200, len(below))):
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))

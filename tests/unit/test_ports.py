@@ -14,14 +14,7 @@ from tiegraph.errors import BadInput
 def _free_even_ephemeral_port() -> int:
     # Linux gives connect() even ports first, so an even one is found by the loop below.
     ephemeral = ephemeral_ports()
-    for port in range(ephemeral.start + (ephemeral.start % 2), ephemeral.stop, 2):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("no free ephemeral port")
+    return free_port(range(ephemeral.start + ephemeral.start % 2, ephemeral.stop, 2))
 
 
 def test_a_client_reconnecting_to_a_dead_ephemeral_port_can_take_it() -> None:

@@ -49,6 +49,8 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Query.singleThreadedAccounts": Role.MANAGER,
     "Query.departureImpact": Role.MANAGER,
     "Query.ingestJob": Role.ADMIN,
+    # Who ingested what and when, and what failed: the admin who runs ingestion.
+    "Query.jobs": Role.ADMIN,
     "Query.apiTokens": Role.ADMIN,
     "Mutation.ingestInteractions": Role.ADMIN,
     "Mutation.updateScoringProfile": Role.ADMIN,
@@ -86,6 +88,7 @@ FIELD_ROLES: dict[str, Role] = {
 REST_ROLES: dict[tuple[str, str], Role] = {
     ("POST", "/ingest"): Role.ADMIN,
     ("GET", "/jobs/{job_id}"): Role.ADMIN,
+    ("GET", "/jobs"): Role.ADMIN,
     ("GET", "/metrics"): Role.REP,
 }
 # Root fields a role below manager may call only about themselves: the argument named here

@@ -34,6 +34,8 @@ def _db(action: str, settings: Settings) -> int:
         console.print(f"TIEGRAPH_NEO4J_URI is {settings.neo4j_uri}: not a local bolt:// server, "
                       "so tiegraph does not manage it.")  # fmt: skip
         return 2
+    if action == "start":
+        settings = settings.with_local_credentials()
     process = neo4j_process(settings, console.print)
     if action == "start":
         # Another server on the port would stop ours from binding it, after seconds of startup.
@@ -60,12 +62,14 @@ def _redis(action: str, settings: Settings) -> int:
     if not redis_is_local(settings):
         console.print("TIEGRAPH_REDIS_URL is not local; tiegraph does not manage it.")
         return 2
+    if action == "start":
+        settings = settings.with_local_credentials()
     process = redis_process(settings)
     if action == "start":
         if port_open("127.0.0.1", redis_port(settings)) and process.pid() is None:
-            console.print(f"A Redis already answers at {settings.redis_url}; using it.")
+            console.print(f"A Redis already answers at {settings.redis_shown}; using it.")
             return 0
-        console.print(f"Redis is up at {settings.redis_url} (pid {process.start()})")
+        console.print(f"Redis is up at {settings.redis_shown} (pid {process.start()})")
     elif action == "stop":
         console.print("Redis stopped." if process.stop() else "Redis was not running.")
     else:
@@ -86,19 +90,15 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     return 0
 
 
-def _worker(settings: Settings) -> int:
-    from app.worker import create_worker
+def _worker(settings: Settings, check: bool) -> int:
+    from app.worker import run_worker, worker_alive
 
+    if check:  # a container's health check
+        alive = asyncio.run(worker_alive(settings))
+        console.print("A worker is running." if alive else "No worker has reported in 11 s.")
+        return 0 if alive else 1
     _log_to_stderr()
-    # arq's Worker takes the current event loop, which Python 3.12+ warns it will no longer make
-    # on demand; it gets one of its own, closed (with its signal handlers) once it stops.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        create_worker(settings).run()
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
+    asyncio.run(run_worker(settings))
     return 0
 
 
@@ -284,7 +284,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API (GraphQL at /graphql)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=_port)
-    commands.add_parser("worker", help="run the arq worker that executes ingestion jobs")
+    worker = commands.add_parser("worker", help="run the arq worker that executes ingestion jobs")
+    worker.add_argument(
+        "--check", action="store_true", help="exit 0 if a worker is running (health checks)"
+    )
     ingest = commands.add_parser(
         "ingest", help="ingest mailboxes, calendars, CRM/reference CSVs or JSON Lines"
     )
@@ -388,7 +391,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "serve":
             return _serve(settings, args.host, args.port)
         case "worker":
-            return _worker(settings)
+            return _worker(settings, args.check)
         case "ingest":
             return _ingest(settings, args)
         case "demo":

@@ -2,10 +2,10 @@
 
 import argparse
 import asyncio
+import contextlib
 import json
+import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -315,27 +315,36 @@ def _start_local_services(settings: Settings, console: Console) -> list[ManagedP
 
 
 def bring_up(settings: Settings, demo: bool, console: Console) -> int:
-    """`make run`: start what is missing, load the demo, run worker and API until Ctrl-C."""
+    """`make run`: start what is missing, load the demo, then run worker and API as children,
+    restarted when they exit, until Ctrl-C."""
+    from app.supervise import Child, Supervisor
+
+    if settings.neo4j_is_local or settings.redis_is_local:
+        settings = settings.with_local_credentials()
+    _check_port(settings.api_host, settings.api_port)
     started = _start_local_services(settings, console)
-    worker: subprocess.Popen[bytes] | None = None
+    supervisor = Supervisor([Child("worker", ("worker",)), Child("API", ("serve",))], started)
     try:
         asyncio.run(apply_schema_now(settings, console))
         if demo:
             asyncio.run(load_demo(settings, console))
             token = asyncio.run(create_token(settings, f"admin@{DEMO_FIRM_DOMAIN}", "admin"))
             console.print(f"Admin token for trying the API (Authorization: Bearer ...): {token}")
-        worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
         url = f"http://{settings.api_host}:{settings.api_port}/graphql"
         console.print(f"[bold green]tiegraph is up.[/] GraphQL: {url}  (Ctrl-C stops everything)")
-        serve(settings)
+        signal.signal(signal.SIGTERM, _interrupted)  # a service manager's stop: as Ctrl-C
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how `up` is meant to end
+            supervisor.run(console)
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+        supervisor.stop()
         for process in reversed(started):
             console.print(f"Stopping {process.name}...")
             process.stop()
     return 0
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ import os
 import platform
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.local.neo4j_server import NEO4J_VERSION, ensure_installed, local_neo4j
+from app.local.system import free_port, throwaway_password
 from bench.mailbox import DEFAULT_MESSAGES, DEFAULT_SEED, OUT_DIR, ensure_mailbox
 from graph.driver import apply_schema, create_driver
 from graph.firm import init_firm
@@ -228,13 +228,6 @@ def _end_to_end_in_child(uri: str, path: Path, batch_size: int) -> dict[str, Any
 # --- Neo4j -----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def throwaway_neo4j(uri: str | None, say: Console) -> Iterator[str]:
     """The URI to benchmark against: the given one, or a throwaway local Neo4j."""
@@ -242,8 +235,9 @@ def throwaway_neo4j(uri: str | None, say: Console) -> Iterator[str]:
         yield uri
         return
     home = Path(tempfile.mkdtemp(prefix="tiegraph-bench-"))
-    port = _free_port()
-    process = local_neo4j(home, port, HEAP, PAGECACHE, classpath=ensure_installed(say.print))
+    port = free_port()
+    process = local_neo4j(home, port, HEAP, PAGECACHE, classpath=ensure_installed(say.print),
+                          password=throwaway_password())  # fmt: skip
     say.print(f"Starting a throwaway Neo4j {NEO4J_VERSION} in {home} (heap {HEAP}, "
               f"page cache {PAGECACHE})...")  # fmt: skip
     process.start()

@@ -35,6 +35,7 @@ from rich.table import Table
 
 from app.local.neo4j_server import ensure_installed, local_neo4j
 from app.local.redis_server import local_redis
+from app.local.system import free_port, throwaway_password
 from bench.generate import FIRM, generate, parser, shape_of
 from graph.driver import create_driver
 from graph.repository import GraphRepository
@@ -215,15 +216,6 @@ def _report(results: dict[str, dict[str, float]], meta: dict[str, Any]) -> None:
     print(f"written to {OUT}")
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _serve(uri: str, redis: str, port: int, home: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -277,10 +269,13 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        neo4j_port, redis_port, api_port = _free_port(), _free_port(), _free_port()
-        neo4j = local_neo4j(home / "neo4j", neo4j_port, "4g", "2g", ensure_installed())
-        redis = local_redis(home / "redis", redis_port)
-        uri, redis_url = f"bolt://127.0.0.1:{neo4j_port}", f"redis://127.0.0.1:{redis_port}/0"
+        neo4j_port, redis_port, api_port = free_port(), free_port(), free_port()
+        neo4j = local_neo4j(home / "neo4j", neo4j_port, "4g", "2g", ensure_installed(),
+                            password=throwaway_password())  # fmt: skip
+        redis_password = throwaway_password("TIEGRAPH_BENCH_REDIS_PASSWORD")
+        redis = local_redis(home / "redis", redis_port, redis_password)
+        uri = f"bolt://127.0.0.1:{neo4j_port}"
+        redis_url = f"redis://:{redis_password}@127.0.0.1:{redis_port}/0"
         neo4j.start()
         redis.start()
         api = None

@@ -24,7 +24,7 @@ from app.graphql.sources import SourceMutation, SourceQuery
 from app.graphql.types.access import ApiToken, CreatedToken, Erasure, Me
 from app.graphql.types.firm import CaptureTarget, FirmSettings
 from app.graphql.types.health import AccountHealth, ContactHealth
-from app.graphql.types.ingest import IngestJob, IngestResult, InteractionInput
+from app.graphql.types.ingest import IngestJob, IngestResult, InteractionInput, JobHistoryEntry
 from app.graphql.types.intelligence import (
     AttentionItem,
     DepartureImpact,
@@ -51,7 +51,7 @@ from graph import (
     tokens,
 )
 from ingest import capture, erasure
-from ingest.jobs import enqueue_backtest, job_report
+from ingest.jobs import enqueue_backtest, job_history, job_report
 from ingest.jsonl import records_from_wire
 from ingest.pipeline import Ingestor, require_storable
 from ingest.profiles import update_profile
@@ -110,6 +110,14 @@ class Query:
         if report.status == "not_found":
             raise NotFound(f"no job {id}")
         return IngestJob.from_domain(report)
+
+    @strawberry.field(
+        description="Queued, running and finished jobs, newest first (finished ones are kept "
+        "TIEGRAPH_JOB_HISTORY_DAYS); as GET /jobs."
+    )
+    async def jobs(self, info: Info[Context, None], first: int = 50) -> list[JobHistoryEntry]:
+        size = checked_first(first, info.context.settings.max_page_size)
+        return [JobHistoryEntry.from_domain(j) for j in await job_history(info.context.queue, size)]
 
     @strawberry.field(description="An account (by email domain) with its contacts and ties.")
     async def account(self, info: Info[Context, None], domain: str) -> Account:

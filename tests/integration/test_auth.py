@@ -66,6 +66,7 @@ OPERATIONS: dict[str, tuple[str, Setup]] = {
                               _nothing),
     "Query.ingestJob": ("query($id: String!) { ingestJob(id: $id) { status } }", _queued_job),
     "Query.apiTokens": ("{ apiTokens { id role } }", _nothing),
+    "Query.jobs": ("{ jobs(first: 5) { id status } }", _nothing),
     "Mutation.ingestInteractions": (
         'mutation { ingestInteractions(interactions: [{id: "x1", kind: EMAIL, '
         'occurredAt: "2024-05-01T10:00:00Z", from: "ann@firm.test", to: ["kim@acme.com"]}]) '
@@ -202,7 +203,8 @@ async def test_a_token_is_only_for_a_team_members_address(
 
 
 @pytest.mark.parametrize(
-    ("method", "path"), [("POST", "/ingest"), ("GET", "/jobs/{job_id}"), ("GET", "/metrics")]
+    ("method", "path"),
+    [("POST", "/ingest"), ("GET", "/jobs/{job_id}"), ("GET", "/jobs"), ("GET", "/metrics")],
 )
 async def test_rest_routes_by_role(
     method: str, path: str, app: FastAPI, repo: GraphRepository

@@ -446,7 +446,7 @@ def test_redis_start_uses_a_redis_that_already_answers(
     if urlsplit(cli_settings.redis_url).hostname not in {"127.0.0.1", "localhost"}:
         pytest.skip("the suite's Redis is not on this machine")
     assert run_cli(capsys, "redis", "start") == Run(
-        0, "", f"A Redis already answers at {cli_settings.redis_url}; using it.\n"
+        0, "", f"A Redis already answers at {cli_settings.redis_shown}; using it.\n"
     )
 
 

@@ -9,7 +9,7 @@ INTERACTION_DETAIL and come back null, and HOLDER_ARGUMENTS refuses a colleague'
 moment (bisecting `asOf` on a count finds an interaction's time).
 """
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from inspect import isawaitable
 from typing import Any
 
@@ -20,7 +20,8 @@ from strawberry.extensions import SchemaExtension
 from app.graphql.context import Context
 from graph.tokens import authenticate
 from tiegraph.access import Role, Viewer
-from tiegraph.errors import Forbidden
+from tiegraph.errors import BadInput, Forbidden
+from tiegraph.identity import lookup_address
 
 Info = GraphQLResolveInfo  # graphql-core's, as extensions receive it (not strawberry's Info)
 
@@ -109,23 +110,36 @@ def check(viewer: Viewer, needed: Role | None, what: str) -> None:
         raise Forbidden(f"{what} needs the {needed.label} role; this token is {viewer.role.label}")
 
 
-def check_scope(viewer: Viewer, field: str, arguments: dict[str, Any]) -> None:
+def names_viewer(viewer: Viewer, asked: object, firm_domains: Sequence[str]) -> bool:
+    """Whether the address argument `asked` is the viewer's own, read as every lookup reads it
+    (`lookup_address`): what is checked here is what the resolver will look up."""
+    if not isinstance(asked, str):
+        return False
+    try:
+        return lookup_address(asked, "email", firm_domains) == viewer.member_email
+    except BadInput:
+        return False
+
+
+def check_scope(
+    viewer: Viewer, field: str, arguments: dict[str, Any], firm_domains: Sequence[str]
+) -> None:
     """Raise Forbidden when a rep asks a self-scoped field about someone else."""
     argument = SELF_SCOPED.get(field)
     if argument is None or viewer.at_least(Role.MANAGER):
         return
-    asked = arguments.get(argument)
-    if not isinstance(asked, str) or asked.strip().lower() != viewer.member_email:
+    if not names_viewer(viewer, arguments.get(argument), firm_domains):
         raise Forbidden(f"{field} for anyone but yourself ({argument}) needs the manager role")
 
 
-def check_holder_arguments(viewer: Viewer, field: str, arguments: dict[str, Any]) -> None:
+def check_holder_arguments(
+    viewer: Viewer, field: str, arguments: dict[str, Any], firm_domains: Sequence[str]
+) -> None:
     """Raise Forbidden when a rep gives a holder-only argument on someone else's tie."""
     names = HOLDER_ARGUMENTS.get(field)
     if names is None or viewer.at_least(Role.MANAGER) or arguments.get(names[1]) is None:
         return
-    holder = arguments.get(names[0])
-    if not isinstance(holder, str) or holder.strip().lower() != viewer.member_email:
+    if not names_viewer(viewer, arguments.get(names[0]), firm_domains):
         raise Forbidden(
             f"{field} with {names[1]} on a colleague's tie needs the manager role; leave "
             f"{names[1]} out for the tie as it stands now"
@@ -174,8 +188,8 @@ async def _guarded(
     if not name.startswith("__"):  # introspection: any valid token
         field = f"{info.parent_type.name}.{name}"
         check(viewer, required_role(info.parent_type.name, name), field)
-        check_scope(viewer, field, kwargs)
-        check_holder_arguments(viewer, field, kwargs)
+        check_scope(viewer, field, kwargs, context.firm_domains)
+        check_holder_arguments(viewer, field, kwargs, context.firm_domains)
     result = next_(root, info, *args, **kwargs)
     return await result if isawaitable(result) else result
 

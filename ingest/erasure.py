@@ -18,7 +18,7 @@ from scoring.tie_events import TieKey
 from tiegraph.access import address_hash
 from tiegraph.domain import InteractionRecord, TieType
 from tiegraph.errors import BadInput
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 
 class ErasureReport(BaseModel):
@@ -85,7 +85,7 @@ async def erase_contact(
     An address nobody holds is still listed, so it never arrives later. A team member is not
     erased this way (they are part of the firm's roster).
     """
-    address = require_address(email, "email")
+    address = lookup_address(email, "email", firm_domains)
     target = await repo.erasure_target(address)
     if target is not None and "TeamMember" in target[1]:
         raise BadInput("a team member, not a contact; take them off the roster", location="email")
@@ -108,7 +108,7 @@ async def erase_contact(
     )  # fmt: skip
 
 
-async def restore_address(repo: GraphRepository, email: str) -> bool:
+async def restore_address(repo: GraphRepository, email: str, firm_domains: Sequence[str]) -> bool:
     """Take an address off the erasure list (ingest accepts it again); False if it was not on."""
-    address = require_address(email, "email")
+    address = lookup_address(email, "email", firm_domains)
     return await repo.unlist_erased(address_hash(address))

@@ -52,6 +52,11 @@ class Context(BaseContext):
 
         self.account_health = DataLoader(load_fn=load_health)
 
+    @property
+    def firm_domains(self) -> tuple[str, ...]:
+        """The firm's domains, in order (the first is where a subdomain's address moves)."""
+        return tuple(self.settings.firm_domains)
+
     async def authenticated(self) -> Viewer:
         """The caller, checked once per request; Unauthenticated without a valid token."""
         if self.viewer is None:

@@ -76,6 +76,16 @@ def response_for(path: str, exc: BaseException) -> Response:
     return error_response(code, message)
 
 
+def websocket_refusal(path: str) -> Response:
+    """The answer to a WebSocket handshake: the API offers none (no GraphQL subscriptions), so
+    BAD_INPUT in the path's error shape, with status 400 (a handshake answered 200 would read
+    as accepted)."""
+    message = "WebSockets are not offered (no subscriptions); POST operations to /graphql"
+    response = response_for(path, BadInput(message, location="request"))
+    response.status_code = 400
+    return response
+
+
 def graphql_error_response(code: str, message: str) -> Response:
     """A GraphQL answer holding one error: status 200, as for errors inside an operation."""
     return Response(graphql_error_body(code, message), media_type="application/json")

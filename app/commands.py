@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from arq.connections import ArqRedis
-from neo4j import AsyncDriver
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -28,8 +27,9 @@ from app.local.services import (
     redis_process,
 )
 from app.score_truth import calibration_table, picture, rankings_table
+from app.token_commands import connected, create_token
 from app.worker import queue_pool
-from graph.driver import apply_schema, create_driver
+from graph.driver import apply_schema
 from graph.repository import GraphRepository
 from ingest.backtest import (
     Plan,
@@ -49,22 +49,9 @@ from ingest.sources import SourceOptions, iter_path
 from scoring.backtest import History
 from scoring.policy import IngestPolicy
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
-from tiegraph.access import Role
 from tiegraph.domain import InteractionRecord
 from tiegraph.errors import BadInput, Unavailable
 from tiegraph.settings import Settings
-
-
-@asynccontextmanager
-async def _neo4j(settings: Settings) -> AsyncIterator[AsyncDriver]:
-    """A driver that has reached Neo4j once. Down, Neo4j fails this at once; a first query
-    would retry for half a minute before it gave up."""
-    driver = create_driver(settings)
-    try:
-        await driver.verify_connectivity()
-        yield driver
-    finally:
-        await driver.close()
 
 
 @asynccontextmanager
@@ -80,45 +67,10 @@ async def _queue(settings: Settings) -> AsyncIterator[ArqRedis]:
 
 async def apply_schema_now(settings: Settings, console: Console) -> int:
     """`tiegraph schema`: create what is missing of the schema."""
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         count = await apply_schema(driver, settings.neo4j_database)
     console.print(f"Schema applied: {count} constraints and indexes present.")
     return 0
-
-
-async def create_token(settings: Settings, member: str, role: str) -> str:
-    """`tiegraph token create`: a new token (returned once; only its hash is stored)."""
-    from graph.tokens import issue_token
-
-    async with _neo4j(settings) as driver:
-        await apply_schema(driver, settings.neo4j_database)  # the hash constraint must exist
-        token, _ = await issue_token(
-            GraphRepository(driver, settings.neo4j_database),
-            member,
-            Role.parse(role),
-            settings.firm_domains,
-        )
-    return token
-
-
-async def revoke_token(settings: Settings, ident: str) -> None:
-    """`tiegraph token revoke ID`."""
-    from graph import tokens
-
-    async with _neo4j(settings) as driver:
-        await tokens.revoke_token(GraphRepository(driver, settings.neo4j_database), ident)
-
-
-async def list_tokens(settings: Settings, out: Console) -> None:
-    """`tiegraph token list`: every token, newest first (never the token itself)."""
-    async with _neo4j(settings) as driver:
-        stored = await GraphRepository(driver, settings.neo4j_database).tokens()
-    table = Table("id", "role", "member", "created", "revoked")
-    for t in stored:
-        revoked = t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else ""
-        table.add_row(t.id, t.role.label, t.member_email,
-                      t.created_at.isoformat(timespec="seconds"), revoked)  # fmt: skip
-    out.print(table)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -133,7 +85,7 @@ def _check_port(host: str, port: int) -> None:
 
 
 async def _check_services(settings: Settings) -> None:
-    async with _neo4j(settings), _queue(settings):
+    async with connected(settings), _queue(settings):
         pass
 
 
@@ -179,7 +131,7 @@ async def _ingest_items(
     options: SourceOptions | None = None,
     demo: bool = False,
 ) -> IngestReport:
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -279,7 +231,7 @@ class TruthOptions:
 async def _graph_history(
     settings: Settings, console: Console
 ) -> tuple[list[InteractionRecord], ScoringProfile]:
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         repo = GraphRepository(driver, settings.neo4j_database)
 
         async def show(read: int, _: int) -> None:
@@ -360,7 +312,7 @@ def tune_now(settings: Settings, options: TruthOptions, console: Console) -> int
 
 
 async def _apply_profile(settings: Settings, changes: dict[str, Any]) -> str | None:
-    async with _neo4j(settings) as driver, _queue(settings) as pool:
+    async with connected(settings) as driver, _queue(settings) as pool:
         repo = GraphRepository(driver, settings.neo4j_database)
         _, _, job = await update_profile(repo, pool, changes)
         return job

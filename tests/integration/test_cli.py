@@ -141,10 +141,27 @@ def test_token_create_list_revoke(
     assert (role, member, revoked) == ("manager", "ann@firm.test", "")
     assert created.out.strip() not in listed.out
 
+    as_json = run_cli(capsys, "token", "list", "--json")
+    assert as_json.code == 0
+    assert [t for t in json.loads(as_json.out) if t["member"] == "ann@firm.test"] == [
+        {"id": ident, "role": "manager", "member": "ann@firm.test", "created": _created,
+         "revoked": None}
+    ]  # fmt: skip
+
     revoked_run = run_cli(capsys, "token", "revoke", ident)
     assert (revoked_run.code, revoked_run.err) == (0, f"Token {ident} revoked.\n")
     again = run_cli(capsys, "token", "list").out
     assert re.search(rf"{ident} .* \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 │\n", again)
+
+
+def test_token_list_in_a_narrow_pipe_keeps_whole_addresses(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member = "someone.with.a.rather.long.name+ops@firm.test"
+    assert run_cli(capsys, "token", "create", "--member", member, "--role", "rep").code == 0
+    monkeypatch.setenv("COLUMNS", "60")
+    listed = run_cli(capsys, "token", "list").out
+    assert "someone.with.a.rather.long.name@firm.test" in listed, listed
 
 
 def test_token_create_refuses_what_is_not_an_email(
@@ -397,9 +414,30 @@ def test_db_status_and_stop_without_a_server(
 ) -> None:
     monkeypatch.setenv("TIEGRAPH_NEO4J_URI", uri := _closed_port_uri())
     status = run_cli(capsys, "db", "status")
-    assert (status.code, status.err) == (3, f"Neo4j not running; {uri} answers: False\n")
+    assert (status.code, status.err) == (3, f"Neo4j not running: nothing answers at {uri}\n")
     stop = run_cli(capsys, "db", "stop")
     assert (stop.code, stop.err) == (0, "Neo4j was not running.\n")
+
+
+def test_status_from_another_folder_says_what_answers(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The services answer, but this data directory did not start them: running, not "not
+    running" beside "answers: True"."""
+    if not cli_settings.neo4j_is_local:
+        pytest.skip("the suite's Neo4j is not a local bolt:// server")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TIEGRAPH_DATA_DIR")  # the default, ./.tiegraph, of another folder
+    elsewhere = f"{tmp_path / '.tiegraph'} (TIEGRAPH_DATA_DIR)"
+    neo4j = run_cli(capsys, "db", "status")
+    assert (neo4j.code, neo4j.err) == (0, f"Neo4j answers at {cli_settings.neo4j_uri}, but was "
+                                          f"not started from {elsewhere}: another data "
+                                          "directory's, or a server tiegraph does not manage\n")  # fmt: skip
+    redis_status = run_cli(capsys, "redis", "status")
+    assert redis_status.code == 0
+    assert redis_status.err.startswith("Redis answers at 127.0.0.1:"), redis_status.err
+    assert "not running" not in neo4j.err + redis_status.err
 
 
 def test_db_start_uses_a_neo4j_that_already_answers(
@@ -419,13 +457,19 @@ def test_redis_start_status_stop(
 ) -> None:
     url = f"redis://127.0.0.1:{free_port()}/0"
     monkeypatch.setenv("TIEGRAPH_REDIS_URL", url)
-    assert run_cli(capsys, "redis", "status") == Run(3, "", "Redis not running\n")
+    address = url.removeprefix("redis://").removesuffix("/0")
+    assert run_cli(capsys, "redis", "status") == Run(
+        3, "", f"Redis not running: nothing answers at {address}\n"
+    )
     started = run_cli(capsys, "redis", "start")
     try:
         assert started.code == 0
         pid = re.fullmatch(rf"Redis is up at {url} \(pid (\d+)\)\n", started.err)
         assert pid is not None, started.err
-        assert run_cli(capsys, "redis", "status") == Run(0, "", f"Redis running (pid {pid[1]})\n")
+        folder = f"{cli_settings.data_dir.resolve()} (TIEGRAPH_DATA_DIR)"
+        assert run_cli(capsys, "redis", "status") == Run(
+            0, "", f"Redis running (pid {pid[1]}, files in {folder}), answering at {address}\n"
+        )
         assert run_cli(capsys, "redis", "start").code == 0  # already ours: nothing new
     finally:
         stopped = run_cli(capsys, "redis", "stop")

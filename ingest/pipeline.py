@@ -9,7 +9,6 @@ import inspect
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 from neo4j.exceptions import ConstraintError
 
@@ -20,7 +19,7 @@ from ingest.parsers.noise import AUTOMATED_SENDER, is_automated_address
 from ingest.results import ParsedItem, ParseIssue, Skipped
 from scoring.policy import IngestPolicy
 from tiegraph.access import address_hash
-from tiegraph.domain import InteractionRecord, Participant, PersonKind
+from tiegraph.domain import InteractionRecord, Participant, PersonKind, time_problem
 from tiegraph.errors import BadInput
 from tiegraph.identity import canonical_address, person_kind
 from tiegraph.reference import AliasRow, ContactRow, ReferenceRow, RosterRow
@@ -31,24 +30,15 @@ MAX_REPORTED_ERRORS = 200
 # A concurrent job may create some of our ids between our check and our write; the unique
 # constraint then rolls our batch back whole, and a fresh check sorts it out.
 WRITE_ATTEMPTS = 3
-EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
-FUTURE_SLACK = timedelta(days=1)
 NO_COUNTERPART = "no-counterpart"
 ERASED = "erased-address"
-
-
-def time_problem(record: InteractionRecord) -> str | None:
-    """Why an interaction's time is not stored (the ingestion rule), or None."""
-    if EARLIEST <= record.occurred_at <= datetime.now(UTC) + FUTURE_SLACK:
-        return None
-    return "before 1990 or in the future"
 
 
 def require_storable(records: Sequence[InteractionRecord], field: str) -> None:
     """BadInput for the first record `run` would reject: for callers that promise every item
     is valid before any is written (the ingestInteractions mutation)."""
     for index, record in enumerate(records):
-        if (problem := time_problem(record)) is not None:
+        if (problem := time_problem(record.occurred_at)) is not None:
             raise BadInput(problem, location=f"{field}[{index}].occurredAt")
 
 
@@ -166,7 +156,8 @@ def admit_record(
     """What ingestion makes of a parsed record: resolved and admin-flagged, or why not
     (an error for an impossible date, a skip for a robot sender or no one to tie to). The
     one admission rule: ingestion and a backtest from files both apply it."""
-    if (problem := time_problem(record)) is not None:
+    # Parsers refuse these where they know the file and line; this catches the rest.
+    if (problem := time_problem(record.occurred_at)) is not None:
         return ParseIssue(_location(record), f"occurredAt: {problem}")
     resolved = policy.with_admin_flag(resolve_record(record, policy, aliases, erased))
     initiator = resolved.initiator

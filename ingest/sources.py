@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from ingest.jsonl import describe_validation_error, parse_line
+from ingest.jsonl import describe_validation_error, iter_jsonl_stream
 from ingest.parsers.calendar import iter_ics
 from ingest.parsers.crm import PRESETS, ColumnMapping, header_overlap, iter_crm_csv
 from ingest.parsers.detect import detect_source
@@ -67,17 +67,9 @@ def _mapping_file(path: Path) -> ColumnMapping:
 
 
 def iter_jsonl_file(path: Path) -> Iterator[ParsedItem]:
-    """Stream a JSON Lines file line by line; a line that is not UTF-8 is a located error."""
+    """Stream a JSON Lines file line by line (`ingest.jsonl.iter_jsonl_stream`)."""
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            location = f"{path.name}:{number}"
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield ParseIssue(location, f"not UTF-8 (byte {exc.start + 1})")
-                continue
-            if text.strip():
-                yield parse_line(text, location)
+        yield from iter_jsonl_stream(handle.read, path.name)
 
 
 def _csv_header(path: Path) -> list[str]:

@@ -36,7 +36,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from ingest.jsonl import describe_validation_error
 from ingest.results import ParsedItem, ParseIssue, Skipped
-from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
+from tiegraph.domain import (
+    InteractionKind,
+    InteractionRecord,
+    Participant,
+    ParticipantRole,
+    time_problem,
+)
 from tiegraph.identity import normalise_address
 
 SOURCE = "crm"
@@ -257,6 +263,9 @@ def _row_item(
         formats = ", ".join(mapping.date_formats)
         message = f"{raw_date!r} matches none of {formats}" if raw_date else "empty"
         problem("occurred_at", date_column, message)
+    elif (out_of_range := time_problem(occurred_at)) is not None:
+        problem("occurred_at", date_column, out_of_range)
+        occurred_at = None
 
     owner_column, raw_owner = field("owner_email")
     owner = normalise_address(raw_owner) if raw_owner else None

@@ -15,7 +15,15 @@ from typing import Any
 from arq.connections import ArqRedis
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from app.local.processes import ManagedProcess
@@ -43,9 +51,10 @@ from ingest.backtest import (
 )
 from ingest.demo import DEMO_FIRM_DOMAIN, demo_records
 from ingest.jobs import enqueue_ingest
+from ingest.parsers.inputs import metered
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.profiles import changed_fields, profile_from_file, update_profile
-from ingest.sources import SourceOptions, iter_path
+from ingest.sources import SourceOptions, input_bytes, iter_path
 from scoring.backtest import History
 from scoring.policy import IngestPolicy
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
@@ -114,6 +123,9 @@ def summary_table(report: IngestReport) -> Table:
     table = Table(title="Ingestion summary", show_header=False)
     counts = {"read": report.read, "ingested": report.ingested,
               "duplicates": report.duplicates, "errors": report.error_count}  # fmt: skip
+    if report.reference_rows:
+        # Roster, account, contact and alias rows: stored, though no interaction.
+        counts["reference rows"] = report.reference_rows
     for label, value in counts.items():
         table.add_row(label, str(value))
     for reason, count in sorted(report.skipped.items()):
@@ -124,6 +136,21 @@ def summary_table(report: IngestReport) -> Table:
     return table
 
 
+def _progress_bar(console: Console, in_bytes: bool) -> Progress:
+    """Done of a known total, speed and time left: bytes of the input files, or items."""
+    done = DownloadColumn() if in_bytes else MofNCompleteColumn()
+    speed = TransferSpeedColumn() if in_bytes else TextColumn("")
+    return Progress(TextColumn("{task.description}"), BarColumn(), done, speed,
+                    TimeRemainingColumn(), console=console, transient=False)  # fmt: skip
+
+
+def _counts(report: IngestReport) -> str:
+    text = f"read {report.read:,} · ingested {report.ingested:,}"
+    if report.reference_rows:
+        text += f" · reference rows {report.reference_rows:,}"
+    return f"{text} · errors {report.error_count:,}"
+
+
 async def _ingest_items(
     settings: Settings,
     paths: list[Path],
@@ -131,20 +158,21 @@ async def _ingest_items(
     options: SourceOptions | None = None,
     demo: bool = False,
 ) -> IngestReport:
+    demo_items = list(demo_records()) if demo else []
     async with connected(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=console, transient=False) as progress:  # fmt: skip
-            task = progress.add_task("reading", total=None)
+        with metered() as meter, _progress_bar(console, not demo) as progress:
+            total = len(demo_items) if demo else input_bytes(paths)
+            task = progress.add_task("reading", total=total)
 
             def show(report: IngestReport) -> None:
-                text = f"read {report.read:,} · ingested {report.ingested:,}"
-                progress.update(task, description=f"{text} · errors {report.error_count:,}")
+                done = report.read if demo else meter.bytes_read()
+                progress.update(task, completed=done, description=_counts(report))
 
             ingestor = Ingestor.for_settings(repo, settings, show)
             if demo:
-                await ingestor.run(demo_records())
+                await ingestor.run(demo_items)
             for path in paths:
                 await ingestor.run(iter_path(path, options))
             show(ingestor.report)

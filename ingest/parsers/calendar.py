@@ -33,6 +33,7 @@ from icalendar import Calendar, Component, Event, vCalAddress
 from pydantic import ValidationError
 
 from ingest.jsonl import describe_validation_error
+from ingest.parsers.inputs import open_binary
 from ingest.parsers.noise import is_automated_address
 from ingest.results import ParsedItem, ParseIssue, Skipped
 from tiegraph.domain import (
@@ -238,7 +239,8 @@ def iter_ics(
     "cancelled"; events with nobody on them (private blocks) give "no-participants".
     """
     path = Path(path)
-    data = path.read_bytes()
+    with open_binary(path) as handle:
+        data = handle.read()
     try:
         calendars = Calendar.from_ical(data, multiple=True)
     except Exception as exc:  # icalendar signals bad input with ValueError and others

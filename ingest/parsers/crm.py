@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from ingest.jsonl import describe_validation_error
+from ingest.parsers.inputs import open_text
 from ingest.results import ParsedItem, ParseIssue, Skipped
 from tiegraph.domain import (
     InteractionKind,
@@ -315,7 +316,7 @@ def iter_crm_csv(path: str | Path, mapping: ColumnMapping) -> Iterator[ParsedIte
     Skipped "no-contact". Bytes that are not UTF-8 are replaced rather than fatal.
     """
     path = Path(path)
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+    with open_text(path) as handle:
         reader = csv.DictReader(handle)
         try:
             header = reader.fieldnames

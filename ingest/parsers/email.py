@@ -54,6 +54,7 @@ from pydantic import ValidationError
 
 from ingest.jsonl import describe_validation_error, iter_jsonl_stream
 from ingest.parsers.detect import SNIFF_BYTES, detect_bytes
+from ingest.parsers.inputs import open_binary
 from ingest.parsers.lines import LongLine, bounded_lines
 from ingest.parsers.noise import is_automated_address, message_noise_reason
 from ingest.results import ParsedItem, ParseIssue, Skipped
@@ -479,7 +480,7 @@ def _parse_stream(read: Callable[[int], bytes], location: str, now: datetime | N
 
 def _parse_file(path: Path, location: str, now: datetime | None) -> ParsedItem:
     try:
-        with path.open("rb") as handle:
+        with open_binary(path) as handle:
             return _parse_stream(handle.read, location, now)
     except OSError as exc:
         return ParseIssue(location, f"cannot be read ({exc.strerror or exc})")
@@ -705,7 +706,7 @@ def _scan_mbox(
 def iter_mbox(path: str | Path, *, now: datetime | None = None) -> Iterator[ParsedItem]:
     """Stream an mbox file in large reads; see `iter_mbox_lines` for how messages are split."""
     path = Path(path)
-    with path.open("rb") as handle:
+    with open_binary(path) as handle:
         yield from _scan_mbox(handle.read, path.name, now)
 
 
@@ -759,18 +760,23 @@ def iter_zip(path: str | Path, *, now: datetime | None = None) -> Iterator[Parse
     in memory.
     """
     path = Path(path)
-    try:
-        archive = ZipFile(path)
-    except BadZipFile as exc:
-        yield ParseIssue(path.name, f"not a readable zip archive ({exc})")
-        return
-    with archive:
-        for info in archive.infolist():
-            location = f"{path.name}!{info.filename}"
-            if _escapes(info.filename):
-                yield ParseIssue(location, "name: a path outside the archive; dropped unread")
-            elif not info.is_dir() and not _is_metadata(info.filename):
-                yield from _zip_member(archive, info, location, now)
+    with open_binary(path) as handle:
+        try:
+            archive = ZipFile(handle)
+        except BadZipFile as exc:
+            yield ParseIssue(path.name, f"not a readable zip archive ({exc})")
+            return
+        with archive:
+            yield from _zip_members(archive, path.name, now)
+
+
+def _zip_members(archive: ZipFile, name: str, now: datetime | None) -> Iterator[ParsedItem]:
+    for info in archive.infolist():
+        location = f"{name}!{info.filename}"
+        if _escapes(info.filename):
+            yield ParseIssue(location, "name: a path outside the archive; dropped unread")
+        elif not info.is_dir() and not _is_metadata(info.filename):
+            yield from _zip_member(archive, info, location, now)
 
 
 def _zip_member(

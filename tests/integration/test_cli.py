@@ -197,6 +197,22 @@ def test_ingest_reads_files_and_reports(
     assert (again.code, _summary(again)["duplicates"]) == (0, "3")
 
 
+def test_reference_csvs_report_their_rows_and_progress_has_a_total(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path
+) -> None:
+    roster = tmp_path / "team.csv"
+    roster.write_text("email,name,title,team,left_on\nann@firm.test,Ann Lee,VP Sales,East,\n"
+                      "bob@firm.test,Bob Ray,,East,\n")  # fmt: skip
+    mail = _jsonl(tmp_path / "mail.jsonl", _emails(3))
+    run = run_cli(capsys, "ingest", str(roster), str(mail))
+    assert run.code == 0, run.err
+    assert _summary(run) == {"read": "5", "ingested": "3", "duplicates": "0", "errors": "0",
+                             "reference rows": "2"}  # fmt: skip
+    # The bar ends at the input's size in bytes, of a total known from the start.
+    size = roster.stat().st_size + mail.stat().st_size
+    assert re.search(rf"━+ {size}/{size} bytes ", run.err), run.err
+
+
 def test_ingest_with_bad_lines_exits_1_naming_them(
     capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path
 ) -> None:
@@ -278,7 +294,8 @@ def test_demo_loads_the_demo_firm(
     summary = _summary(run)
     # 3,000 generated interactions, the moving champion's 122, and 90 reference rows (12 team
     # members, 8 accounts, 70 contacts: ingest/demo.py).
-    assert (summary["read"], summary["errors"]) == ("3212", "0")
+    assert (summary["read"], summary["errors"], summary["reference rows"]) == ("3212", "0", "90")
+    assert re.search(r"━+ 3212/3212 ", run.err), run.err  # items of a known total
     members = "MATCH (m:TeamMember) WHERE m.email ENDS WITH '@northwind.example' RETURN count(m)"
     assert _count(cli_settings, members) > 0
 

@@ -11,9 +11,10 @@ moment (bisecting `asOf` on a count finds an interaction's time).
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from inspect import isawaitable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from graphql import GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 
@@ -220,11 +221,20 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-async def authorize_rest(request: Request) -> Viewer:
+# Declared as a FastAPI security scheme so OpenAPI describes it; the token is checked below.
+BEARER = HTTPBearer(
+    auto_error=False, scheme_name="bearer",
+    description="An API token (`tiegraph token create`): `Authorization: Bearer tg_...`",
+)  # fmt: skip
+
+
+async def authorize_rest(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
+) -> Viewer:
     """The REST dependency: a valid token whose role the route's table entry allows."""
     viewer: Viewer | None = getattr(request.state, "viewer", None)  # app.gate's, on a POST
     if viewer is None:
-        token = bearer_token(request.headers.get("authorization"))
+        token = credentials.credentials if credentials else None
         viewer = await authenticate(request.app.state.repo, token)
     path = getattr(request.scope.get("route"), "path", request.url.path)
     check(viewer, REST_ROLES.get((request.method, path)), f"{request.method} {path}")

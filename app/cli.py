@@ -93,12 +93,6 @@ def _redis(action: str, settings: "Settings") -> int:
     return 0
 
 
-def _log_to_stderr() -> None:
-    import logging
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-
-
 def _serve(settings: "Settings", host: str | None, port: int | None) -> int:
     from app.commands import serve
 
@@ -107,9 +101,10 @@ def _serve(settings: "Settings", host: str | None, port: int | None) -> int:
 
 
 def _worker(settings: "Settings") -> int:
+    from app.observability import configure_logging
     from app.worker import create_worker
 
-    _log_to_stderr()
+    configure_logging(settings.log_level)  # JSON lines, as the API writes them
     # arq's Worker takes the current event loop, which Python 3.12+ warns it will no longer make
     # on demand; it gets one of its own, closed (with its signal handlers) once it stops.
     loop = asyncio.new_event_loop()

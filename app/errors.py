@@ -3,12 +3,14 @@
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from graphql.error import GraphQLError
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+from pydantic import BaseModel
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException
@@ -36,6 +38,34 @@ LIMIT_MESSAGES = (
     "aliases found. Allowed",
     "tokens. Parsing aborted",
 )
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a stable code (the table in the README) and a message for people."""
+
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every REST error's body."""
+
+    error: ErrorDetail
+
+
+_MEANINGS = {
+    "BAD_INPUT": "the request or an argument is wrong; the message names it",
+    "UNAUTHENTICATED": "no, unknown or revoked token",
+    "FORBIDDEN": "the token's role may not do this",
+    "NOT_FOUND": "no such job (or path)",
+    "LIMIT": "a size or time limit was exceeded",
+    "UNAVAILABLE": "Neo4j or Redis cannot be reached; retry",
+}
+# The error answers a token-checked REST route may give, for the OpenAPI description.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    HTTP_STATUS[code]: {"model": ErrorBody, "description": f"{code}: {meaning}"}
+    for code, meaning in _MEANINGS.items()
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:

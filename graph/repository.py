@@ -112,6 +112,19 @@ class GraphRepository:
         """Raise unless the database answers a trivial read."""
         await self._read("ops/ping")
 
+    async def count_ingest(
+        self, ingested: int, duplicates: int, errors: int, reference_rows: int
+    ) -> None:
+        """Add a run's counts to the stored ingestion totals."""
+        await self._write("ops/count_ingest", ingested=ingested, duplicates=duplicates,
+                          errors=errors, reference_rows=reference_rows)  # fmt: skip
+
+    async def ingest_totals(self) -> dict[str, int]:
+        """The stored ingestion totals: ingested, duplicates, errors and reference_rows."""
+        return {
+            key: int(value) for key, value in (await self._read("ops/ingest_totals"))[0].items()
+        }
+
     async def write_reference(
         self, rows: Sequence[ReferenceRow], firm_domains: frozenset[str]
     ) -> None:

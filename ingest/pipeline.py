@@ -61,6 +61,11 @@ class IngestReport:
     error_count: int = 0
     errors: list[ParseIssue] = field(default_factory=list)
 
+    def totals(self) -> dict[str, int]:
+        """The counts the stored ingestion totals keep (`GraphRepository.count_ingest`)."""
+        return {"ingested": self.ingested, "duplicates": self.duplicates,
+                "errors": self.error_count, "reference_rows": self.reference_rows}  # fmt: skip
+
     def add_error(self, issue: ParseIssue) -> None:
         """Count an error and keep its text while there is room."""
         self.error_count += 1
@@ -193,6 +198,7 @@ class Ingestor:
         self._flights: list[_Flight] = []  # at most two: one writing, one checked meanwhile
         self._references: list[ReferenceRow] = []
         self.report = IngestReport()
+        self._counted: dict[str, int] = {}  # the report's totals when last stored
 
     @classmethod
     def for_settings(
@@ -234,7 +240,17 @@ class Ingestor:
             await self._settle()
         finally:
             await self._abandon()
+        await self._count()
         return self.report
+
+    async def _count(self) -> None:
+        """Add what the runs since the last count did to the stored totals (`/metrics` reads
+        them): counted where the work is done, whichever process does it."""
+        now = self.report.totals()
+        delta = {key: value - self._counted.get(key, 0) for key, value in now.items()}
+        if any(delta.values()):
+            await self._repo.count_ingest(**delta)
+        self._counted = now
 
     def _take(self, item: PipelineItem) -> None:
         if isinstance(item, ParseIssue):

@@ -35,7 +35,7 @@ from app.graphql.types.profile import ProfileUpdate
 from app.graphql.types.search import SearchHit
 from app.graphql.types.tie import Tie
 from app.graphql.types.ties import Account, TeamTie
-from app.observability import GraphQLMetrics, record_ingest
+from app.observability import GraphQLMetrics
 from graph import (
     attention,
     departure,
@@ -235,7 +235,6 @@ class Mutation:
         require_storable(records, "interactions")
         ingestor = Ingestor.for_settings(info.context.repo, info.context.settings)
         report = await ingestor.run(records)
-        record_ingest(report)
         return IngestResult.from_domain(report)
 
     @strawberry.mutation(

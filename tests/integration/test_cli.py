@@ -310,9 +310,13 @@ def test_worker_with_neo4j_down_fails_cleanly(
     run = run_cli(capsys, "worker")
     assert run.code == 1
     assert "Traceback" not in run.err
-    assert run.err.strip().splitlines()[-1] == (
+    *logged, last = run.err.strip().splitlines()
+    assert last == (
         f"error: cannot reach Neo4j at {uri} (TIEGRAPH_NEO4J_URI); `tiegraph db start` runs one here"
     )
+    # The worker logs as the API does: one JSON object per line.
+    assert logged, run.err
+    assert all({"time", "level", "logger", "message"} <= json.loads(line).keys() for line in logged)
 
 
 # --- serve ------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from scoring.attention import (
     RISING_WITHIN_DAYS,
     AttentionItem,
     cold_tie_item,
-    moved_champion_item,
+    moved_contact_item,
     rank_items,
     rising_item,
     single_thread_item,
@@ -75,7 +75,7 @@ async def _moves(
     for row in await repo.contacts_moves(emails):
         contact = to_contact_input(row, primary_account(row["contact"]["email"], row["accounts"]))
         move = find_move(contact, profile, at)
-        if move is not None and (item := moved_champion_item(move)) is not None:
+        if move is not None and (item := moved_contact_item(move)) is not None:
             items.append(item)
     return items
 

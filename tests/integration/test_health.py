@@ -15,11 +15,13 @@ import httpx
 import pytest
 from neo4j import AsyncDriver
 
+from graph.attention import attention_feed
 from graph.health import account_health, contact_health
 from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
 from scoring.account_health import ThreadKind
+from scoring.attention import AttentionKind
 from scoring.strength import TieLabel
 from tests.integration.conftest import FIRM_DOMAINS
 from tiegraph.errors import BadInput, NotFound
@@ -312,6 +314,59 @@ async def test_a_champion_who_moved_companies_is_reported_at_both(
     assert joined.joined_from is not None
     assert joined.joined_from.account_before == "acme.com"
     assert (await contact_health(reads, "jdoe@initech.com", FIRM_DOMAINS, NOW)).joined_from is None
+
+
+async def test_a_champion_who_went_quiet_long_ago_and_moved_is_reported_everywhere(
+    firm: Firm, reads: GraphRepository
+) -> None:
+    """Joe championed us at Acme until some 14 months ago: his tie has long decayed below Good,
+    but his standing is judged as it was at his last activity there."""
+    await firm.lines([
+        *champion_traffic("old", "Joe Doe <joe@acme.com>", "ann@firm.test", "it@acme.com",
+                          last=420),
+        *weekly("keep", "ann@firm.test", "sue@acme.com"),
+        email("new-1", 6, "Joe Doe <joe@newco.com>", "bob@firm.test", "Hello from Newco"),
+        email("new-2", 5, "bob@firm.test", "joe@newco.com", "Re: Hello from Newco"),
+    ])  # fmt: skip
+    acme = await account_health(reads, "acme.com", NOW)
+    (departed,) = acme.departed_champions
+    assert (departed.person_before.email, departed.account_after) == ("joe@acme.com", "newco.com")
+    (arriving,) = (await account_health(reads, "newco.com", NOW)).arriving_champions
+    assert arriving == departed
+    team = await attention_feed(reads, FIRM_DOMAINS, None, 50, NOW)
+    moved = [i for i in team if i.kind is AttentionKind.CHAMPION_MOVED]
+    assert [(i.contact.email if i.contact else None, i.account_domain) for i in moved] == [
+        ("joe@newco.com", "acme.com")
+    ]
+    # And in the feed of the member who knew him.
+    anns = await attention_feed(reads, FIRM_DOMAINS, "ann@firm.test", 50, NOW)
+    assert [i.kind for i in anns].count(AttentionKind.CHAMPION_MOVED) == 1
+
+
+async def test_a_key_contact_who_went_quiet_and_moved_is_reported_everywhere(
+    firm: Firm, reads: GraphRepository
+) -> None:
+    """Kim was a key contact at Acme (weekly meetings with Ann, a Strong tie) but never a
+    champion (she never brought a colleague in); she went quiet 10 months ago, which has long
+    decayed the tie, and now writes from Newco. Her standing is the one she had at her last
+    activity at Acme."""
+    await firm.lines([
+        *weekly("kim", "ann@firm.test", "Kim Park <kim@acme.com>", weeks=30, last_days_ago=300),
+        *weekly("keep", "ann@firm.test", "sue@acme.com"),
+        email("kim-new-1", 6, "Kim Park <kim@newco.com>", "bob@firm.test", "Hello from Newco"),
+        email("kim-new-2", 5, "bob@firm.test", "kim@newco.com", "Re: Hello from Newco"),
+    ])  # fmt: skip
+    acme = await account_health(reads, "acme.com", NOW)
+    assert acme.departed_champions == ()
+    (departed,) = acme.departed_key_contacts
+    assert (departed.person_before.email, departed.account_after) == ("kim@acme.com", "newco.com")
+    assert (departed.was_key, departed.was_champion) == (True, False)
+    (arriving,) = (await account_health(reads, "newco.com", NOW)).arriving_key_contacts
+    assert arriving == departed
+    team = await attention_feed(reads, FIRM_DOMAINS, None, 50, NOW)
+    moved = [(i.kind, i.contact.email if i.contact else None, i.account_domain) for i in team
+             if i.kind in (AttentionKind.CHAMPION_MOVED, AttentionKind.KEY_CONTACT_MOVED)]  # fmt: skip
+    assert moved == [(AttentionKind.KEY_CONTACT_MOVED, "kim@newco.com", "acme.com")]
 
 
 async def test_a_contact_marked_as_left(

@@ -1,4 +1,6 @@
-"""`tiegraph source add|list|sync|pause|resume|remove`: live mailboxes and calendars."""
+"""`tiegraph source add|list|sync|pause|resume|remove`: live mailboxes and calendars.
+
+Light to import, like `app.cli`: the parser is built for `--help`, before pydantic or rich."""
 
 import argparse
 import asyncio
@@ -7,14 +9,13 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
-
-from tiegraph.settings import Settings
-from tiegraph.sources import Security, Source, SourceSpec
-
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from graph.repository import GraphRepository
+    from tiegraph.settings import Settings
+    from tiegraph.sources import Source, SourceSpec
 
 SECRET_HELP = "env:NAME, file:PATH or command:COMMAND LINE (run at each connection)"  # noqa: S105
 
@@ -27,9 +28,11 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     kinds = add.add_subparsers(dest="kind", required=True)
     imap = kinds.add_parser("imap", help="an IMAP mailbox (headers only, never bodies)")
     _common(imap)
-    imap.add_argument("--host", required=True)
+    imap.add_argument("--host", required=True, help="the IMAP server, e.g. imap.gmail.com")
     imap.add_argument("--port", type=int, help="default 993 (tls) or 143")
-    imap.add_argument("--security", choices=[s.value for s in Security], default="tls")
+    # The values of tiegraph.sources.Security (that module loads pydantic).
+    imap.add_argument("--security", choices=("tls", "starttls", "none"), default="tls",
+                      help="tls (port 993), starttls or none (143); default tls")  # fmt: skip
     imap.add_argument(
         "--folder",
         action="append",
@@ -42,14 +45,14 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
                         f"{SECRET_HELP}")  # fmt: skip
     caldav = kinds.add_parser("caldav", help="a CalDAV calendar, or all calendars of an account")
     _common(caldav)
-    caldav.add_argument("--url", required=True)
+    caldav.add_argument("--url", required=True, help="the calendar's or the account's URL")
     caldav.add_argument("--password", required=True, help=f"where it comes from: {SECRET_HELP}")
     actions.add_parser("list", help="every source with its status")
     for action, text in (("sync", "sync now, here (--queue: on the worker)"),
                          ("pause", "stop syncing on the schedule"), ("resume", "sync again"),
                          ("remove", "forget the source (what it brought stays)")):  # fmt: skip
         one = actions.add_parser(action, help=text)
-        one.add_argument("id")
+        one.add_argument("id", help="the source's id (`tiegraph source list`)")
         if action == "sync":
             one.add_argument("--queue", action="store_true", help="send to the worker instead")
 
@@ -60,8 +63,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--member", required=True, help="the team member it belongs to")
 
 
-def _spec(args: argparse.Namespace) -> SourceSpec:
-    from tiegraph.sources import caldav_spec, imap_spec
+def _spec(args: argparse.Namespace) -> "SourceSpec":
+    from tiegraph.sources import Security, caldav_spec, imap_spec
 
     if args.kind == "caldav":
         return caldav_spec(args.name, args.url, args.user, args.member, args.password)
@@ -71,7 +74,7 @@ def _spec(args: argparse.Namespace) -> SourceSpec:
 
 
 @asynccontextmanager
-async def _repo(settings: Settings) -> AsyncIterator["GraphRepository"]:
+async def _repo(settings: "Settings") -> AsyncIterator["GraphRepository"]:
     from graph.driver import apply_schema, create_driver
     from graph.repository import GraphRepository
 
@@ -88,7 +91,9 @@ def _when(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
 
 
-def source_table(sources: list[Source]) -> Table:
+def source_table(sources: "list[Source]") -> "Table":
+    from rich.table import Table
+
     """The sources as `source list` prints them (never a secret)."""
     table = Table("id", "kind", "name", "member", "where", "secret", "state", "last success",
                   "lag s", "read", "written", "last error")  # fmt: skip
@@ -102,14 +107,18 @@ def source_table(sources: list[Source]) -> Table:
     return table
 
 
-async def _act(settings: Settings, args: argparse.Namespace, console: Console) -> int:
+async def _act(settings: "Settings", args: argparse.Namespace, console: "Console") -> int:
+    from rich.console import Console
+
     from graph import sources
+    from graph.firm import firm_domains
     from ingest.sync import sync_source
 
     async with _repo(settings) as repo:
         match args.action:
             case "add":
-                added = await sources.add_source(repo, _spec(args), settings.firm_domains)
+                firm = await firm_domains(repo, settings.firm_domains)
+                added = await sources.add_source(repo, _spec(args), firm)
                 console.print(f"Source {added.id} added; the worker syncs it every "
                               f"{settings.sync_interval} s (TIEGRAPH_SYNC_INTERVAL).")  # fmt: skip
             case "list":
@@ -130,7 +139,7 @@ async def _act(settings: Settings, args: argparse.Namespace, console: Console) -
     return 0
 
 
-async def _queue_sync(settings: Settings, source_id: str, console: Console) -> int:
+async def _queue_sync(settings: "Settings", source_id: str, console: "Console") -> int:
     from app.worker import queue_pool
     from graph.sources import get_source
     from ingest.jobs import enqueue_sync
@@ -146,7 +155,7 @@ async def _queue_sync(settings: Settings, source_id: str, console: Console) -> i
     return 0
 
 
-def run(settings: Settings, args: argparse.Namespace, console: Console) -> int:
+def run(settings: "Settings", args: argparse.Namespace, console: "Console") -> int:
     """Carry out one `source` action."""
     if args.action == "sync" and args.queue:
         return asyncio.run(_queue_sync(settings, args.id, console))

@@ -5,6 +5,7 @@ them, `cypher/read/influence_map`); the ties are scored here and NetworkX runs o
 graph only (`scoring.influence`), never on the whole database.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -19,7 +20,7 @@ from scoring.strength import TieLabel
 from scoring.tie_score import label_for, shown_score
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 
 class _Frozen(BaseModel):
@@ -116,12 +117,17 @@ async def influence_map(
 
 
 async def influence_path(
-    repo: GraphRepository, from_email: str, to_email: str, as_of: datetime | None = None
+    repo: GraphRepository,
+    from_email: str,
+    to_email: str,
+    firm_domains: Sequence[str],
+    as_of: datetime | None = None,
 ) -> InfluencePath | None:
     """The strongest path between two contacts inside the account they share (None when the
     ties do not connect them). NotFound for an unknown contact; BadInput when they share no
     account."""
-    source, target = require_address(from_email, "fromEmail"), require_address(to_email, "toEmail")
+    source = lookup_address(from_email, "fromEmail", firm_domains)
+    target = lookup_address(to_email, "toEmail", firm_domains)
     found = await repo.shared_accounts(source, target)
     for known, who in ((found["source_known"], source), (found["target_known"], target)):
         if not known:

@@ -16,7 +16,7 @@ from scoring.tie_state import TieState
 from scoring.timeline import MonthCounts, monthly_counts
 from tiegraph.domain import InteractionKind, InteractionRecord, PersonRef, TieType
 from tiegraph.errors import NotFound
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 
 class KnownBy(BaseModel):
@@ -87,10 +87,10 @@ def share_of(score: float, total: float) -> float:
 
 
 async def who_knows(
-    repo: GraphRepository, email: str, as_of: datetime | None = None
+    repo: GraphRepository, email: str, firm_domains: Sequence[str], as_of: datetime | None = None
 ) -> tuple[KnownBy, ...]:
     """The team members who know `email`, strongest first. NotFound for an unknown contact."""
-    address = require_address(email, "email")
+    address = lookup_address(email, "email", firm_domains)
     found = await repo.contact_ties(address)
     if found is None:
         raise NotFound(f"no contact with the address {address}")
@@ -170,10 +170,8 @@ async def tie_view(
     At or after the tie's last interaction the stored state is used, as everywhere else; before
     it, the state is rebuilt from the interactions of that time, so history reads true.
     """
-    member, contact = (
-        require_address(member_email, "memberEmail"),
-        require_address(contact_email, "contactEmail"),
-    )
+    member = lookup_address(member_email, "memberEmail", firm_domains)
+    contact = lookup_address(contact_email, "contactEmail", firm_domains)
     found = await repo.tie(member, contact)
     if found is None:
         raise NotFound(f"no team member {member} or no contact {contact}")

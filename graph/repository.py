@@ -161,6 +161,19 @@ class GraphRepository:
             result = await session.run(cypher.query("firm/drop_subjects"))
             await result.consume()
 
+    async def count_ingest(
+        self, ingested: int, duplicates: int, errors: int, reference_rows: int
+    ) -> None:
+        """Add a run's counts to the stored ingestion totals."""
+        await self._write("ops/count_ingest", ingested=ingested, duplicates=duplicates,
+                          errors=errors, reference_rows=reference_rows)  # fmt: skip
+
+    async def ingest_totals(self) -> dict[str, int]:
+        """The stored ingestion totals: ingested, duplicates, errors and reference_rows."""
+        return {
+            key: int(value) for key, value in (await self._read("ops/ingest_totals"))[0].items()
+        }
+
     async def write_reference(
         self, rows: Sequence[ReferenceRow], firm_domains: frozenset[str]
     ) -> None:
@@ -392,11 +405,16 @@ class GraphRepository:
                           member_email=token.member_email,
                           created_ms=epoch_ms(token.created_at))  # fmt: skip
 
-    async def token_by_hash(self, hashed: str) -> tuple[ApiToken, tuple[str, ...]] | None:
-        """The token with this hash (revoked ones included) and the members who opted out of
-        being shown, or None."""
+    async def token_by_hash(
+        self, hashed: str
+    ) -> tuple[ApiToken, tuple[str, ...], tuple[str, ...]] | None:
+        """The token with this hash (revoked ones included), the members who opted out of
+        being shown and the firm's stored domains, or None."""
         rows = await self._read("auth/token_by_hash", hash=hashed)
-        return (to_api_token(rows[0]), tuple(rows[0]["opted_out"])) if rows else None
+        if not rows:
+            return None
+        row = rows[0]
+        return to_api_token(row), tuple(row["opted_out"]), tuple(row["firm_domains"])
 
     async def tokens(self) -> list[ApiToken]:
         """Every token, newest first."""

@@ -18,7 +18,7 @@ from scoring.tie_events import TieKey
 from tiegraph.access import address_hash
 from tiegraph.domain import InteractionRecord, TieType
 from tiegraph.errors import BadInput
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 
 class ErasureReport(BaseModel):
@@ -90,7 +90,7 @@ async def erase_contact(
     their place in it, as capture would not have stored it; without `listed` their addresses
     are not put on the erasure list (the exclusion keeps them out instead, whole).
     """
-    address = require_address(email, "email")
+    address = lookup_address(email, "email", firm_domains)
     target = await repo.erasure_target(address)
     if target is not None and "TeamMember" in target[1]:
         raise BadInput("a team member, not a contact; take them off the roster", location="email")
@@ -116,9 +116,9 @@ async def erase_contact(
     )  # fmt: skip
 
 
-async def restore_address(repo: GraphRepository, email: str) -> bool:
+async def restore_address(repo: GraphRepository, email: str, firm_domains: Sequence[str]) -> bool:
     """Take an address off the erasure list (ingest accepts it again); False if it was not on."""
-    address = require_address(email, "email")
+    address = lookup_address(email, "email", firm_domains)
     return await repo.unlist_erased(address_hash(address))
 
 

@@ -38,7 +38,7 @@ from app.graphql.types.profile import ProfileUpdate
 from app.graphql.types.search import SearchHit
 from app.graphql.types.tie import Tie
 from app.graphql.types.ties import Account, TeamTie
-from app.observability import GraphQLMetrics, record_ingest
+from app.observability import GraphQLMetrics
 from graph import (
     attention,
     departure,
@@ -70,7 +70,7 @@ class Query:
 
     @strawberry.field(description="Team members who know this contact, strongest tie first.")
     async def who_knows(self, info: Info[Context, None], email: str) -> list[TeamTie]:
-        ties = await insights.who_knows(info.context.repo, email)
+        ties = await insights.who_knows(info.context.repo, email, await info.context.firm_domains())
         return [TeamTie.from_domain(t) for t in ties]
 
     @strawberry.field(description="One tie scored as of a moment (now by default), with why.")
@@ -96,7 +96,9 @@ class Query:
     async def contact_health(
         self, info: Info[Context, None], email: str, as_of: datetime | None = None
     ) -> ContactHealth:
-        view = await health.contact_health(info.context.repo, email, as_of)
+        view = await health.contact_health(
+            info.context.repo, email, await info.context.firm_domains(), as_of
+        )
         return ContactHealth.from_domain(view)
 
     @strawberry.field(description="The active scoring profile (defaults until one is saved).")
@@ -141,7 +143,12 @@ class Query:
         size = checked_first(first, info.context.settings.max_page_size)
         requester = requester_email or (await info.context.authenticated()).member_email
         found = await routes.warm_intro_routes(
-            info.context.repo, requester, target_email, target_domain, size
+            info.context.repo,
+            requester,
+            await info.context.firm_domains(),
+            target_email,
+            target_domain,
+            size,
         )
         return [IntroRoute.from_domain(r) for r in found]
 
@@ -171,14 +178,18 @@ class Query:
     async def influence_path(
         self, info: Info[Context, None], from_email: str, to_email: str
     ) -> InfluencePath | None:
-        found = await influence.influence_path(info.context.repo, from_email, to_email)
+        found = await influence.influence_path(
+            info.context.repo, from_email, to_email, await info.context.firm_domains()
+        )
         return None if found is None else InfluencePath.from_domain(found)
 
     @strawberry.field(description="What a team member's departure would cost, with successors.")
     async def departure_impact(
         self, info: Info[Context, None], member_email: str
     ) -> DepartureImpact:
-        found = await departure.departure_impact(info.context.repo, member_email)
+        found = await departure.departure_impact(
+            info.context.repo, member_email, await info.context.firm_domains()
+        )
         return DepartureImpact.from_domain(found)
 
     @strawberry.field(
@@ -188,7 +199,9 @@ class Query:
         self, info: Info[Context, None], member_email: str | None = None, first: int = 20
     ) -> list[AttentionItem]:
         size = checked_first(first, info.context.settings.max_page_size)
-        items = await attention.attention_feed(info.context.repo, member_email, size)
+        items = await attention.attention_feed(
+            info.context.repo, await info.context.firm_domains(), member_email, size
+        )
         return [AttentionItem.from_domain(i) for i in items]
 
     @strawberry.field(description="Accounts in domain order, a page at a time.")
@@ -237,7 +250,6 @@ class Mutation:
         require_storable(records, "interactions")
         ingestor = Ingestor.for_settings(info.context.repo, info.context.settings)
         report = await ingestor.run(records)
-        record_ingest(report)
         return IngestResult.from_domain(report)
 
     @strawberry.mutation(
@@ -330,7 +342,9 @@ class Mutation:
 
     @strawberry.mutation(description="Take an address off the erasure list; true if it was on.")
     async def restore_erased_address(self, info: Info[Context, None], email: str) -> bool:
-        return await erasure.restore_address(info.context.repo, email)
+        return await erasure.restore_address(
+            info.context.repo, email, await info.context.firm_domains()
+        )
 
 
 class Schema(strawberry.Schema):

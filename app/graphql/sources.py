@@ -28,7 +28,7 @@ class SourceMutation:
             security=input.security, folders=input.folders, password=input.password,
             oauth2_token=input.oauth2_token,
         )  # fmt: skip
-        firm = info.context.settings.firm_domains
+        firm = await info.context.firm_domains()
         return Source.from_domain(await sources.add_source(info.context.repo, spec, firm))
 
     @strawberry.mutation(description="Register a CalDAV calendar (or an account's calendars).")
@@ -36,7 +36,7 @@ class SourceMutation:
         self, info: Info[Context, None], input: CaldavSourceInput
     ) -> Source:
         spec = caldav_spec(input.name, input.url, input.user, input.member, input.password)
-        firm = info.context.settings.firm_domains
+        firm = await info.context.firm_domains()
         return Source.from_domain(await sources.add_source(info.context.repo, spec, firm))
 
     @strawberry.mutation(description="Stop syncing a source on the schedule (until resumed).")

@@ -33,6 +33,7 @@ from icalendar import Calendar, Component, Event, vCalAddress
 from pydantic import ValidationError
 
 from ingest.jsonl import describe_validation_error
+from ingest.parsers.inputs import open_binary
 from ingest.parsers.noise import is_automated_address
 from ingest.results import ParsedItem, ParseIssue, Skipped
 from tiegraph.domain import (
@@ -238,7 +239,9 @@ def iter_ics(
     "cancelled"; events with nobody on them (private blocks) give "no-participants".
     """
     path = Path(path)
-    yield from iter_ics_bytes(path.read_bytes(), path.name, horizon_start, horizon_end)
+    with open_binary(path) as handle:
+        data = handle.read()
+    yield from iter_ics_bytes(data, path.name, horizon_start, horizon_end)
 
 
 def iter_ics_bytes(

@@ -72,9 +72,10 @@ REST_ROLES: dict[tuple[str, str], Role] = {
     ("GET", "/jobs/{job_id}"): Role.ADMIN,
     ("GET", "/metrics"): Role.REP,
 }
-# Root fields a role below manager may call only about themselves: the argument named here
-# must be the caller's own member address (leaving it out means "the whole team": refused).
-SELF_SCOPED: dict[str, str] = {"Query.attentionFeed": "memberEmail"}
+# Root fields a role below manager may call only about themselves: (the argument naming a member,
+# the flag asking for the whole team). The member must be the caller (left out, it means the
+# caller); the team flag is refused.
+SELF_SCOPED: dict[str, tuple[str, str]] = {"Query.attentionFeed": ("memberEmail", "team")}
 # Root fields whose second argument a role below manager may give only on their own tie (the
 # first argument names its holder): a colleague's tie is shown as it stands now, never at a
 # moment of the caller's choosing.
@@ -111,11 +112,16 @@ def check(viewer: Viewer, needed: Role | None, what: str) -> None:
 
 def check_scope(viewer: Viewer, field: str, arguments: dict[str, Any]) -> None:
     """Raise Forbidden when a rep asks a self-scoped field about someone else."""
-    argument = SELF_SCOPED.get(field)
-    if argument is None or viewer.at_least(Role.MANAGER):
+    names = SELF_SCOPED.get(field)
+    if names is None or viewer.at_least(Role.MANAGER):
         return
+    argument, team = names
+    if arguments.get(team):
+        raise Forbidden(f"{field} for the whole team ({team}) needs the manager role")
     asked = arguments.get(argument)
-    if not isinstance(asked, str) or asked.strip().lower() != viewer.member_email:
+    if asked is not None and (
+        not isinstance(asked, str) or asked.strip().lower() != viewer.member_email
+    ):
         raise Forbidden(f"{field} for anyone but yourself ({argument}) needs the manager role")
 
 

@@ -59,6 +59,22 @@ from tiegraph.settings import Settings
 MAX_INTERACTIONS_PER_CALL = 10_000
 
 
+MEMBER_OR_ME = strawberry.argument(description="Whose; the signed-in member when omitted.")
+TEAM = strawberry.argument(description="The whole team's instead of one member's (managers).")
+
+
+async def _member_or_me(info: Info[Context, None], given: str | None) -> str:
+    """The member an argument names, or the signed-in one when it is omitted."""
+    return given if given is not None else (await info.context.authenticated()).member_email
+
+
+async def _member_or_team(info: Info[Context, None], given: str | None, team: bool) -> str | None:
+    """One member (as `_member_or_me`), or None for the whole team."""
+    if team and given is not None:
+        raise BadInput("give memberEmail or team: true, not both", location="team")
+    return None if team else await _member_or_me(info, given)
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="The caller: whose token this is and its role.")
@@ -128,7 +144,7 @@ class Query:
         first: int = 5,
     ) -> list[IntroRoute]:
         size = checked_first(first, info.context.settings.max_page_size)
-        requester = requester_email or (await info.context.authenticated()).member_email
+        requester = await _member_or_me(info, requester_email)
         found = await routes.warm_intro_routes(
             info.context.repo, requester, target_email, target_domain, size
         )
@@ -171,13 +187,19 @@ class Query:
         return DepartureImpact.from_domain(found)
 
     @strawberry.field(
-        description="What needs attention first (one member's, or the team's without one)."
+        description="What needs attention first: one member's (the signed-in member when "
+        "memberEmail is omitted), or the whole team's with team: true (managers)."
     )
     async def attention_feed(
-        self, info: Info[Context, None], member_email: str | None = None, first: int = 20
+        self,
+        info: Info[Context, None],
+        member_email: Annotated[str | None, MEMBER_OR_ME] = None,
+        team: Annotated[bool, TEAM] = False,
+        first: int = 20,
     ) -> list[AttentionItem]:
         size = checked_first(first, info.context.settings.max_page_size)
-        items = await attention.attention_feed(info.context.repo, member_email, size)
+        member = await _member_or_team(info, member_email, team)
+        items = await attention.attention_feed(info.context.repo, member, size)
         return [AttentionItem.from_domain(i) for i in items]
 
     @strawberry.field(description="Accounts in domain order, a page at a time.")

@@ -183,12 +183,12 @@ def test_departure_impact_of_a_member(pages: Pages, explorer: Explorer) -> None:
 def test_feed_is_mine_for_a_rep_and_the_teams_for_a_manager(
     pages: Pages, explorer: Explorer
 ) -> None:
-    query = "query($m: String) { attentionFeed(memberEmail: $m, first: 50) { kind reason } }"
-    for role, member in [(Role.REP, explorer.members[Role.REP]), (Role.MANAGER, None)]:
+    query = "query($t: Boolean!) { attentionFeed(team: $t, first: 50) { kind reason } }"
+    for role, team in [(Role.REP, False), (Role.MANAGER, True)]:
         page = pages(role)
         page.goto(f"{explorer.url}/feed")
         expect(page.locator("h1")).to_contain_text("feed")
-        feed = explorer.gql(role, query, m=member)["attentionFeed"]
+        feed = explorer.gql(role, query, t=team)["attentionFeed"]
         page.wait_for_selector("#feed, .empty")
         assert page.locator("#feed .reason").all_inner_texts() == [i["reason"] for i in feed]
         assert attr(page, "#feed > li", "data-kind") == [i["kind"] for i in feed]

@@ -119,8 +119,9 @@ export const Departure = graphql(`
 `);
 
 export const Feed = graphql(`
-  query Feed($member: String) {
-    attentionFeed(memberEmail: $member, first: 50) {
+  # No memberEmail: the signed-in member's own feed; team: true is the team's (managers).
+  query Feed($team: Boolean!) {
+    attentionFeed(team: $team, first: 50) {
       kind severity reason nextStep
       member { email name }
       contact { email name }

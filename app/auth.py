@@ -43,6 +43,10 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Query.influencePath": Role.REP,
     # A rep's own feed (see SELF_SCOPED); the team's or a colleague's is a manager's view.
     "Query.attentionFeed": Role.REP,
+    # When interactions happened, as every tie's timeline: a rep sees their own only
+    # (SELF_SCOPED); the team's dates a colleague's interactions.
+    "Query.contactTimeline": Role.REP,
+    "Query.accountTimeline": Role.REP,
     # Book-wide risk and "what if this person left" are management questions.
     "Query.singleThreadedAccounts": Role.MANAGER,
     "Query.departureImpact": Role.MANAGER,
@@ -75,7 +79,11 @@ REST_ROLES: dict[tuple[str, str], Role] = {
 # Root fields a role below manager may call only about themselves: (the argument naming a member,
 # the flag asking for the whole team). The member must be the caller (left out, it means the
 # caller); the team flag is refused.
-SELF_SCOPED: dict[str, tuple[str, str]] = {"Query.attentionFeed": ("memberEmail", "team")}
+SELF_SCOPED: dict[str, tuple[str, str]] = {
+    "Query.attentionFeed": ("memberEmail", "team"),
+    "Query.contactTimeline": ("memberEmail", "team"),
+    "Query.accountTimeline": ("memberEmail", "team"),
+}
 # Root fields whose second argument a role below manager may give only on their own tie (the
 # first argument names its holder): a colleague's tie is shown as it stands now, never at a
 # moment of the caller's choosing.

@@ -52,8 +52,21 @@ def monthly_counts(
     [('2026-01', {<InteractionKind.CALL: 'call'>: 1}), ('2026-02', {}),
      ('2026-03', {<InteractionKind.CALL: 'call'>: 1})]
     """
+    return counts_by_month(((r.occurred_at, r.kind) for r in records), until)
+
+
+def counts_by_month(
+    moments: Iterable[tuple[datetime, InteractionKind]], until: datetime
+) -> tuple[MonthCounts, ...]:
+    """Counts per month and kind of (moment, kind) pairs up to `until`: `monthly_counts` for
+    timelines read as bare moments (a contact's, an account's) rather than whole records.
+
+    >>> [(m.month, m.counts) for m in counts_by_month([(datetime(2026, 2, 1, tzinfo=UTC),
+    ...     InteractionKind.EMAIL)], datetime(2026, 2, 9, tzinfo=UTC))]
+    [('2026-02', {<InteractionKind.EMAIL: 'email'>: 1})]
+    """
     counted: Counter[tuple[tuple[int, int], InteractionKind]] = Counter(
-        (_month(r.occurred_at), r.kind) for r in records if r.occurred_at <= until
+        (_month(at), kind) for at, kind in moments if at <= until
     )
     if not counted:
         return ()

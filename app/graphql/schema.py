@@ -33,7 +33,7 @@ from app.graphql.types.intelligence import (
 from app.graphql.types.pages import Connection, checked_first, connection, page_window
 from app.graphql.types.profile import ProfileUpdate
 from app.graphql.types.search import SearchHit
-from app.graphql.types.tie import Tie
+from app.graphql.types.tie import MonthCount, Tie
 from app.graphql.types.ties import Account, TeamTie
 from app.observability import GraphQLMetrics, record_ingest
 from graph import (
@@ -45,6 +45,7 @@ from graph import (
     routes,
     search,
     threads,
+    timelines,
     tokens,
 )
 from ingest import erasure
@@ -201,6 +202,38 @@ class Query:
         member = await _member_or_team(info, member_email, team)
         items = await attention.attention_feed(info.context.repo, member, size)
         return [AttentionItem.from_domain(i) for i in items]
+
+    @strawberry.field(
+        description="A contact's interactions per month and kind, from the first month to now's: "
+        "those one member took part in (the signed-in member when memberEmail is omitted), or "
+        "the whole team's with team: true (managers)."
+    )
+    async def contact_timeline(
+        self,
+        info: Info[Context, None],
+        email: str,
+        member_email: Annotated[str | None, MEMBER_OR_ME] = None,
+        team: Annotated[bool, TEAM] = False,
+    ) -> list[MonthCount]:
+        member = await _member_or_team(info, member_email, team)
+        found = await timelines.contact_timeline(info.context.repo, email, member)
+        return [MonthCount.from_domain(m) for m in found]
+
+    @strawberry.field(
+        description="The interactions with an account's contacts per month and kind (each "
+        "counted once), from the first month to now's: one member's (the signed-in member when "
+        "memberEmail is omitted), or the whole team's with team: true (managers)."
+    )
+    async def account_timeline(
+        self,
+        info: Info[Context, None],
+        domain: str,
+        member_email: Annotated[str | None, MEMBER_OR_ME] = None,
+        team: Annotated[bool, TEAM] = False,
+    ) -> list[MonthCount]:
+        member = await _member_or_team(info, member_email, team)
+        found = await timelines.account_timeline(info.context.repo, domain, member)
+        return [MonthCount.from_domain(m) for m in found]
 
     @strawberry.field(description="Accounts in domain order, a page at a time.")
     async def accounts(

@@ -215,3 +215,40 @@ def test_tie_page_shows_score_components_and_evidence(pages: Pages, explorer: Ex
     assert attr(page, "#timeline .month", "data-total") == [str(m["total"]) for m in months]
     assert sum(m["total"] for m in months) > 0
     screenshot(page, "tie")
+
+
+TIMELINES = """query($c: String!, $d: String!, $t: Boolean!) {
+  contactTimeline(email: $c, team: $t) { month total counts { kind count } }
+  accountTimeline(domain: $d, team: $t) { month total counts { kind count } } }"""
+
+
+def drawn_months(page: Page) -> list[tuple[str, int, int]]:
+    """(month, total, bars) of each month of the page's chart."""
+    drawn = page.locator("#timeline .month").evaluate_all(
+        "gs => gs.map(g => [g.dataset.month, Number(g.dataset.total), "
+        "g.querySelectorAll('rect').length])"
+    )
+    return [(month, total, bars) for month, total, bars in drawn]
+
+
+def test_contact_and_account_timelines_are_mine_for_a_rep_and_the_teams_for_a_manager(
+    pages: Pages, explorer: Explorer
+) -> None:
+    contact = best_known_contact(explorer)
+    for role, team in [(Role.REP, False), (Role.MANAGER, True)]:
+        page = pages(role)
+        data = explorer.gql(role, TIMELINES, c=contact, d=ACME, t=team)
+        for path, months in [(f"/contact/{contact}", data["contactTimeline"]),
+                             (f"/account/{ACME}", data["accountTimeline"])]:  # fmt: skip
+            page.goto(explorer.url + path)
+            page.wait_for_selector("#timeline-panel #timeline, #timeline-panel .empty")
+            assert drawn_months(page) == [
+                (m["month"], m["total"], len(m["counts"])) for m in months
+            ], (role, path)
+            title = "The team's" if team else "My"
+            expect(page.locator("section", has=page.locator("#timeline-panel")).locator("h2")
+                   ).to_have_text(f"{title} interactions per month")  # fmt: skip
+        assert sum(m["total"] for m in data["accountTimeline"]) > 0, role
+    mine = explorer.gql(Role.REP, TIMELINES, c=contact, d=ACME, t=False)["accountTimeline"]
+    teams = explorer.gql(Role.MANAGER, TIMELINES, c=contact, d=ACME, t=True)["accountTimeline"]
+    assert sum(m["total"] for m in mine) < sum(m["total"] for m in teams)

@@ -53,6 +53,10 @@ OPERATIONS: dict[str, tuple[str, Setup]] = {
                             "{ strength } }", _nothing),
     "Query.attentionFeed": ('{ attentionFeed(memberEmail: "rep@firm.test") { reason } }',
                             _nothing),
+    "Query.contactTimeline": ('{ contactTimeline(email: "joe@acme.com", '
+                              'memberEmail: "rep@firm.test") { month } }', _nothing),
+    "Query.accountTimeline": ('{ accountTimeline(domain: "acme.com", '
+                              'memberEmail: "rep@firm.test") { month } }', _nothing),
     "Query.singleThreadedAccounts": ("{ singleThreadedAccounts(first: 5) "
                                      "{ pageInfo { hasNextPage } } }", _nothing),
     "Query.departureImpact": ('{ departureImpact(memberEmail: "ann@firm.test") { valueAtRisk } }',

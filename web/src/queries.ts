@@ -130,6 +130,20 @@ export const Feed = graphql(`
   }
 `);
 
+// Timelines are their own requests (one per panel). Without team: true they are the signed-in
+// member's own interactions: a rep sees no one else's dates.
+export const ContactTimeline = graphql(`
+  query ContactTimeline($email: String!, $team: Boolean!) {
+    contactTimeline(email: $email, team: $team) { month total counts { kind count } }
+  }
+`);
+
+export const AccountTimeline = graphql(`
+  query AccountTimeline($domain: String!, $team: Boolean!) {
+    accountTimeline(domain: $domain, team: $team) { month total counts { kind count } }
+  }
+`);
+
 export const Tie = graphql(`
   query Tie($member: String!, $contact: String!) {
     tie(memberEmail: $member, contactEmail: $contact) {

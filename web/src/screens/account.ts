@@ -1,11 +1,14 @@
-// An account: its facts, health (managers), the contacts and who knows each, the relationship
-// map and my entry routes. Health is its own request, so a rep's page never asks for it.
+// An account: its facts, health (managers), interactions per month (the team's for a manager,
+// my own for a rep), the contacts and who knows each, the relationship map and my entry
+// routes. Health and the timeline are their own requests, so a rep's page never asks for
+// what a rep may not see.
 import { request } from "../api";
 import { isManager, type Viewer } from "../context";
 import { empty, h, link, money, panel, personName, scoreBar, section } from "../dom";
 import type { AccountQuery } from "../gql/graphql";
 import { drawMap, type MapEdge, type MapNode } from "../map";
-import { AccountHealth } from "../queries";
+import { monthlyChart, timelineTitle } from "../chart";
+import { AccountHealth, AccountTimeline } from "../queries";
 import { Account } from "../queries";
 import { navigate } from "../router";
 import { loadRoutes } from "./routes";
@@ -57,6 +60,11 @@ async function healthPanel(domain: string): Promise<HTMLElement> {
       h("dd", { id: "moved" }, [...a.departedChampions.map((m) => m.reason), ...a.arrivingChampions.map((m) => m.reason)].join(" ") || "nobody")));
 }
 
+async function timelinePanel(domain: string, team: boolean): Promise<Node> {
+  const { accountTimeline } = await request(AccountTimeline, { domain, team });
+  return accountTimeline.length ? monthlyChart(accountTimeline) : empty("No interactions yet.");
+}
+
 export async function accountScreen([domain]: string[], viewer: Viewer): Promise<HTMLElement> {
   const data = await request(Account, { domain: domain! });
   const account = data.account;
@@ -69,6 +77,7 @@ export async function accountScreen([domain]: string[], viewer: Viewer): Promise
     h("h1", {}, account.name ?? account.domain),
     h("p", { class: "meta", id: "facts" }, `${account.domain} · ${account.tier ?? "no tier"} · ${money(account.annualValue)} a year`),
     isManager(viewer) ? panel("Health", "health-panel", () => healthPanel(account.domain)) : null,
+    panel(timelineTitle(isManager(viewer)), "timeline-panel", () => timelinePanel(account.domain, isManager(viewer))),
     section("Relationship map", h("p", { class: "meta" }, "Blue squares: team members. Large ringed: hubs; diamonds: brokers. Thicker is stronger; colour is the label."), mapBox),
     section("Contacts and who knows them", contacts.length ? h("ul", { id: "contacts" }, contacts) : empty("No contacts yet.")),
     panel("My ways in", "routes", () => loadRoutes({ domain: account.domain }, viewer.email)));

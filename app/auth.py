@@ -100,6 +100,7 @@ GRAPHQL_PATH = "/graphql"
 INTERACTION_DETAIL: frozenset[tuple[str, str]] = frozenset({
     ("Evidence", "firstAt"), ("Evidence", "lastAt"), ("Evidence", "lastTwoWayAt"),
     ("TeamTie", "lastInteractionAt"), ("TeamTie", "lastTwoWayAt"),
+    ("InfluenceEdge", "lastInteractionAt"),
     ("Component", "value"), ("Component", "explanation"),
     ("RouteHop", "explanation"), ("IntroRoute", "stalestAt"), ("Tie", "timeline"),
 })  # fmt: skip

@@ -1,8 +1,11 @@
 """Each screen shows what the API answers the same token (numbers, order, labels), a rep never
 reaches a manager screen or asks for manager data, and each screen leaves a screenshot."""
 
+import json
 import re
+from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -92,9 +95,43 @@ def map_counts(data: dict[str, Any]) -> tuple[int, int]:
 
 ACCOUNT = """query($d: String!) {
   account(domain: $d) { name tier annualValue contacts(first: 100) { edges { node {
-    contact { email } knownBy { member { email } } } } } }
+    contact { email } knownBy { member { email } lastInteractionAt recentlyActive } } } } }
   influenceMap(domain: $d) { nodes { contact { email } } edges { weight } }
   accountHealth(domain: $d) { valueAtRisk coverage { gaps } cold { reasons } } }"""
+RECENCY = """query($d: String!) {
+  account(domain: $d) { contacts(first: 100) { edges { node {
+    knownBy { lastInteractionAt recentlyActive } } } } }
+  influenceMap(domain: $d) { edges { lastInteractionAt recentlyActive } } }"""
+
+
+def recency(last_at: str | None, recently_active: bool) -> str:
+    """web/src/recency.ts's band: from the date where the API gives one, else the 90-day flag."""
+    if last_at is None:
+        return "d90" if recently_active else "quiet"
+    days = (datetime.now(UTC) - datetime.fromisoformat(last_at)).total_seconds() / 86400
+    return "d30" if days <= 30 else "d90" if days <= 90 else "y1" if days <= 365 else "older"
+
+
+def recency_bands(data: dict[str, Any]) -> dict[str, int]:
+    """Edges per recency band, as the map should colour them for whoever asked."""
+    ties = [t for e in data["account"]["contacts"]["edges"] for t in e["node"]["knownBy"]]
+    ties += data["influenceMap"]["edges"]
+    return dict(Counter(recency(t["lastInteractionAt"], t["recentlyActive"]) for t in ties))
+
+
+def test_map_edges_are_coloured_by_recency_as_each_role_may_see(
+    pages: Pages, explorer: Explorer
+) -> None:
+    for role in (Role.REP, Role.MANAGER):
+        page = pages(role)
+        page.goto(f"{explorer.url}/account/{ACME}")
+        expect(page.locator("#map")).to_have_attribute("data-recency", re.compile("."))
+        drawn = json.loads(page.get_attribute("#map", "data-recency") or "{}")
+        bands = recency_bands(explorer.gql(role, RECENCY, d=ACME))
+        assert drawn == bands, role
+        # A rep sees dates on their own ties only: the rest are coarse (d90 or quiet).
+        fine = sum(n for band, n in bands.items() if band not in ("d90", "quiet"))
+        assert (fine < sum(bands.values())) if role is Role.REP else "quiet" not in bands
 
 
 def test_account_page_health_and_map_as_the_api_gives(pages: Pages, explorer: Explorer) -> None:

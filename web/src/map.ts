@@ -1,13 +1,15 @@
 // The account's relationship map, drawn with Cytoscape.js: team members and contacts as
 // nodes; member→contact ties and contact↔contact ties as edges, thicker when stronger and
-// coloured by label; hubs (highest PageRank) and brokers (betweenness) marked. Clicking a
-// contact opens their page.
+// coloured by recency (as finely as the role may see: recency.ts); hubs (highest PageRank) and
+// brokers (betweenness) marked. Clicking a contact opens their page.
 import cytoscape from "cytoscape";
 import type { TieLabel } from "./gql/graphql";
-import { LABEL_COLOUR } from "./labels";
+import { RECENCY, type Recency } from "./recency";
 
 export interface MapNode { id: string; label: string; kind: "member" | "contact"; hub?: boolean; broker?: boolean; weight?: number }
-export interface MapEdge { source: string; target: string; score: number; label: TieLabel }
+// `member`: a member→contact tie. A large account has hundreds of them around the rings, so
+// they are drawn as haystack edges (straight, no curve or arrow to compute).
+export interface MapEdge { source: string; target: string; score: number; label: TieLabel; recency: Recency; member?: boolean }
 
 // Below this many nodes a force layout (cose: Cytoscape's own, no extra package) reads best;
 // above it, it costs seconds (it is quadratic per iteration), so rings by weight are drawn
@@ -31,7 +33,8 @@ export function drawMap(container: HTMLElement, nodes: MapNode[], edges: MapEdge
     elements: [
       ...nodes.map((n) => ({ data: { ...n }, classes: [n.kind, n.hub ? "hub" : "", n.broker ? "broker" : ""].join(" ") })),
       ...edges.map((e, i) => ({
-        data: { id: `e${i}`, source: e.source, target: e.target, width: 1 + e.score / 15, colour: LABEL_COLOUR[e.label] },
+        data: { id: `e${i}`, source: e.source, target: e.target, width: 1 + e.score / 15, colour: RECENCY[e.recency].colour },
+        classes: e.member ? "member-tie" : "",
       })),
     ],
     style: [
@@ -40,10 +43,15 @@ export function drawMap(container: HTMLElement, nodes: MapNode[], edges: MapEdge
       { selector: "node.hub", style: { width: 30, height: 30, "border-width": 3, "border-color": "#8250df" } },
       { selector: "node.broker", style: { shape: "diamond" } },
       { selector: "edge", style: { width: "data(width)", "line-color": "data(colour)", opacity: 0.8, "curve-style": "bezier" } },
+      { selector: "edge.member-tie", style: { "curve-style": "haystack" } },
     ],
     layout: layoutFor(nodes.length),
   });
   cy.on("tap", "node.contact", (event) => open(String(event.target.id())));
   container.dataset.nodes = String(cy.nodes().length);
   container.dataset.edges = String(cy.edges().length);
+  // Edges per recency band, as drawn: what the browser tests compare with the API's answer.
+  const bands: Partial<Record<Recency, number>> = {};
+  for (const e of edges) bands[e.recency] = (bands[e.recency] ?? 0) + 1;
+  container.dataset.recency = JSON.stringify(bands);
 }

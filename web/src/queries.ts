@@ -40,14 +40,14 @@ export const Account = graphql(`
         edges {
           node {
             contact { email name }
-            knownBy { member { email name } strength { score label colour } }
+            knownBy { member { email name } strength { score label colour } lastInteractionAt recentlyActive }
           }
         }
       }
     }
     influenceMap(domain: $domain) {
       nodes { contact { email name } seniority pagerank betweenness }
-      edges { source { email } target { email } weight label }
+      edges { source { email } target { email } weight label lastInteractionAt recentlyActive }
     }
   }
 `);

@@ -10,6 +10,7 @@ import { drawMap, type MapEdge, type MapNode } from "../map";
 import { monthlyChart, timelineTitle } from "../chart";
 import { AccountHealth, AccountTimeline } from "../queries";
 import { Account } from "../queries";
+import { RECENCY, recencyOf } from "../recency";
 import { navigate } from "../router";
 import { loadRoutes } from "./routes";
 
@@ -24,7 +25,11 @@ export function mapElements(data: Data): { nodes: MapNode[]; edges: MapEdge[] } 
     hub: hubs.has(n.contact.email), broker: n.betweenness > 0, weight: Math.round(n.pagerank * 100),
   }));
   const known = new Set(nodes.map((n) => n.id));
-  const edges: MapEdge[] = map.edges.map((e) => ({ source: e.source.email, target: e.target.email, score: e.weight, label: e.label }));
+  const now = Date.now();
+  const edges: MapEdge[] = map.edges.map((e) => ({
+    source: e.source.email, target: e.target.email, score: e.weight, label: e.label,
+    recency: recencyOf(e.lastInteractionAt, e.recentlyActive, now),
+  }));
   for (const { node } of data.account.contacts.edges) {
     if (!known.has(node.contact.email)) {
       known.add(node.contact.email);
@@ -35,7 +40,10 @@ export function mapElements(data: Data): { nodes: MapNode[]; edges: MapEdge[] } 
         known.add(tie.member.email);
         nodes.push({ id: tie.member.email, label: tie.member.name ?? tie.member.email, kind: "member" });
       }
-      edges.push({ source: tie.member.email, target: node.contact.email, score: tie.strength.score, label: tie.strength.label });
+      edges.push({
+        source: tie.member.email, target: node.contact.email, score: tie.strength.score, label: tie.strength.label,
+        recency: recencyOf(tie.lastInteractionAt, tie.recentlyActive, now), member: true,
+      });
     }
   }
   return { nodes, edges };
@@ -78,7 +86,11 @@ export async function accountScreen([domain]: string[], viewer: Viewer): Promise
     h("p", { class: "meta", id: "facts" }, `${account.domain} · ${account.tier ?? "no tier"} · ${money(account.annualValue)} a year`),
     isManager(viewer) ? panel("Health", "health-panel", () => healthPanel(account.domain)) : null,
     panel(timelineTitle(isManager(viewer)), "timeline-panel", () => timelinePanel(account.domain, isManager(viewer))),
-    section("Relationship map", h("p", { class: "meta" }, "Blue squares: team members. Large ringed: hubs; diamonds: brokers. Thicker is stronger; colour is the label."), mapBox),
+    section("Relationship map",
+      h("p", { class: "meta" }, "Blue squares: team members. Large ringed: hubs; diamonds: brokers. Thicker is stronger; colour is how recent the last interaction is:"),
+      h("ul", { class: "legend", id: "recency-legend" }, Object.values(RECENCY).map((r) =>
+        h("li", {}, h("span", { class: "swatch", style: `background:${r.colour}` }), r.text))),
+      mapBox),
     section("Contacts and who knows them", contacts.length ? h("ul", { id: "contacts" }, contacts) : empty("No contacts yet.")),
     panel("My ways in", "routes", () => loadRoutes({ domain: account.domain }, viewer.email)));
   const { nodes, edges } = mapElements(data);

@@ -161,11 +161,22 @@ def test_account_page_health_and_map_as_the_api_gives(pages: Pages, explorer: Ex
 def test_a_rep_sees_no_health_and_asks_for_none(pages: Pages, explorer: Explorer) -> None:
     page = pages(Role.REP)
     sent = asked(page)
+    events: list[tuple[str, str]] = []
+    page.on("request", lambda r: events.append(("sent", r.post_data or "")))
+    page.on("response", lambda r: events.append(("answered", r.request.post_data or "")))
     page.goto(f"{explorer.url}/account/{ACME}")
     expect(page.locator("#map")).to_have_attribute("data-nodes", DIGITS)
     assert page.locator("#health").count() == 0
     assert sent
     assert not any("accountHealth" in q for q in sent)
+    # The account is asked for once, while `me` is still on its way.
+    assert sum("influenceMap" in q for q in sent) == 1
+    account_sent = next(i for i, (e, body) in enumerate(events)
+                        if e == "sent" and "influenceMap" in body)  # fmt: skip
+    me_answered = next(
+        i for i, (e, body) in enumerate(events) if e == "answered" and "me {" in body
+    )
+    assert account_sent < me_answered
 
 
 def test_risk_board_lists_single_threads_by_value_at_risk(pages: Pages, explorer: Explorer) -> None:

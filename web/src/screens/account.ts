@@ -75,26 +75,36 @@ async function timelinePanel(domain: string, team: boolean): Promise<Node> {
 
 export async function accountScreen([domain]: string[], viewer: Viewer): Promise<HTMLElement> {
   const data = await request(Account, { domain: domain! });
+  performance.mark("tiegraph:account-data");
   const account = data.account;
+  const mapBox = h("div", { id: "map", class: "map" });
+  // Cytoscape measures its container: draw once the page is in the document. The other
+  // panels ask for their data once the map is drawn, so their answers and their drawing do
+  // not compete with the map's for the machine (a large account's map is the page's cost).
+  const { nodes, edges } = mapElements(data);
+  const drawn = new Promise<void>((resolve) => requestAnimationFrame(() => {
+    try {
+      drawMap(mapBox, nodes, edges, (id) => navigate(`/contact/${encodeURIComponent(id)}`));
+    } finally {
+      resolve();
+    }
+  }));
+  const afterMap = (load: () => Promise<Node>) => () => drawn.then(load);
+  const team = isManager(viewer);
   const contacts = account.contacts.edges.map(({ node }) =>
     h("li", { "data-contact": node.contact.email },
       link(`/contact/${encodeURIComponent(node.contact.email)}`, personName(node.contact)),
       h("ul", { class: "known-by" }, node.knownBy.map((tie) => h("li", {}, `${personName(tie.member)} `, scoreBar(tie.strength.score, tie.strength.colour, tie.strength.label))))));
-  const mapBox = h("div", { id: "map", class: "map" });
-  const page = h("div", {},
+  return h("div", {},
     h("h1", {}, account.name ?? account.domain),
     h("p", { class: "meta", id: "facts" }, `${account.domain} · ${account.tier ?? "no tier"} · ${money(account.annualValue)} a year`),
-    isManager(viewer) ? panel("Health", "health-panel", () => healthPanel(account.domain)) : null,
-    panel(timelineTitle(isManager(viewer)), "timeline-panel", () => timelinePanel(account.domain, isManager(viewer))),
+    team ? panel("Health", "health-panel", afterMap(() => healthPanel(account.domain))) : null,
+    panel(timelineTitle(team), "timeline-panel", afterMap(() => timelinePanel(account.domain, team))),
     section("Relationship map",
       h("p", { class: "meta" }, "Blue squares: team members. Large ringed: hubs; diamonds: brokers. Thicker is stronger; colour is how recent the last interaction is:"),
       h("ul", { class: "legend", id: "recency-legend" }, Object.values(RECENCY).map((r) =>
         h("li", {}, h("span", { class: "swatch", style: `background:${r.colour}` }), r.text))),
       mapBox),
     section("Contacts and who knows them", contacts.length ? h("ul", { id: "contacts" }, contacts) : empty("No contacts yet.")),
-    panel("My ways in", "routes", () => loadRoutes({ domain: account.domain }, viewer.email)));
-  const { nodes, edges } = mapElements(data);
-  // Cytoscape measures its container: draw once the page is in the document.
-  requestAnimationFrame(() => drawMap(mapBox, nodes, edges, (id) => navigate(`/contact/${encodeURIComponent(id)}`)));
-  return page;
+    panel("My ways in", "routes", afterMap(() => loadRoutes({ domain: account.domain }, viewer.email))));
 }

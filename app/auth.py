@@ -47,6 +47,10 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Query.influencePath": Role.REP,
     # A rep's own feed (see SELF_SCOPED); the team's or a colleague's is a manager's view.
     "Query.attentionFeed": Role.REP,
+    # When interactions happened, as every tie's timeline: a rep sees their own only
+    # (SELF_SCOPED); the team's dates a colleague's interactions.
+    "Query.contactTimeline": Role.REP,
+    "Query.accountTimeline": Role.REP,
     # Book-wide risk and "what if this person left" are management questions.
     "Query.singleThreadedAccounts": Role.MANAGER,
     "Query.departureImpact": Role.MANAGER,
@@ -93,9 +97,14 @@ REST_ROLES: dict[tuple[str, str], Role] = {
     ("GET", "/jobs"): Role.ADMIN,
     ("GET", "/metrics"): Role.REP,
 }
-# Root fields a role below manager may call only about themselves: the argument named here
-# must be the caller's own member address (leaving it out means "the whole team": refused).
-SELF_SCOPED: dict[str, str] = {"Query.attentionFeed": "memberEmail"}
+# Root fields a role below manager may call only about themselves: (the argument naming a member,
+# the flag asking for the whole team). The member must be the caller (left out, it means the
+# caller); the team flag is refused.
+SELF_SCOPED: dict[str, tuple[str, str]] = {
+    "Query.attentionFeed": ("memberEmail", "team"),
+    "Query.contactTimeline": ("memberEmail", "team"),
+    "Query.accountTimeline": ("memberEmail", "team"),
+}
 # Root fields whose second argument a role below manager may give only on their own tie (the
 # first argument names its holder): a colleague's tie is shown as it stands now, never at a
 # moment of the caller's choosing.
@@ -112,6 +121,7 @@ GRAPHQL_PATH = "/graphql"
 INTERACTION_DETAIL: frozenset[tuple[str, str]] = frozenset({
     ("Evidence", "firstAt"), ("Evidence", "lastAt"), ("Evidence", "lastTwoWayAt"),
     ("TeamTie", "lastInteractionAt"), ("TeamTie", "lastTwoWayAt"),
+    ("InfluenceEdge", "lastInteractionAt"),
     ("Component", "value"), ("Component", "explanation"),
     ("RouteHop", "explanation"), ("IntroRoute", "stalestAt"), ("Tie", "timeline"),
 })  # fmt: skip
@@ -145,10 +155,14 @@ def check_scope(
     viewer: Viewer, field: str, arguments: dict[str, Any], firm_domains: Sequence[str]
 ) -> None:
     """Raise Forbidden when a rep asks a self-scoped field about someone else."""
-    argument = SELF_SCOPED.get(field)
-    if argument is None or viewer.at_least(Role.MANAGER):
+    names = SELF_SCOPED.get(field)
+    if names is None or viewer.at_least(Role.MANAGER):
         return
-    if not names_viewer(viewer, arguments.get(argument), firm_domains):
+    argument, team = names
+    if arguments.get(team):
+        raise Forbidden(f"{field} for the whole team ({team}) needs the manager role")
+    asked = arguments.get(argument)
+    if asked is not None and not names_viewer(viewer, asked, firm_domains):
         raise Forbidden(f"{field} for anyone but yourself ({argument}) needs the manager role")
 
 

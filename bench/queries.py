@@ -66,8 +66,8 @@ QUERIES = {
     "contacts { contact { email } successor { member { email } } } accounts { domain becomes } } }",
     "search": "query($t: String!) { search(text: $t, first: 10) { kind person { email name } "
     "account { domain name } } }",
-    "attentionFeed": "query($m: String) { attentionFeed(memberEmail: $m, first: 20) { kind "
-    "severity reason } }",
+    "attentionFeed": "query($m: String, $t: Boolean!) { attentionFeed(memberEmail: $m, "
+    "team: $t, first: 20) { kind severity reason } }",
 }
 
 
@@ -111,7 +111,9 @@ def draw_calls(sample: dict[str, list[Any]], count: int, seed: int) -> dict[str,
         "influencePath": lambda: dict(zip(("a", "b"), pick("pairs"), strict=True)),
         "singleThreadedAccounts": lambda: {"min": rng.choice([None, 100_000.0, 1_000_000.0])},
         "departureImpact": lambda: {"m": pick("members")},
-        "attentionFeed": lambda: {"m": pick("members") if rng.random() < 0.9 else None},
+        "attentionFeed": lambda: (
+            {"m": pick("members"), "t": False} if rng.random() < 0.9 else {"m": None, "t": True}
+        ),
         # What a person types: the first letters of an address or of a domain.
         "search": lambda: {"t": pick(rng.choice(["contacts", "accounts"]))[: rng.randint(2, 6)]},
     }

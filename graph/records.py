@@ -13,7 +13,7 @@ from scoring.threads import ColleagueTie
 from scoring.tie_events import TieKey
 from scoring.tie_state import TieState
 from tiegraph.access import ApiToken, Role
-from tiegraph.domain import InteractionRecord, PersonRef, TieType
+from tiegraph.domain import InteractionKind, InteractionRecord, PersonRef, TieType
 from tiegraph.identity import domain_of, person_kind
 from tiegraph.reference import AccountRow, AliasRow, ContactRow, ReferenceRow, RosterRow
 from tiegraph.sources import SecretRef, Source, SourceSpec
@@ -307,3 +307,10 @@ def reference_params(
             _reference_row(row, firm_domains)
         )
     return grouped
+
+
+def to_moments(pairs: Sequence[Sequence[Any]]) -> list[tuple[datetime, InteractionKind]]:
+    """[epoch millis, kind] pairs of a timeline read as (moment, kind)."""
+    return [
+        (datetime.fromtimestamp(ms / 1000, tz=UTC), InteractionKind(kind)) for ms, kind in pairs
+    ]

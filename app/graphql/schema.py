@@ -36,7 +36,7 @@ from app.graphql.types.intelligence import (
 from app.graphql.types.pages import Connection, checked_first, connection, page_window
 from app.graphql.types.profile import ProfileUpdate
 from app.graphql.types.search import SearchHit
-from app.graphql.types.tie import Tie
+from app.graphql.types.tie import MonthCount, Tie
 from app.graphql.types.ties import Account, TeamTie
 from app.observability import GraphQLMetrics
 from graph import (
@@ -48,6 +48,7 @@ from graph import (
     routes,
     search,
     threads,
+    timelines,
     tokens,
 )
 from ingest import capture, erasure
@@ -60,6 +61,22 @@ from tiegraph.errors import BadInput, NotFound
 from tiegraph.settings import Settings
 
 MAX_INTERACTIONS_PER_CALL = 10_000
+
+
+MEMBER_OR_ME = strawberry.argument(description="Whose; the signed-in member when omitted.")
+TEAM = strawberry.argument(description="The whole team's instead of one member's (managers).")
+
+
+async def _member_or_me(info: Info[Context, None], given: str | None) -> str:
+    """The member an argument names, or the signed-in one when it is omitted."""
+    return given if given is not None else (await info.context.authenticated()).member_email
+
+
+async def _member_or_team(info: Info[Context, None], given: str | None, team: bool) -> str | None:
+    """One member (as `_member_or_me`), or None for the whole team."""
+    if team and given is not None:
+        raise BadInput("give memberEmail or team: true, not both", location="team")
+    return None if team else await _member_or_me(info, given)
 
 
 @strawberry.type
@@ -141,7 +158,7 @@ class Query:
         first: int = 5,
     ) -> list[IntroRoute]:
         size = checked_first(first, info.context.settings.max_page_size)
-        requester = requester_email or (await info.context.authenticated()).member_email
+        requester = await _member_or_me(info, requester_email)
         found = await routes.warm_intro_routes(
             info.context.repo,
             requester,
@@ -193,16 +210,55 @@ class Query:
         return DepartureImpact.from_domain(found)
 
     @strawberry.field(
-        description="What needs attention first (one member's, or the team's without one)."
+        description="What needs attention first: one member's (the signed-in member when "
+        "memberEmail is omitted), or the whole team's with team: true (managers)."
     )
     async def attention_feed(
-        self, info: Info[Context, None], member_email: str | None = None, first: int = 20
+        self,
+        info: Info[Context, None],
+        member_email: Annotated[str | None, MEMBER_OR_ME] = None,
+        team: Annotated[bool, TEAM] = False,
+        first: int = 20,
     ) -> list[AttentionItem]:
         size = checked_first(first, info.context.settings.max_page_size)
-        items = await attention.attention_feed(
-            info.context.repo, await info.context.firm_domains(), member_email, size
-        )
+        member = await _member_or_team(info, member_email, team)
+        firm = await info.context.firm_domains()
+        items = await attention.attention_feed(info.context.repo, firm, member, size)
         return [AttentionItem.from_domain(i) for i in items]
+
+    @strawberry.field(
+        description="A contact's interactions per month and kind, from the first month to now's: "
+        "those one member took part in (the signed-in member when memberEmail is omitted), or "
+        "the whole team's with team: true (managers)."
+    )
+    async def contact_timeline(
+        self,
+        info: Info[Context, None],
+        email: str,
+        member_email: Annotated[str | None, MEMBER_OR_ME] = None,
+        team: Annotated[bool, TEAM] = False,
+    ) -> list[MonthCount]:
+        member = await _member_or_team(info, member_email, team)
+        firm = await info.context.firm_domains()
+        found = await timelines.contact_timeline(info.context.repo, email, member, firm)
+        return [MonthCount.from_domain(m) for m in found]
+
+    @strawberry.field(
+        description="The interactions with an account's contacts per month and kind (each "
+        "counted once), from the first month to now's: one member's (the signed-in member when "
+        "memberEmail is omitted), or the whole team's with team: true (managers)."
+    )
+    async def account_timeline(
+        self,
+        info: Info[Context, None],
+        domain: str,
+        member_email: Annotated[str | None, MEMBER_OR_ME] = None,
+        team: Annotated[bool, TEAM] = False,
+    ) -> list[MonthCount]:
+        member = await _member_or_team(info, member_email, team)
+        firm = await info.context.firm_domains()
+        found = await timelines.account_timeline(info.context.repo, domain, member, firm)
+        return [MonthCount.from_domain(m) for m in found]
 
     @strawberry.field(description="Accounts in domain order, a page at a time.")
     async def accounts(

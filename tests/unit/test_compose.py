@@ -56,5 +56,7 @@ def test_one_image_is_built_once_for_api_and_worker() -> None:
 def test_it_says_how_to_make_the_first_token() -> None:
     text = COMPOSE.read_text(encoding="utf-8")
     assert "docker compose exec api tiegraph token create --member" in text
-    args = build_parser().parse_args(["token", "create", "--member", "a@b.example", "--role", "admin"])
+    args = build_parser().parse_args(
+        ["token", "create", "--member", "a@b.example", "--role", "admin"]
+    )
     assert (args.command, args.action) == ("token", "create")

@@ -56,6 +56,7 @@ def test_the_source_commands(
     dovecot: Dovecot, tmp_path: Path,
 ) -> None:  # fmt: skip
     set_env(monkeypatch, neo4j_uri=settings.neo4j_uri, redis_url=settings.redis_url,
+            neo4j_password=settings.neo4j_password.get_secret_value(),
             firm_domains="firm.test")  # fmt: skip
     monkeypatch.setenv("COLUMNS", "300")
     secret_file = tmp_path / "imap-password"

@@ -121,7 +121,7 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
         from app.commands import summary_table
         from app.initial_load import ingest_initial
 
-        report = ingest_initial(settings, args.paths, options, console)
+        report = ingest_initial(settings, args.paths, options, console).report
         console.print(summary_table(report))
     else:
         report = asyncio.run(ingest_files(settings, args.paths, options, console))

@@ -36,7 +36,6 @@ from graph.driver import apply_schema
 from graph.models import GraphSnapshot
 from graph.repository import GraphRepository
 from ingest.bulk import Admission, BulkResult, prepare_bulk
-from ingest.pipeline import IngestReport
 from ingest.sources import SourceOptions
 from scoring.policy import IngestPolicy
 from tiegraph.errors import BadInput, Unavailable
@@ -170,8 +169,9 @@ async def _wipe(driver: AsyncDriver, settings: Settings, before: _Before) -> Non
 def ingest_initial(
     settings: Settings, paths: list[Path], options: SourceOptions, console: Console,
     workers: int = 2, on_stage: Callable[[str, float], None] | None = None,
-) -> IngestReport:  # fmt: skip
-    """`tiegraph ingest --initial PATH...`: the first load, with progress; returns the report."""
+) -> BulkResult:  # fmt: skip
+    """`tiegraph ingest --initial PATH...`: the first load, with progress; returns what it
+    loaded (`report`, sizes, the workers' peak memory)."""
     for path in paths:
         if not path.exists():
             raise BadInput("no such file or directory", location=str(path))
@@ -199,7 +199,7 @@ def ingest_initial(
     seconds = time.perf_counter() - started
     console.print(f"{result.report.ingested:,} interactions, {result.people:,} people and "
                   f"{result.ties:,} ties loaded in {seconds:.1f} s")  # fmt: skip
-    return result.report
+    return result
 
 
 def _stage(on_stage: Callable[[str, float], None] | None, name: str, started: float) -> None:

@@ -145,6 +145,16 @@ class UnitOutcome:
     skipped: Counter[str] = field(default_factory=Counter)
     errors: list[ParseIssue] = field(default_factory=list)
     error_count: int = 0
+    peak_mb: float = 0.0
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; a forked worker's counts the pages it
+    shares with its parent too)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def plan_units(paths: Sequence[Path], workers: int, options: SourceOptions) -> tuple[
@@ -234,6 +244,7 @@ def spill_unit(unit: Unit, admission: Admission, folder: Path) -> UnitOutcome:
                 _add_error(outcome, ParseIssue(str(unit.path), "reference rows among records"))
     finally:
         spill.close()
+    outcome.peak_mb = peak_rss_mb()
     return outcome
 
 
@@ -358,6 +369,7 @@ class FoldOutcome:
 
     ingested: int = 0
     duplicates: int = 0
+    peak_mb: float = 0.0
 
 
 class _Folder:
@@ -434,6 +446,7 @@ def fold_part(part: int, policy: IngestPolicy, folder: Path, files: ImportFiles)
         source = folder / "fold" / f"part={part}" / "*.parquet"
         if not list(source.parent.glob("*.parquet")):
             state.close()
+            outcome.peak_mb = peak_rss_mb()
             return outcome
         reader = db.execute(
             f"SELECT * FROM read_parquet('{source}') ORDER BY id, batch, seq"  # noqa: S608
@@ -444,6 +457,7 @@ def fold_part(part: int, policy: IngestPolicy, folder: Path, files: ImportFiles)
             if index % FOLD_CHUNK == FOLD_CHUNK - 1:
                 state.chunk_done()
     state.close()
+    outcome.peak_mb = peak_rss_mb()
     return outcome
 
 
@@ -476,9 +490,9 @@ def _fold_id(state: _Folder, copies: list[dict[str, Any]], outcome: FoldOutcome)
     state.involves.writelines(links)
 
 
-def write_people(folder: Path, files: ImportFiles) -> int:
+def write_people(folder: Path, files: ImportFiles) -> tuple[int, float]:
     """Person and Account nodes and WORKS_AT links from every fold worker's people; returns
-    how many people."""
+    how many people, and the worker's peak memory."""
     with _engine(folder, "people") as db:
         source = str(folder / "people-*.parquet")
         query = f"""
@@ -501,17 +515,17 @@ def write_people(folder: Path, files: ImportFiles) -> int:
                         works.write(works_at_line(row["email"], domain))
         with files.open("accounts", "0") as out:
             out.writelines(account_line(domain) for domain in sorted(accounts))
-    return count
+    return count, peak_rss_mb()
 
 
-def merge_ties(part: int, parts: int, folder: Path, files: ImportFiles) -> int:
+def merge_ties(part: int, parts: int, folder: Path, files: ImportFiles) -> tuple[int, float]:
     """Sum the spilled states of the ties in hash partition `part` (a worker process's job);
-    returns how many ties."""
+    returns how many ties, and the worker's peak memory."""
     spilled = sorted(folder.glob("ties-*.parquet"))
     count = 0
     with files.open("ties", str(part)) as out:
         if not spilled:
-            return 0
+            return 0, peak_rss_mb()
         with _engine(folder, f"ties-{part}") as db:
             names = ",".join(f"'{p}'" for p in spilled)
             reader = db.execute(f"""
@@ -526,7 +540,7 @@ def merge_ties(part: int, parts: int, folder: Path, files: ImportFiles) -> int:
                 tie_type = TieType(kind)
                 out.write(tie_line(tie_type, tie_row((tie_type, a, b), held)))
                 count += 1
-    return count
+    return count, peak_rss_mb()
 
 
 def _tie_of(row: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -548,6 +562,8 @@ class BulkResult:
     report: IngestReport
     people: int = 0
     ties: int = 0
+    # The highest peak resident memory of any worker process, in MB.
+    worker_peak_mb: float = 0.0
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -598,7 +614,10 @@ def prepare_bulk(
         people = pool.submit(write_people, work, files)
         ties = _wait([pool.submit(merge_ties, p, workers, work, files) for p in range(workers)],
                      "summing ties", [1] * workers, progress)  # fmt: skip
-        result = BulkResult(files, references, report, people.result(), sum(ties))
+        people_count, people_peak = people.result()
+        peaks = [o.peak_mb for o in [*parsed, *folded]] + [people_peak] + [p for _, p in ties]
+        result = BulkResult(files, references, report, people_count, sum(n for n, _ in ties),
+                            max(peaks, default=0.0))  # fmt: skip
     return result
 
 

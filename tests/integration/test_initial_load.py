@@ -199,8 +199,10 @@ async def test_initial_load_builds_the_incremental_graph_and_work_goes_on_from_i
     await initial_driver.execute_query("MATCH (n) DETACH DELETE n")
     await repo.restore(before)
     console = Console(file=io.StringIO(), width=120)
-    report = await asyncio.to_thread(ingest_initial, settings, paths, SourceOptions(), console)
+    loaded = await asyncio.to_thread(ingest_initial, settings, paths, SourceOptions(), console)
+    report = loaded.report
     assert report.ingested > 150
+    assert loaded.worker_peak_mb < 1000
     assert report.error_count == 1  # the date before 1990
     _assert_same_graph(incremental, await _state(settings))
 

@@ -22,7 +22,7 @@ import itertools
 import multiprocessing
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -225,23 +225,31 @@ class _Spill:
 
 def spill_unit(unit: Unit, admission: Admission, folder: Path) -> UnitOutcome:
     """Parse one unit, admit its records and spill them (a worker process's job)."""
+    return spill_items(_items(unit, admission.options), unit.index, unit.path_index, admission,
+                       folder)  # fmt: skip
+
+
+def spill_items(
+    items: Iterable[PipelineItem], unit: int, path_index: int, admission: Admission, folder: Path
+) -> UnitOutcome:
+    """Admit the records among `items` and spill them as unit `unit` of path `path_index`."""
     outcome = UnitOutcome()
-    aliases = admission.aliases_for(unit.path_index)
-    spill = _Spill(folder / f"records-{unit.index:06d}.parquet")
+    aliases = admission.aliases_for(path_index)
+    spill = _Spill(folder / f"records-{unit:06d}.parquet")
     try:
-        for local, item in enumerate(_items(unit, admission.options)):
+        for local, item in enumerate(items):
             outcome.read += 1
             if isinstance(item, InteractionRecord):
                 item = admit_record(item, admission.policy, aliases, admission.erased)
             if isinstance(item, InteractionRecord):
                 outcome.admitted += 1
-                spill.add(unit.path_index, (unit.index << 32) + local, item)
+                spill.add(path_index, (unit << 32) + local, item)
             elif isinstance(item, Skipped):
                 outcome.skipped[item.reason] += 1
             elif isinstance(item, ParseIssue):
                 _add_error(outcome, item)
             else:  # a reference row in a file that did not look like one at its header
-                _add_error(outcome, ParseIssue(str(unit.path), "reference rows among records"))
+                _add_error(outcome, ParseIssue(f"unit {unit}", "reference rows among records"))
     finally:
         spill.close()
     outcome.peak_mb = peak_rss_mb()
@@ -286,16 +294,30 @@ def read_references(
     return per_path, aliases
 
 
+# Participants already built, by (email, role, name, response): the same people recur in
+# thousands of records, and building one costs several microseconds. Cleared when full.
+_PEOPLE: dict[tuple[str, str, str | None, str | None], Participant] = {}
+_PEOPLE_HELD = 200_000
+
+
+def _participant(key: tuple[str, str, str | None, str | None]) -> Participant:
+    if (found := _PEOPLE.get(key)) is not None:
+        return found
+    if len(_PEOPLE) >= _PEOPLE_HELD:
+        _PEOPLE.clear()
+    email, role, name, answer = key
+    made = _PEOPLE[key] = Participant.model_construct(
+        email=email, role=ParticipantRole(role), name=name,
+        response=MeetingResponse(answer) if answer else None,
+    )  # fmt: skip
+    return made
+
+
 def _record_of(row: Mapping[str, Any]) -> InteractionRecord:
     """A spilled record back (it was validated when parsed)."""
     participants = tuple(
-        Participant.model_construct(
-            email=email, role=ParticipantRole(role), name=name,
-            response=MeetingResponse(answer) if answer else None,
-        )
-        for email, role, name, answer in zip(
-            row["emails"], row["roles"], row["names"], row["responses"], strict=True
-        )
+        map(_participant, zip(row["emails"], row["roles"], row["names"], row["responses"],
+                              strict=True))
     )  # fmt: skip
     return InteractionRecord.model_construct(
         external_id=row["id"], kind=InteractionKind(row["kind"]),
@@ -590,34 +612,64 @@ def prepare_bulk(
     batch_size: int, work: Path, progress: Progress, workers: int = 2,
 ) -> BulkResult:  # fmt: skip
     """Read, admit and fold `paths` into import files under `work` (emptied first)."""
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    _fresh(work)
     report = IngestReport()
     reference_paths, units = plan_units(paths, workers, admission.options)
     references, aliases = read_references(reference_paths, admission, stored_aliases, report)
     admission = Admission(admission.policy, aliases, admission.erased, admission.options)
-    files = ImportFiles(work / "import")
-    files.write_headers()
     with _pool(workers) as pool:
         parsed = _wait([pool.submit(spill_unit, u, admission, work) for u in units], "parsing",
                        [_unit_size(u) for u in units], progress)  # fmt: skip
         for outcome in parsed:
             _count(report, outcome)
-        progress("grouping", 0, 1)
-        prepare_fold(work, batch_size, workers)
-        progress("grouping", 1, 1)
-        folded = _wait([pool.submit(fold_part, p, admission.policy, work, files)
-                        for p in range(workers)], "folding", [1] * workers, progress)  # fmt: skip
-        for outcome in folded:
-            report.ingested += outcome.ingested
-            report.duplicates += outcome.duplicates
-        people = pool.submit(write_people, work, files)
-        ties = _wait([pool.submit(merge_ties, p, workers, work, files) for p in range(workers)],
-                     "summing ties", [1] * workers, progress)  # fmt: skip
-        people_count, people_peak = people.result()
-        peaks = [o.peak_mb for o in [*parsed, *folded]] + [people_peak] + [p for _, p in ties]
-        result = BulkResult(files, references, report, people_count, sum(n for n, _ in ties),
-                            max(peaks, default=0.0))  # fmt: skip
+        peak = max((o.peak_mb for o in parsed), default=0.0)
+        result = BulkResult(ImportFiles(work / "import"), references, report, worker_peak_mb=peak)
+        return _fold_all(pool, admission, batch_size, work, progress, workers, result)
+
+
+def prepare_bulk_records(
+    references: list[ReferenceRow], records: Iterable[InteractionRecord], admission: Admission,
+    batch_size: int, work: Path, progress: Progress, workers: int = 2,
+) -> BulkResult:  # fmt: skip
+    """`prepare_bulk` for records made in this process (a generated firm): as if they came from
+    one file after one reference file holding `references`."""
+    _fresh(work)
+    report = IngestReport(reference_rows=len(references))
+    outcome = spill_items(records, 0, 1, admission, work)
+    _count(report, outcome)
+    result = BulkResult(ImportFiles(work / "import"), [references], report,
+                        worker_peak_mb=outcome.peak_mb)  # fmt: skip
+    with _pool(workers) as pool:
+        return _fold_all(pool, admission, batch_size, work, progress, workers, result)
+
+
+def _fresh(work: Path) -> None:
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+
+
+def _fold_all(
+    pool: ProcessPoolExecutor, admission: Admission, batch_size: int, work: Path,
+    progress: Progress, workers: int, result: BulkResult,
+) -> BulkResult:  # fmt: skip
+    """Steps 3 to 5 (see the module's description) over the spilled records."""
+    files = result.files
+    files.write_headers()
+    progress("grouping", 0, 1)
+    prepare_fold(work, batch_size, workers)
+    progress("grouping", 1, 1)
+    folded = _wait([pool.submit(fold_part, p, admission.policy, work, files)
+                    for p in range(workers)], "folding", [1] * workers, progress)  # fmt: skip
+    for outcome in folded:
+        result.report.ingested += outcome.ingested
+        result.report.duplicates += outcome.duplicates
+    people = pool.submit(write_people, work, files)
+    ties = _wait([pool.submit(merge_ties, p, workers, work, files) for p in range(workers)],
+                 "summing ties", [1] * workers, progress)  # fmt: skip
+    result.people, people_peak = people.result()
+    result.ties = sum(n for n, _ in ties)
+    peaks = [o.peak_mb for o in folded] + [people_peak] + [p for _, p in ties]
+    result.worker_peak_mb = max([result.worker_peak_mb, *peaks])
     return result
 
 

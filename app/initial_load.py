@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +35,12 @@ from app.local.services import neo4j_process
 from graph.driver import apply_schema
 from graph.models import GraphSnapshot
 from graph.repository import GraphRepository
-from ingest.bulk import Admission, BulkResult, prepare_bulk
+from ingest.bulk import Admission, BulkResult, prepare_bulk, prepare_bulk_records
 from ingest.sources import SourceOptions
 from scoring.policy import IngestPolicy
+from tiegraph.domain import InteractionRecord
 from tiegraph.errors import BadInput, Unavailable
+from tiegraph.reference import ReferenceRow
 from tiegraph.settings import Settings
 
 
@@ -166,6 +168,9 @@ async def _wipe(driver: AsyncDriver, settings: Settings, before: _Before) -> Non
         await GraphRepository(driver, settings.neo4j_database).restore(before.snapshot)
 
 
+Prepare = Callable[[_Before, Path, _Bar], BulkResult]
+
+
 def ingest_initial(
     settings: Settings, paths: list[Path], options: SourceOptions, console: Console,
     workers: int = 2, on_stage: Callable[[str, float], None] | None = None,
@@ -175,14 +180,38 @@ def ingest_initial(
     for path in paths:
         if not path.exists():
             raise BadInput("no such file or directory", location=str(path))
+
+    def prepare(before: _Before, work: Path, bar: _Bar) -> BulkResult:
+        return prepare_bulk(paths, before.admission, before.aliases, settings.ingest_batch_size,
+                            work, bar, workers)  # fmt: skip
+
+    return _load(settings, options, console, prepare, on_stage)
+
+
+def load_initial_records(
+    settings: Settings, references: list[ReferenceRow], records: Iterable[InteractionRecord],
+    console: Console, workers: int = 2,
+) -> BulkResult:  # fmt: skip
+    """The first load of records made in this process (bench/generate.py's firm)."""
+
+    def prepare(before: _Before, work: Path, bar: _Bar) -> BulkResult:
+        return prepare_bulk_records(references, records, before.admission,
+                                    settings.ingest_batch_size, work, bar, workers)  # fmt: skip
+
+    return _load(settings, SourceOptions(), console, prepare, None)
+
+
+def _load(
+    settings: Settings, options: SourceOptions, console: Console, prepare: Prepare,
+    on_stage: Callable[[str, float], None] | None,
+) -> BulkResult:  # fmt: skip
     started = time.perf_counter()
     before = asyncio.run(_read_before(settings, options))
     with tempfile.TemporaryDirectory(prefix="initial-", dir=_work_root(settings)) as folder:
         work = Path(folder)
         with _progress(console) as progress:
             bar = _Bar(progress)
-            result = prepare_bulk(paths, before.admission, before.aliases,
-                                  settings.ingest_batch_size, work, bar, workers)  # fmt: skip
+            result = prepare(before, work, bar)
             _stage(on_stage, "prepared", started)
             bar("importing", 0, 1)
             try:

@@ -15,6 +15,7 @@ import pytest
 from neo4j import AsyncDriver
 from rich.console import Console
 
+from app import initial_load
 from app.initial_load import ingest_initial
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
@@ -26,7 +27,7 @@ from scoring.profile import DEFAULT_PROFILE
 from tests.integration.fixtures import RECENT, ics_time, message, write_maildir, write_mbox
 from tests.integration.graphstate import graph_state
 from tiegraph.access import Role
-from tiegraph.errors import BadInput
+from tiegraph.errors import BadInput, Unavailable
 from tiegraph.settings import Settings
 
 TEAM = ["ann", "bob", "cat", "dan"]
@@ -216,3 +217,24 @@ async def test_initial_load_builds_the_incremental_graph_and_work_goes_on_from_i
             await asyncio.to_thread(ingest_initial, settings, paths, SourceOptions(), console)
     finally:
         await driver.close()
+
+
+async def test_a_failed_import_leaves_the_graph_as_it_was_and_says_why(
+    tmp_path: Path, initial_neo4j: Settings, initial_driver: AsyncDriver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    await initial_driver.execute_query("CREATE (:FirmSettings {domains: ['firm.test']})")
+    mbox = write_mbox(tmp_path / "a.mbox", [_mail(n) for n in range(1, 20)])
+    real = initial_load.import_argv
+
+    def missing_file(*args: Any) -> list[str]:  # the real importer, given a file that is not there
+        return [*real(*args), f"--nodes=Person={tmp_path / 'missing.csv'}"]
+
+    monkeypatch.setattr(initial_load, "import_argv", missing_file)
+    console = Console(file=io.StringIO(), width=120)
+    with pytest.raises(Unavailable, match="import failed; nothing was loaded"):
+        await asyncio.to_thread(ingest_initial, initial_neo4j, [mbox], SourceOptions(), console)
+    state = await _state(initial_neo4j)
+    assert [(row["labels"], row["props"]) for row in state] == [
+        (["FirmSettings"], {"domains": ["firm.test"]})
+    ]

@@ -121,6 +121,9 @@ def _ingest(settings: "Settings", args: argparse.Namespace) -> int:
     from app.commands import ingest_files, queue_files
     from ingest.sources import SourceOptions
 
+    if args.queue and args.initial:
+        _say("--initial loads in this process; it cannot be queued.")
+        return 2
     if args.queue:
         if args.crm_mapping or args.columns:
             _say("--crm-mapping/--columns apply to direct ingestion only for now.")
@@ -129,7 +132,14 @@ def _ingest(settings: "Settings", args: argparse.Namespace) -> int:
         _say(f"Queued as job {job_id}; `tiegraph worker` runs it.")
         return 0
     options = SourceOptions.from_files(args.crm_mapping, args.columns)
-    report = asyncio.run(ingest_files(settings, args.paths, options, _console()))
+    if args.initial:
+        from app.commands import summary_table
+        from app.initial_load import ingest_initial
+
+        report = ingest_initial(settings, args.paths, options, _console()).report
+        _console().print(summary_table(report))
+    else:
+        report = asyncio.run(ingest_files(settings, args.paths, options, _console()))
     return 1 if report.error_count else 0
 
 
@@ -316,6 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", type=Path,
                         help="files or folders; formats are read from the content")  # fmt: skip
     ingest.add_argument("--queue", action="store_true", help="send to the worker instead")
+    ingest.add_argument(
+        "--initial", action="store_true",
+        help="first load into a database without interactions, with Neo4j's bulk importer",
+    )  # fmt: skip
     ingest.add_argument("--crm-mapping", type=Path, help="JSON column mapping for a CRM CSV")
     ingest.add_argument("--columns", type=Path, help='JSON {"their column": "our column"}')
     token = commands.add_parser("token", help="API tokens: create, revoke, list")

@@ -16,6 +16,7 @@ from graph.models import (
     ContactPageKey,
     ContactTies,
     ErasurePlan,
+    GraphSnapshot,
     MemberContactTie,
     SearchHit,
 )
@@ -464,6 +465,25 @@ class GraphRepository:
         async with self._driver.session(database=self._database) as session:
             await session.execute_write(_retract, list(ids), [list(p) for p in pairs], ties)
 
+    async def has_interactions(self) -> bool:
+        """Whether any interaction is stored."""
+        rows = await self._read("bulk/has_interactions")
+        return bool(rows[0]["any"])
+
+    async def snapshot(self) -> GraphSnapshot:
+        """Every node and relationship, for a graph about to be replaced by a first load's
+        import (it holds no interaction: settings, tokens, reference data)."""
+        nodes = await self._read("bulk/snapshot_nodes")
+        relationships = await self._read("bulk/snapshot_relationships")
+        return GraphSnapshot(nodes=nodes, relationships=relationships)
+
+    async def restore(self, snapshot: GraphSnapshot) -> None:
+        """Write a snapshot's nodes and relationships back into the imported graph, in one
+        transaction: people and accounts merged into the imported ones, the rest created."""
+        self._ran("bulk/restore")
+        async with self._driver.session(database=self._database) as session:
+            await session.execute_write(_restore, snapshot)
+
     async def erased_hashes(self) -> frozenset[str]:
         """The erasure list: hashes of addresses ingestion must drop."""
         return frozenset(row["hash"] for row in await self._read("erase/erased_hashes"))
@@ -530,3 +550,14 @@ async def _apply_erasure(tx: AsyncManagedTransaction, plan: ErasurePlan) -> None
     for tie_type, rows in plan.ties.items():
         if rows:
             await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)
+
+
+async def _restore(tx: AsyncManagedTransaction, snapshot: GraphSnapshot) -> None:
+    new_ids: dict[str, str] = {}
+    for name, rows in snapshot.node_groups().items():
+        if rows:
+            result = await tx.run(cypher.query(name), rows=rows)
+            new_ids.update({r["old"]: r["new"] async for r in result})
+    links = [{**r, "a": new_ids[r["a"]], "b": new_ids[r["b"]]} for r in snapshot.relationships]
+    if links:
+        await _run(tx, "bulk/restore_relationships", rows=links)

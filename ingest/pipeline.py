@@ -179,6 +179,21 @@ def admit_record(
     return resolved
 
 
+def reference_problem(
+    row: ReferenceRow, policy: IngestPolicy, erased: frozenset[str]
+) -> ParseIssue | Skipped | None:
+    """Why a reference row is not written (a roster row off the firm's domains, a row about
+    an erased address), or None: the one rule for the incremental and the bulk path."""
+    if isinstance(row, RosterRow) and (
+        person_kind(row.email, policy.firm_domain_set) is not PersonKind.TEAM_MEMBER
+    ):
+        return ParseIssue(f"roster {row.email}", "email: not on a firm domain "
+                          "(tiegraph init)")  # fmt: skip
+    if erased and _names_erased(row, erased):
+        return Skipped(f"reference {type(row).__name__}", ERASED)
+    return None
+
+
 def _location(record: InteractionRecord) -> str:
     # Built only for a refused record: every admitted one passes here on the write path.
     return f"{record.source}:{record.external_id}"
@@ -271,16 +286,12 @@ class Ingestor:
             self.report.skipped[item.reason] += 1
         elif isinstance(item, InteractionRecord):
             self._take_record(item)
-        elif isinstance(item, RosterRow) and self._off_firm(item.email):
-            self.report.add_error(ParseIssue(f"roster {item.email}", "email: not on a firm "
-                                             "domain (tiegraph init)"))  # fmt: skip
-        elif self._erased and _names_erased(item, self._erased):
-            self.report.skipped[ERASED] += 1
-        else:
+        elif (problem := reference_problem(item, self._policy, self._erased)) is None:
             self._references.append(item)
-
-    def _off_firm(self, email: str) -> bool:
-        return person_kind(email, self._policy.firm_domain_set) is not PersonKind.TEAM_MEMBER
+        elif isinstance(problem, Skipped):
+            self.report.skipped[problem.reason] += 1
+        else:
+            self.report.add_error(problem)
 
     def _take_record(self, record: InteractionRecord) -> None:
         admitted = admit_record(record, self._policy, self._aliases or {}, self._erased)

@@ -97,7 +97,7 @@ def iter_csv(path: Path, options: SourceOptions) -> Iterator[PipelineItem]:
     mapping = _crm_mapping(header, options)
     if mapping is not None and kind in (None, "crm"):
         yield from iter_crm_csv(path, mapping)
-    elif kind in ("roster", "accounts", "contacts", "aliases"):
+    elif kind in REFERENCE_KINDS:
         yield from iter_reference_csv(path, kind, options.column_renames)
     else:
         known = "roster, accounts, contacts, aliases or a CRM preset; see the README"
@@ -116,6 +116,25 @@ def input_bytes(paths: Iterable[Path]) -> int:
                 if folder.is_dir():
                     total += sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
     return total
+
+
+REFERENCE_KINDS = ("roster", "accounts", "contacts", "aliases")
+
+
+def is_reference_csv(path: Path, options: SourceOptions) -> bool:
+    """True for a roster, accounts, contacts or aliases CSV (what `iter_csv` reads as one)."""
+    try:
+        if not path.is_file() or detect_source(path) in _NOT_CSV:
+            return False
+    except (ValueError, OSError):
+        return False
+    header = _csv_header(path)
+    kind = detect_csv_kind(header, options.column_renames)
+    crm = _crm_mapping(header, options) is not None and kind in (None, "crm")
+    return not crm and kind in REFERENCE_KINDS
+
+
+_NOT_CSV = ("jsonl", "mbox", "eml", "maildir", "zip", "ics")
 
 
 def iter_path(path: Path, options: SourceOptions | None = None) -> Iterator[PipelineItem]:

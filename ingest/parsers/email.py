@@ -38,9 +38,11 @@ paperwork is not the parser's call: ingestion applies the scoring profile's rule
 import base64
 import binascii
 import hashlib
+import itertools
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.message import Message
@@ -48,6 +50,7 @@ from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 from zipfile import BadZipFile, ZipFile, ZipInfo
 
 from pydantic import ValidationError
@@ -683,9 +686,10 @@ class _Preamble:
 
 
 def _scan_mbox(
-    read: Callable[[int], bytes], name: str, now: datetime | None
+    read: Callable[[int], bytes], name: str, now: datetime | None, first_number: int = 1
 ) -> Iterator[ParsedItem]:
-    """Messages of an mbox read in large chunks; same items as `iter_mbox_lines`."""
+    """Messages of an mbox read in large chunks; same items as `iter_mbox_lines`.
+    `first_number` numbers the first message (a part of a file, `iter_mbox_part`)."""
     scanner = _MboxScanner(read)
     preamble = _Preamble()
     start = scanner.separator(1, preamble.observe)
@@ -693,7 +697,7 @@ def _scan_mbox(
         yield ParseIssue(
             f"{name}:{preamble.first_text_line}", "text before the first 'From ' separator line"
         )
-    number = 0
+    number = first_number - 1
     while start is not None:
         number += 1
         (headers, size), blank = scanner.headers(scanner.line_end(start))
@@ -708,6 +712,81 @@ def iter_mbox(path: str | Path, *, now: datetime | None = None) -> Iterator[Pars
     path = Path(path)
     with open_binary(path) as handle:
         yield from _scan_mbox(handle.read, path.name, now)
+
+
+@dataclass(frozen=True)
+class MboxPart:
+    """Bytes `start` to `end` of an mbox, starting at a message's "From " line (or the file's
+    start), whose first message is number `first_number` of the file."""
+
+    start: int
+    end: int
+    first_number: int
+
+
+def mbox_parts(path: str | Path, parts: int) -> list[MboxPart]:
+    """`path` cut into about `parts` pieces at message boundaries, so that several processes
+    can parse one large mbox; each piece parsed with `iter_mbox_part` gives the items
+    `iter_mbox` gives for it, with the same locations."""
+    path = Path(path)
+    size = path.stat().st_size
+    cuts = [0]
+    with path.open("rb") as handle:
+        for wanted in (size * k // parts for k in range(1, parts)):
+            cut = _next_separator(handle, max(wanted, cuts[-1] + 1), size)
+            if cut is not None and cut > cuts[-1]:
+                cuts.append(cut)
+        cuts.append(size)
+        result, number = [], 1
+        for start, end in itertools.pairwise(cuts):
+            result.append(MboxPart(start, end, number))
+            number += _messages_in(handle, start, end)
+    return result
+
+
+def _next_separator(handle: BinaryIO, offset: int, size: int) -> int | None:
+    """The start of the first "From " line after a blank line at or after `offset`."""
+    position = max(offset - 2, 0)
+    while position < size:
+        handle.seek(position)
+        chunk = handle.read(READ_SIZE + 16)
+        if (found := _SEPARATOR.search(chunk)) is not None:
+            return position + found.end()
+        position += READ_SIZE
+    return None
+
+
+def _messages_in(handle: BinaryIO, start: int, end: int) -> int:
+    """How many messages start within bytes `start`..`end`: the "From " lines that follow a
+    blank line there (the file's start counting as one, as for the scanner)."""
+    count, position, overlap = 0, start, 64
+    while position < end:
+        before = min(position, overlap)
+        handle.seek(position - before)
+        head = b"\n\n" if position == 0 else b""
+        chunk = head + handle.read(before + min(READ_SIZE, end - position) + 5)
+        low, high = len(head) + before, len(head) + before + min(READ_SIZE, end - position)
+        count += sum(low <= found.end() < high for found in _SEPARATOR.finditer(chunk))
+        position += READ_SIZE
+    return count
+
+
+def iter_mbox_part(
+    path: str | Path, part: MboxPart, *, now: datetime | None = None
+) -> Iterator[ParsedItem]:
+    """The messages of one part of an mbox (`mbox_parts`)."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        handle.seek(part.start)
+        left = part.end - part.start
+
+        def read(size: int) -> bytes:
+            nonlocal left
+            chunk = handle.read(min(size, left))
+            left -= len(chunk)
+            return chunk
+
+        yield from _scan_mbox(read, path.name, now, part.first_number)
 
 
 def iter_maildir(path: str | Path, *, now: datetime | None = None) -> Iterator[ParsedItem]:

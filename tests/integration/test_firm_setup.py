@@ -171,3 +171,22 @@ def test_the_demo_sets_up_its_firm_on_a_first_run_only(
     _no_firm(settings)
     assert run_cli(capsys, "demo").code == 0
     assert _domains(settings) == ["northwind.example"]
+
+
+def test_capture_controls_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], shell: Path, settings: Settings
+) -> None:
+    for argv in (("exclude", "--domain", "law.test"), ("exclude", "--member", "ann@firm.test"),
+                 ("subjects", "off"), ("opt-out", "--member", "bob@firm.test")):  # fmt: skip
+        run = run_cli(capsys, "capture", *argv)
+        assert run.code == 0, (argv, run.err)
+    shown = run_cli(capsys, "capture", "show").out
+    for value in ("firm.test", "law.test", "ann@firm.test", "bob@firm.test"):
+        assert value in shown, value
+    settings_row = _read(settings, "MATCH (f:FirmSettings) RETURN f.store_subjects AS s, "
+                         "f.excluded_domains AS d, f.opted_out AS o")[0]  # fmt: skip
+    assert settings_row == {"s": False, "d": ["law.test"], "o": ["bob@firm.test"]}
+    assert "not on a firm domain" in _error(
+        run_cli(capsys, "capture", "exclude", "--member", "joe@acme.com")
+    )
+    assert run_cli(capsys, "capture", "exclude", "--help").code == 0

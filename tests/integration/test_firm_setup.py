@@ -9,7 +9,9 @@ import httpx
 import pytest
 from neo4j import GraphDatabase
 
+from app.worker import create_worker, queue_pool
 from graph.repository import GraphRepository
+from ingest.jobs import enqueue_ingest, job_report
 from tests.clirun import Run, run_cli, set_env
 from tests.integration.apihelp import codes, gql
 from tests.integration.conftest import set_firm
@@ -190,3 +192,25 @@ def test_capture_controls_from_the_command_line(
         run_cli(capsys, "capture", "exclude", "--member", "joe@acme.com")
     )
     assert run_cli(capsys, "capture", "exclude", "--help").code == 0
+
+
+async def test_a_queued_job_fails_with_the_same_sentence_before_init(
+    settings: Settings, repo: GraphRepository, tmp_path: Path
+) -> None:
+    await set_firm(repo)  # the job was queued, then the firm was wiped: the worker refuses too
+    mail = tmp_path / "mail.jsonl"
+    mail.write_text(MAIL)
+    pool = await queue_pool(settings)
+    try:
+        job_id = await enqueue_ingest(pool, [str(mail)])
+        worker = create_worker(settings)
+        worker.burst, worker.handle_signals = True, False
+        await worker.main()
+        await worker.close()
+        report = await job_report(pool, job_id)
+    finally:
+        await pool.aclose()
+    assert report.status == "failed"
+    assert report.failure is not None
+    assert "the firm's domains are not set up" in report.failure
+    assert await repo.interaction_count() == 0

@@ -2,10 +2,10 @@
 
 import argparse
 import asyncio
+import contextlib
 import json
+import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,10 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from arq.connections import ArqRedis
-from neo4j import AsyncDriver
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from app.local.processes import ManagedProcess
@@ -29,8 +36,9 @@ from app.local.services import (
     redis_process,
 )
 from app.score_truth import calibration_table, picture, rankings_table
+from app.token_commands import connected, create_token
 from app.worker import queue_pool
-from graph.driver import apply_schema, create_driver
+from graph.driver import apply_schema
 from graph.firm import checked_firm, firm_domains, init_firm
 from graph.repository import GraphRepository
 from ingest import capture
@@ -46,29 +54,17 @@ from ingest.backtest import (
 )
 from ingest.demo import DEMO_FIRM_DOMAIN, demo_records
 from ingest.jobs import enqueue_ingest
+from ingest.parsers.inputs import metered
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.profiles import changed_fields, profile_from_file, update_profile
-from ingest.sources import SourceOptions, iter_path
+from ingest.sources import SourceOptions, input_bytes, iter_path
 from scoring.backtest import History
 from scoring.policy import IngestPolicy
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
-from tiegraph.access import Role
 from tiegraph.domain import InteractionRecord
 from tiegraph.errors import BadInput, SetupRequired, Unavailable
 from tiegraph.firm import FirmSettings
 from tiegraph.settings import Settings
-
-
-@asynccontextmanager
-async def _neo4j(settings: Settings) -> AsyncIterator[AsyncDriver]:
-    """A driver that has reached Neo4j once. Down, Neo4j fails this at once; a first query
-    would retry for half a minute before it gave up."""
-    driver = create_driver(settings)
-    try:
-        await driver.verify_connectivity()
-        yield driver
-    finally:
-        await driver.close()
 
 
 @asynccontextmanager
@@ -84,42 +80,10 @@ async def _queue(settings: Settings) -> AsyncIterator[ArqRedis]:
 
 async def apply_schema_now(settings: Settings, console: Console) -> int:
     """`tiegraph schema`: create what is missing of the schema."""
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         count = await apply_schema(driver, settings.neo4j_database)
     console.print(f"Schema applied: {count} constraints and indexes present.")
     return 0
-
-
-async def create_token(settings: Settings, member: str, role: str) -> str:
-    """`tiegraph token create`: a new token (returned once; only its hash is stored)."""
-    from graph.tokens import issue_token
-
-    async with _neo4j(settings) as driver:
-        await apply_schema(driver, settings.neo4j_database)  # the hash constraint must exist
-        repo = GraphRepository(driver, settings.neo4j_database)
-        firm = await firm_domains(repo, settings.firm_domains)
-        token, _ = await issue_token(repo, member, Role.parse(role), firm)
-    return token
-
-
-async def revoke_token(settings: Settings, ident: str) -> None:
-    """`tiegraph token revoke ID`."""
-    from graph import tokens
-
-    async with _neo4j(settings) as driver:
-        await tokens.revoke_token(GraphRepository(driver, settings.neo4j_database), ident)
-
-
-async def list_tokens(settings: Settings, out: Console) -> None:
-    """`tiegraph token list`: every token, newest first (never the token itself)."""
-    async with _neo4j(settings) as driver:
-        stored = await GraphRepository(driver, settings.neo4j_database).tokens()
-    table = Table("id", "role", "member", "created", "revoked")
-    for t in stored:
-        revoked = t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else ""
-        table.add_row(t.id, t.role.label, t.member_email,
-                      t.created_at.isoformat(timespec="seconds"), revoked)  # fmt: skip
-    out.print(table)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -134,7 +98,7 @@ def _check_port(host: str, port: int) -> None:
 
 
 async def _check_services(settings: Settings) -> None:
-    async with _neo4j(settings), _queue(settings):
+    async with connected(settings), _queue(settings):
         pass
 
 
@@ -163,6 +127,9 @@ def summary_table(report: IngestReport) -> Table:
     table = Table(title="Ingestion summary", show_header=False)
     counts = {"read": report.read, "ingested": report.ingested,
               "duplicates": report.duplicates, "errors": report.error_count}  # fmt: skip
+    if report.reference_rows:
+        # Roster, account, contact and alias rows: stored, though no interaction.
+        counts["reference rows"] = report.reference_rows
     for label, value in counts.items():
         table.add_row(label, str(value))
     for reason, count in sorted(report.skipped.items()):
@@ -173,6 +140,21 @@ def summary_table(report: IngestReport) -> Table:
     return table
 
 
+def _progress_bar(console: Console, in_bytes: bool) -> Progress:
+    """Done of a known total, speed and time left: bytes of the input files, or items."""
+    done = DownloadColumn() if in_bytes else MofNCompleteColumn()
+    speed = TransferSpeedColumn() if in_bytes else TextColumn("")
+    return Progress(TextColumn("{task.description}"), BarColumn(), done, speed,
+                    TimeRemainingColumn(), console=console, transient=False)  # fmt: skip
+
+
+def _counts(report: IngestReport) -> str:
+    text = f"read {report.read:,} · ingested {report.ingested:,}"
+    if report.reference_rows:
+        text += f" · reference rows {report.reference_rows:,}"
+    return f"{text} · errors {report.error_count:,}"
+
+
 async def _ingest_items(
     settings: Settings,
     paths: list[Path],
@@ -180,21 +162,22 @@ async def _ingest_items(
     options: SourceOptions | None = None,
     demo: bool = False,
 ) -> IngestReport:
-    async with _neo4j(settings) as driver:
+    demo_items = list(demo_records()) if demo else []
+    async with connected(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
         await checked_firm(repo, settings.firm_domains)  # refused in one line, before any output
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=console, transient=False) as progress:  # fmt: skip
-            task = progress.add_task("reading", total=None)
+        with metered() as meter, _progress_bar(console, not demo) as progress:
+            total = len(demo_items) if demo else input_bytes(paths)
+            task = progress.add_task("reading", total=total)
 
             def show(report: IngestReport) -> None:
-                text = f"read {report.read:,} · ingested {report.ingested:,}"
-                progress.update(task, description=f"{text} · errors {report.error_count:,}")
+                done = report.read if demo else meter.bytes_read()
+                progress.update(task, completed=done, description=_counts(report))
 
             ingestor = Ingestor.for_settings(repo, settings, show)
             if demo:
-                await ingestor.run(demo_records())
+                await ingestor.run(demo_items)
             for path in paths:
                 await ingestor.run(iter_path(path, options))
             show(ingestor.report)
@@ -215,7 +198,7 @@ async def init_now(
     force: bool = False,
 ) -> int:  # fmt: skip
     """`tiegraph init --firm-domain ...`: store the firm's domains (see graph.firm.init_firm)."""
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
         firm, changed = await init_firm(repo, domains, change, force)
@@ -246,7 +229,7 @@ async def capture_now(
 ) -> int:
     """`tiegraph capture ...`: change a control (ingest/capture.py) and show the result."""
     told = settings.firm_domains
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
         if args.action in ("exclude", "include"):
@@ -267,7 +250,7 @@ async def capture_now(
 
 async def _set_up_demo_firm(settings: Settings) -> None:
     """A graph with no firm yet becomes the demo's; another firm's graph refuses the demo."""
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
         firm = await repo.firm_settings()
@@ -294,7 +277,7 @@ async def queue_files(settings: Settings, paths: list[Path]) -> str:
     for path in paths:
         if not path.exists():
             raise BadInput("no such file or directory", location=str(path))
-    async with _neo4j(settings) as driver:  # the worker would refuse it: say so now
+    async with connected(settings) as driver:  # the worker would refuse it: say so now
         await checked_firm(GraphRepository(driver, settings.neo4j_database), settings.firm_domains)
     async with _queue(settings) as pool:
         return await enqueue_ingest(pool, [str(p.resolve()) for p in paths])
@@ -315,27 +298,36 @@ def _start_local_services(settings: Settings, console: Console) -> list[ManagedP
 
 
 def bring_up(settings: Settings, demo: bool, console: Console) -> int:
-    """`make run`: start what is missing, load the demo, run worker and API until Ctrl-C."""
+    """`make run`: start what is missing, load the demo, then run worker and API as children,
+    restarted when they exit, until Ctrl-C."""
+    from app.supervise import Child, Supervisor
+
+    if settings.neo4j_is_local or settings.redis_is_local:
+        settings = settings.with_local_credentials()
+    _check_port(settings.api_host, settings.api_port)
     started = _start_local_services(settings, console)
-    worker: subprocess.Popen[bytes] | None = None
+    supervisor = Supervisor([Child("worker", ("worker",)), Child("API", ("serve",))], started)
     try:
         asyncio.run(apply_schema_now(settings, console))
         if demo:
             asyncio.run(load_demo(settings, console))
             token = asyncio.run(create_token(settings, f"admin@{DEMO_FIRM_DOMAIN}", "admin"))
             console.print(f"Admin token for trying the API (Authorization: Bearer ...): {token}")
-        worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
         url = f"http://{settings.api_host}:{settings.api_port}/graphql"
         console.print(f"[bold green]tiegraph is up.[/] GraphQL: {url}  (Ctrl-C stops everything)")
-        serve(settings)
+        signal.signal(signal.SIGTERM, _interrupted)  # a service manager's stop: as Ctrl-C
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how `up` is meant to end
+            supervisor.run(console)
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+        supervisor.stop()
         for process in reversed(started):
             console.print(f"Stopping {process.name}...")
             process.stop()
     return 0
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @dataclass(frozen=True)
@@ -354,7 +346,7 @@ class TruthOptions:
 async def _graph_history(
     settings: Settings, console: Console
 ) -> tuple[list[InteractionRecord], ScoringProfile]:
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         repo = GraphRepository(driver, settings.neo4j_database)
 
         async def show(read: int, _: int) -> None:
@@ -364,7 +356,7 @@ async def _graph_history(
 
 
 async def _stored_firm(settings: Settings) -> tuple[str, ...]:
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         return await firm_domains(GraphRepository(driver, settings.neo4j_database),
                                   settings.firm_domains)  # fmt: skip
 
@@ -444,7 +436,7 @@ def tune_now(settings: Settings, options: TruthOptions, console: Console) -> int
 
 
 async def _apply_profile(settings: Settings, changes: dict[str, Any]) -> str | None:
-    async with _neo4j(settings) as driver, _queue(settings) as pool:
+    async with connected(settings) as driver, _queue(settings) as pool:
         repo = GraphRepository(driver, settings.neo4j_database)
         _, _, job = await update_profile(repo, pool, changes)
         return job

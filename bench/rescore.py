@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.local.neo4j_server import ensure_installed, local_neo4j
+from app.local.system import throwaway_password
 from graph.driver import apply_schema, create_driver
 from graph.firm import init_firm
 from graph.repository import GraphRepository
@@ -99,7 +100,8 @@ def main() -> None:
         asyncio.run(run(args.neo4j_uri, args.interactions, args.reuse))
         return
     with tempfile.TemporaryDirectory() as home:
-        process = local_neo4j(Path(home), 7699, "4g", "2g", ensure_installed())
+        process = local_neo4j(Path(home), 7699, "4g", "2g", ensure_installed(),
+                              password=throwaway_password())  # fmt: skip
         process.start()
         try:
             asyncio.run(run("bolt://127.0.0.1:7699", args.interactions, reuse=False))

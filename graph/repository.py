@@ -78,6 +78,11 @@ class GraphRepository:
         themselves (graph/health.py). Nothing above graph/ calls this."""
         return await self._read_maps(name, **params)
 
+    async def write_rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a named write query in one managed transaction and return its rows as dicts,
+        for graph/ modules that keep their own small stores (graph/sources.py)."""
+        return await self._write(name, **params)
+
     async def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return [record.data() for record in await self._read_records(name, params)]
 
@@ -155,6 +160,19 @@ class GraphRepository:
         async with self._driver.session(database=self._database) as session:
             result = await session.run(cypher.query("firm/drop_subjects"))
             await result.consume()
+
+    async def count_ingest(
+        self, ingested: int, duplicates: int, errors: int, reference_rows: int
+    ) -> None:
+        """Add a run's counts to the stored ingestion totals."""
+        await self._write("ops/count_ingest", ingested=ingested, duplicates=duplicates,
+                          errors=errors, reference_rows=reference_rows)  # fmt: skip
+
+    async def ingest_totals(self) -> dict[str, int]:
+        """The stored ingestion totals: ingested, duplicates, errors and reference_rows."""
+        return {
+            key: int(value) for key, value in (await self._read("ops/ingest_totals"))[0].items()
+        }
 
     async def write_reference(
         self, rows: Sequence[ReferenceRow], firm_domains: frozenset[str]
@@ -387,11 +405,16 @@ class GraphRepository:
                           member_email=token.member_email,
                           created_ms=epoch_ms(token.created_at))  # fmt: skip
 
-    async def token_by_hash(self, hashed: str) -> tuple[ApiToken, tuple[str, ...]] | None:
-        """The token with this hash (revoked ones included) and the members who opted out of
-        being shown, or None."""
+    async def token_by_hash(
+        self, hashed: str
+    ) -> tuple[ApiToken, tuple[str, ...], tuple[str, ...]] | None:
+        """The token with this hash (revoked ones included), the members who opted out of
+        being shown and the firm's stored domains, or None."""
         rows = await self._read("auth/token_by_hash", hash=hashed)
-        return (to_api_token(rows[0]), tuple(rows[0]["opted_out"])) if rows else None
+        if not rows:
+            return None
+        row = rows[0]
+        return to_api_token(row), tuple(row["opted_out"]), tuple(row["firm_domains"])
 
     async def tokens(self) -> list[ApiToken]:
         """Every token, newest first."""
@@ -424,6 +447,22 @@ class GraphRepository:
         self._ran("erase/apply")
         async with self._driver.session(database=self._database) as session:
             await session.execute_write(_apply_erasure, plan)
+
+    async def event_interactions(self, uids: Sequence[str]) -> list[InteractionRecord]:
+        """The stored occurrences of the calendar events `uids` (ids `UID@start`)."""
+        rows = await self._read_maps("ingest/event_interactions", prefixes=[f"{u}@" for u in uids])
+        found = [to_interaction(row) for row in rows[0]["interactions"]]
+        wanted = set(uids)
+        return [r for r in found if r.external_id.rpartition("@")[0] in wanted]
+
+    async def retract_interactions(
+        self, ids: Sequence[str], pairs: Sequence[tuple[str, str]], ties: dict[TieType, list[Row]]
+    ) -> None:
+        """Delete interactions and give the ties of `pairs` their rebuilt state (`ties`; a
+        pair without rows loses its ties), in one transaction."""
+        self._ran("ingest/retract")
+        async with self._driver.session(database=self._database) as session:
+            await session.execute_write(_retract, list(ids), [list(p) for p in pairs], ties)
 
     async def erased_hashes(self) -> frozenset[str]:
         """The erasure list: hashes of addresses ingestion must drop."""
@@ -466,6 +505,17 @@ async def _replace_ties(
     tx: AsyncManagedTransaction, tie_type: TieType, rows: Sequence[Row]
 ) -> None:
     await _run(tx, "rescore/replace_ties", rows=list(rows), type=tie_type.value)
+
+
+async def _retract(
+    tx: AsyncManagedTransaction, ids: list[str], pairs: list[list[str]],
+    ties: dict[TieType, list[Row]],
+) -> None:  # fmt: skip
+    await _run(tx, "erase/delete_interactions", ids=ids)
+    await _run(tx, "erase/delete_ties", pairs=pairs)
+    for tie_type, rows in ties.items():
+        if rows:
+            await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)
 
 
 async def _apply_erasure(tx: AsyncManagedTransaction, plan: ErasurePlan) -> None:

@@ -18,7 +18,7 @@ from scoring.tie_events import TieKey
 from tiegraph.access import address_hash
 from tiegraph.domain import InteractionRecord, TieType
 from tiegraph.errors import BadInput
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 
 class ErasureReport(BaseModel):
@@ -59,12 +59,13 @@ def touched_ties(records: Sequence[InteractionRecord], policy: IngestPolicy) -> 
     return set(fold_events(records, policy))
 
 
-async def _rebuilt_ties(
+async def rebuilt_ties(
     repo: GraphRepository, keys: set[TieKey], cleaned: list[InteractionRecord],
     deleted: list[str], gone: set[str], policy: IngestPolicy,
 ) -> dict[TieType, list[Row]]:  # fmt: skip
-    """The touched ties rebuilt from every interaction between their two people, with the
-    erased person already taken out of them."""
+    """The touched ties rebuilt from every interaction between their two people: `cleaned`
+    replaces the stored form of its interactions, `deleted` ones are left out, and the `gone`
+    addresses are taken out of the reply parents (an erasure; a retraction passes none)."""
     pairs = sorted({(a, b) for _, a, b in keys})
     replay = {r.external_id: r for r in await repo.pair_interactions(pairs)} if pairs else {}
     replay.update({r.external_id: r for r in cleaned})
@@ -89,7 +90,7 @@ async def erase_contact(
     their place in it, as capture would not have stored it; without `listed` their addresses
     are not put on the erasure list (the exclusion keeps them out instead, whole).
     """
-    address = require_address(email, "email")
+    address = lookup_address(email, "email", firm_domains)
     target = await repo.erasure_target(address)
     if target is not None and "TeamMember" in target[1]:
         raise BadInput("a team member, not a contact; take them off the roster", location="email")
@@ -101,7 +102,7 @@ async def erase_contact(
     keys = touched_ties(cleaned, policy)
     if whole_interactions:
         cleaned, deleted = [], [r.external_id for r in found]
-    ties = await _rebuilt_ties(repo, keys, cleaned, deleted, gone, policy)
+    ties = await rebuilt_ties(repo, keys, cleaned, deleted, gone, policy)
     plan = ErasurePlan(
         email=person, hashes=tuple(sorted(address_hash(a) for a in gone)) if listed else (),
         erased_ms=epoch_ms(datetime.now(UTC)), rewritten=[participant_row(r) for r in cleaned],
@@ -115,9 +116,9 @@ async def erase_contact(
     )  # fmt: skip
 
 
-async def restore_address(repo: GraphRepository, email: str) -> bool:
+async def restore_address(repo: GraphRepository, email: str, firm_domains: Sequence[str]) -> bool:
     """Take an address off the erasure list (ingest accepts it again); False if it was not on."""
-    address = require_address(email, "email")
+    address = lookup_address(email, "email", firm_domains)
     return await repo.unlist_erased(address_hash(address))
 
 
@@ -131,7 +132,7 @@ async def purge_interactions(
     policy = IngestPolicy(firm_domains=firm_domains, profile=await repo.scoring_profile())
     keys = touched_ties(records, policy)
     deleted = [r.external_id for r in records]
-    ties = await _rebuilt_ties(repo, keys, [], deleted, set(), policy)
+    ties = await rebuilt_ties(repo, keys, [], deleted, set(), policy)
     plan = ErasurePlan(
         email="", hashes=(), erased_ms=epoch_ms(datetime.now(UTC)), rewritten=[],
         deleted_interactions=tuple(deleted), pairs=tuple(sorted({(a, b) for _, a, b in keys})),

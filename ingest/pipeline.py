@@ -9,7 +9,6 @@ import inspect
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 from neo4j.exceptions import ConstraintError
 
@@ -21,7 +20,7 @@ from ingest.parsers.noise import AUTOMATED_SENDER, is_automated_address
 from ingest.results import ParsedItem, ParseIssue, Skipped
 from scoring.policy import IngestPolicy
 from tiegraph.access import address_hash
-from tiegraph.domain import InteractionRecord, Participant, PersonKind
+from tiegraph.domain import InteractionRecord, Participant, PersonKind, time_problem
 from tiegraph.errors import BadInput
 from tiegraph.firm import capture_refusal, captured
 from tiegraph.identity import canonical_address, person_kind
@@ -33,24 +32,15 @@ MAX_REPORTED_ERRORS = 200
 # A concurrent job may create some of our ids between our check and our write; the unique
 # constraint then rolls our batch back whole, and a fresh check sorts it out.
 WRITE_ATTEMPTS = 3
-EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
-FUTURE_SLACK = timedelta(days=1)
 NO_COUNTERPART = "no-counterpart"
 ERASED = "erased-address"
-
-
-def time_problem(record: InteractionRecord) -> str | None:
-    """Why an interaction's time is not stored (the ingestion rule), or None."""
-    if EARLIEST <= record.occurred_at <= datetime.now(UTC) + FUTURE_SLACK:
-        return None
-    return "before 1990 or in the future"
 
 
 def require_storable(records: Sequence[InteractionRecord], field: str) -> None:
     """BadInput for the first record `run` would reject: for callers that promise every item
     is valid before any is written (the ingestInteractions mutation)."""
     for index, record in enumerate(records):
-        if (problem := time_problem(record)) is not None:
+        if (problem := time_problem(record.occurred_at)) is not None:
             raise BadInput(problem, location=f"{field}[{index}].occurredAt")
 
 
@@ -72,6 +62,11 @@ class IngestReport:
     skipped: Counter[str] = field(default_factory=Counter)
     error_count: int = 0
     errors: list[ParseIssue] = field(default_factory=list)
+
+    def totals(self) -> dict[str, int]:
+        """The counts the stored ingestion totals keep (`GraphRepository.count_ingest`)."""
+        return {"ingested": self.ingested, "duplicates": self.duplicates,
+                "errors": self.error_count, "reference_rows": self.reference_rows}  # fmt: skip
 
     def add_error(self, issue: ParseIssue) -> None:
         """Count an error and keep its text while there is room."""
@@ -169,7 +164,8 @@ def admit_record(
     controls allow it, or why not (an error for an impossible date, a skip for a robot
     sender, an excluded source or address, or no one to tie to). The one admission rule:
     ingestion and a backtest from files both apply it."""
-    if (problem := time_problem(record)) is not None:
+    # Parsers refuse these where they know the file and line; this catches the rest.
+    if (problem := time_problem(record.occurred_at)) is not None:
         return ParseIssue(_location(record), f"occurredAt: {problem}")
     resolved = policy.with_admin_flag(resolve_record(record, policy, aliases, erased))
     if (refusal := capture_refusal(resolved, policy.capture)) is not None:
@@ -210,6 +206,7 @@ class Ingestor:
         self._flights: list[_Flight] = []  # at most two: one writing, one checked meanwhile
         self._references: list[ReferenceRow] = []
         self.report = IngestReport()
+        self._counted: dict[str, int] = {}  # the report's totals when last stored
 
     @classmethod
     def for_settings(
@@ -255,7 +252,17 @@ class Ingestor:
             await self._settle()
         finally:
             await self._abandon()
+        await self._count()
         return self.report
+
+    async def _count(self) -> None:
+        """Add what the runs since the last count did to the stored totals (`/metrics` reads
+        them): counted where the work is done, whichever process does it."""
+        now = self.report.totals()
+        delta = {key: value - self._counted.get(key, 0) for key, value in now.items()}
+        if any(delta.values()):
+            await self._repo.count_ingest(**delta)
+        self._counted = now
 
     def _take(self, item: PipelineItem) -> None:
         if isinstance(item, ParseIssue):

@@ -8,13 +8,14 @@ from arq.connections import ArqRedis
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from graph import firm, health, insights
+from graph import health, insights
 from graph.insights import ContactView
 from graph.models import ContactPageKey
 from graph.repository import GraphRepository
 from graph.tokens import authenticate
 from scoring.account_health import AccountHealth
 from tiegraph.access import Viewer
+from tiegraph.firm import FirmSettings, agreed_domains
 from tiegraph.settings import Settings
 
 
@@ -60,8 +61,10 @@ class Context(BaseContext):
             self.repo, self._hiding = self.repo.hiding(members), True
 
     async def firm_domains(self) -> tuple[str, ...]:
-        """The firm's domains as stored in the graph (SetupRequired before `tiegraph init`)."""
-        return await firm.firm_domains(self.repo, self.settings.firm_domains)
+        """The firm's domains as stored in the graph, read with the caller's token
+        (SetupRequired before `tiegraph init`)."""
+        stored = FirmSettings(domains=(await self.authenticated()).firm_domains)
+        return agreed_domains(stored, self.settings.firm_domains)
 
     async def authenticated(self) -> Viewer:
         """The caller, checked once per request; Unauthenticated without a valid token."""

@@ -1,10 +1,13 @@
 """One driver for the whole session, the schema applied once, the graph emptied per test."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from neo4j import AsyncDriver
 
@@ -13,6 +16,7 @@ from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
 from graph.tokens import issue_token
 from ingest.pipeline import Ingestor
+from tests.conftest import free_port
 from tiegraph.access import Role
 from tiegraph.firm import FirmSettings
 from tiegraph.settings import Settings
@@ -135,3 +139,20 @@ async def anonymous_api(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """The same app without any token."""
     async with client(app, None) as http:
         yield http
+
+
+@pytest.fixture
+async def server(settings: Settings, tmp_path: Path) -> AsyncIterator[str]:
+    """The API served over HTTP on a free port; yields its base URL."""
+    port = free_port()
+    app = create_app(settings.model_copy(update={"data_dir": tmp_path}))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+    instance = uvicorn.Server(config)
+    task = asyncio.create_task(instance.serve())
+    for _ in range(600):  # uvicorn offers no event to wait on; poll its flag for up to 30 s
+        if instance.started:
+            break
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    await task

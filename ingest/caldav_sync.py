@@ -23,12 +23,13 @@ from caldav.elements import dav
 from caldav.lib import error as caldav_error
 from niquests.exceptions import RequestException
 
+from graph.firm import firm_domains
 from graph.repository import GraphRepository
 from graph.sources import Checkpoint, checkpoints, save_checkpoint
 from ingest.imap_sync import SyncReport
 from ingest.parsers.calendar import iter_ics_bytes
 from ingest.pipeline import Ingestor
-from ingest.results import ParsedItem
+from ingest.results import ParsedItem, owned_by
 from ingest.revise import retract
 from ingest.secrets import SourceFailure, resolve_secret, scrub
 from ingest.sources import CALENDAR_HISTORY
@@ -152,9 +153,10 @@ def _uid_of(data: bytes) -> str | None:
 
 async def _apply(
     repo: GraphRepository, settings: Settings, ingestor: Ingestor, report: SyncReport,
-    fetched: Fetched, saved: Checkpoint,
+    fetched: Fetched, saved: Checkpoint, member: str,
 ) -> Checkpoint:  # fmt: skip
-    """Retract what changed or went, ingest the current forms; the new checkpoint."""
+    """Retract what changed or went, ingest the current forms (as `member`'s own calendar's);
+    the new checkpoint."""
     known: dict[str, Any] = dict(saved.get("objects", {}))
     now = datetime.now(UTC)
     parsed = {href: (etag, _parse(href, data, now)) for href, etag, data in fetched.objects}
@@ -165,8 +167,8 @@ async def _apply(
     horizon = now - CALENDAR_HISTORY  # older occurrences are no longer read, so not retracted
     stale = [s for s in stored
              if s.occurred_at >= horizon and _differs(s, current.get(s.external_id))]  # fmt: skip
-    report.changed += await retract(repo, stale, tuple(settings.firm_domains))
-    await ingestor.run([item for _, p in parsed.values() for item in p.items])
+    report.changed += await retract(repo, stale, await firm_domains(repo, settings.firm_domains))
+    await ingestor.run(owned_by((item for _, p in parsed.values() for item in p.items), member))
     for href in fetched.deleted:
         known.pop(href, None)
     for href, (etag, p) in parsed.items():
@@ -197,5 +199,6 @@ async def sync_caldav(
     secret = await asyncio.to_thread(resolve_secret, source.secret)
     saved = await checkpoints(repo, source.id)
     for fetched in await asyncio.to_thread(fetch_all, source, secret, saved):
-        state = await _apply(repo, settings, ingestor, report, fetched, saved.get(fetched.key, {}))
+        state = await _apply(repo, settings, ingestor, report, fetched,
+                             saved.get(fetched.key, {}), source.member)  # fmt: skip
         await save_checkpoint(repo, source.id, fetched.key, state)

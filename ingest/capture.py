@@ -12,7 +12,7 @@ applies it (tiegraph/firm.py holds the rules), and then applied to what is alrea
 - an opt-out: the member's ties are left out of other people's answers (app/auth.py).
 """
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -69,6 +69,10 @@ def _domain(value: str, firm: Sequence[str]) -> str:
     if any(domain == d or domain.endswith("." + d) or d.endswith("." + domain) for d in firm):
         raise BadInput(f"{domain} is the firm's own", location="domain")
     return domain
+
+
+# `exclude` or `include`, for callers that take either.
+Change = Callable[[GraphRepository, Sequence[str], Target, str], Awaitable[CaptureChange]]
 
 
 async def exclude(

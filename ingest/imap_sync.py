@@ -23,7 +23,7 @@ from graph.sources import Checkpoint, checkpoints, save_checkpoint
 from ingest import imap
 from ingest.parsers.email import parse_message_bytes
 from ingest.pipeline import Ingestor, IngestReport
-from ingest.results import ParsedItem
+from ingest.results import ParsedItem, owned_by
 from ingest.secrets import resolve_secret
 from tiegraph.sources import Source
 
@@ -75,8 +75,8 @@ class _Folder:
 
 def _parsed(source: Source, folder: str, fetched: list[tuple[int, bytes]]) -> list[ParsedItem]:
     now = datetime.now(UTC)
-    return [parse_message_bytes(headers, f"{source.name}/{folder}#UID{uid}", now=now)
-            for uid, headers in fetched]  # fmt: skip
+    return owned_by((parse_message_bytes(headers, f"{source.name}/{folder}#UID{uid}", now=now)
+                     for uid, headers in fetched), source.member)  # fmt: skip
 
 
 async def _start_at(run: _Folder, folder: str, saved: Checkpoint | None) -> tuple[int, int, bool]:

@@ -1,5 +1,6 @@
 """What a parser yields besides records: located skips and located errors."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tiegraph.domain import InteractionRecord
@@ -25,3 +26,10 @@ class ParseIssue:
 
 
 ParsedItem = InteractionRecord | Skipped | ParseIssue
+
+
+def owned_by(items: Iterable[ParsedItem], member: str) -> list[ParsedItem]:
+    """`items` as read from `member`'s own mailbox or calendar: each record names them as its
+    `owner`, which the capture controls go by (tiegraph/firm.py)."""
+    return [i.model_copy(update={"owner": member}) if isinstance(i, InteractionRecord) else i
+            for i in items]  # fmt: skip

@@ -367,17 +367,13 @@ class Mutation:
     async def exclude_from_capture(
         self, info: Info[Context, None], target: CaptureTarget, value: str
     ) -> FirmSettings:
-        told = info.context.settings.firm_domains
-        change = await capture.exclude(info.context.repo, told, target.value, value)
-        return FirmSettings.from_domain(change.settings)
+        return await _capture_change(info, capture.exclude, target, value)
 
     @strawberry.mutation(description="Capture a member's sources, an address or a domain again.")
     async def include_in_capture(
         self, info: Info[Context, None], target: CaptureTarget, value: str
     ) -> FirmSettings:
-        told = info.context.settings.firm_domains
-        change = await capture.include(info.context.repo, told, target.value, value)
-        return FirmSettings.from_domain(change.settings)
+        return await _capture_change(info, capture.include, target, value)
 
     @strawberry.mutation(description="Store subjects or not; off also removes the stored ones.")
     async def set_store_subjects(self, info: Info[Context, None], store: bool) -> FirmSettings:
@@ -401,6 +397,14 @@ class Mutation:
         return await erasure.restore_address(
             info.context.repo, email, await info.context.firm_domains()
         )
+
+
+async def _capture_change(
+    info: Info[Context, None], change: capture.Change, target: CaptureTarget, value: str
+) -> FirmSettings:
+    told = info.context.settings.firm_domains
+    done = await change(info.context.repo, told, target.value, value)
+    return FirmSettings.from_domain(done.settings)
 
 
 class Schema(strawberry.Schema):

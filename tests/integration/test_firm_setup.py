@@ -9,7 +9,9 @@ import httpx
 import pytest
 from neo4j import GraphDatabase
 
+from app.worker import create_worker, queue_pool
 from graph.repository import GraphRepository
+from ingest.jobs import enqueue_ingest, job_report
 from tests.clirun import Run, run_cli, set_env
 from tests.integration.apihelp import codes, gql
 from tests.integration.conftest import set_firm
@@ -171,3 +173,44 @@ def test_the_demo_sets_up_its_firm_on_a_first_run_only(
     _no_firm(settings)
     assert run_cli(capsys, "demo").code == 0
     assert _domains(settings) == ["northwind.example"]
+
+
+def test_capture_controls_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], shell: Path, settings: Settings
+) -> None:
+    for argv in (("exclude", "--domain", "law.test"), ("exclude", "--member", "ann@firm.test"),
+                 ("subjects", "off"), ("opt-out", "--member", "bob@firm.test")):  # fmt: skip
+        run = run_cli(capsys, "capture", *argv)
+        assert run.code == 0, (argv, run.err)
+    shown = run_cli(capsys, "capture", "show").out
+    for value in ("firm.test", "law.test", "ann@firm.test", "bob@firm.test"):
+        assert value in shown, value
+    settings_row = _read(settings, "MATCH (f:FirmSettings) RETURN f.store_subjects AS s, "
+                         "f.excluded_domains AS d, f.opted_out AS o")[0]  # fmt: skip
+    assert settings_row == {"s": False, "d": ["law.test"], "o": ["bob@firm.test"]}
+    assert "not on a firm domain" in _error(
+        run_cli(capsys, "capture", "exclude", "--member", "joe@acme.com")
+    )
+    assert run_cli(capsys, "capture", "exclude", "--help").code == 0
+
+
+async def test_a_queued_job_fails_with_the_same_sentence_before_init(
+    settings: Settings, repo: GraphRepository, tmp_path: Path
+) -> None:
+    await set_firm(repo)  # the job was queued, then the firm was wiped: the worker refuses too
+    mail = tmp_path / "mail.jsonl"
+    mail.write_text(MAIL)
+    pool = await queue_pool(settings)
+    try:
+        job_id = await enqueue_ingest(pool, [str(mail)])
+        worker = create_worker(settings)
+        worker.burst, worker.handle_signals = True, False
+        await worker.main()
+        await worker.close()
+        report = await job_report(pool, job_id)
+    finally:
+        await pool.aclose()
+    assert report.status == "failed"
+    assert report.failure is not None
+    assert "the firm's domains are not set up" in report.failure
+    assert await repo.interaction_count() == 0

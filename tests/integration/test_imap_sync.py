@@ -9,6 +9,7 @@ from neo4j import AsyncDriver
 
 from graph.repository import GraphRepository
 from graph.sources import add_source, checkpoints, get_source
+from ingest import capture
 from ingest.imap_sync import SyncReport
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
@@ -194,3 +195,18 @@ async def test_xoauth2_takes_a_fresh_token_from_its_command_at_each_connection(
         refused = await sync_source(repo, settings, source.id)
     assert refused.error == "imap: sign-in refused ([AUTHENTICATIONFAILED] Authentication failed.)"
     assert runs.read_text().count("run") == 2  # a token per connection, never kept
+
+
+async def test_an_excluded_members_mailbox_is_read_but_nothing_of_it_is_stored(
+    repo: GraphRepository, settings: Settings, driver: AsyncDriver, dovecot: Dovecot
+) -> None:
+    dovecot.append(ANN, "INBOX", mails("in", 3))
+    dovecot.append(BOB, "INBOX", [message("b1@acme.test", "c1@acme.test", BOB)])
+    ann, bob = await imap_source(repo, dovecot), await imap_source(repo, dovecot, BOB,
+                                                                 "env:BOB_IMAP_PASSWORD")  # fmt: skip
+    await capture.exclude(repo, (), "member", ANN)
+    report = await sync_source(repo, settings, ann.id)
+    assert report.error is None
+    assert (report.ingest.ingested, dict(report.ingest.skipped)) == (0, {"excluded-source": 3})
+    assert (await sync_source(repo, settings, bob.id)).ingest.ingested == 1
+    assert await count_interactions(driver) == 1

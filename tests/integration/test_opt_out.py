@@ -32,7 +32,7 @@ ANSWERS = {
     "contactHealth": '{ contactHealth(email: "joe@acme.com") { ties { member { email } } } }',
     "threads": "{ singleThreadedAccounts { edges { node { domain thread { member { email } } } } } }",
     "departure": '{ departureImpact(memberEmail: "ann@firm.test") { member { email } } }',
-    "feed": "{ attentionFeed { member { email } reason } }",
+    "feed": "{ attentionFeed(team: true) { member { email } reason } }",
 }  # fmt: skip
 REP_ANSWERS = ("whoKnows", "tie", "routes", "routesByDomain", "account")
 

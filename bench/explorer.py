@@ -5,6 +5,7 @@
         --domain big-account.example --search acme [--runs 10]
     .venv/bin/python -m bench.explorer --api-url http://127.0.0.1:8000 \\
         --neo4j-uri bolt://127.0.0.1:7687 [--search-calls 200]   # token and domain made here
+    .venv/bin/python -m bench.explorer --api-url URL --against OTHER_URL --neo4j-uri ...
 
 Weight: the gzipped JavaScript and CSS the app page loads (web/dist/.vite/manifest.json: the
 index entry and its imports; GraphiQL is another page and not counted), against 300 KB. With an
@@ -78,6 +79,36 @@ def _in_browser(api: str, token: str, domain: str, text: str, runs: int) -> dict
     return {"account_page_ms": _summary(account), "search_ms": _summary(search)}
 
 
+def _account_pages(sites: dict[str, str], token: str, domain: str, runs: int) -> dict[str, Any]:
+    """The account page of each site (another build's app, the same database), navigations
+    alternating between them so both see the same load: ms from navigation to the map drawn."""
+    from playwright.sync_api import sync_playwright
+
+    from app.local.system import require_tool
+
+    times: dict[str, list[float]] = {name: [] for name in sites}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=require_tool("chromium", "chromium"),
+                                    args=["--no-sandbox"])  # fmt: skip
+        pages = {}
+        for name, api in sites.items():
+            context = browser.new_context()
+            context.add_init_script(f"sessionStorage.setItem('tiegraph.token', '{token}')")
+            pages[name] = context.new_page()
+            pages[name].set_default_timeout(60_000)
+            pages[name].goto(f"{api}/account/{domain}")  # warm-up, not counted
+            pages[name].wait_for_selector("#map[data-nodes]")
+        for run in range(runs):
+            for name in list(sites)[:: 1 if run % 2 == 0 else -1]:
+                pages[name].goto("about:blank")
+                started = time.perf_counter()
+                pages[name].goto(f"{sites[name]}/account/{domain}")
+                pages[name].wait_for_selector("#map[data-nodes]")
+                times[name].append((time.perf_counter() - started) * 1000)
+        browser.close()
+    return {name: _summary(found) for name, found in times.items()}
+
+
 # Types `text` into the search box and resolves with the ms until its results are drawn.
 _TYPE_AND_WAIT = """text => new Promise(done => {
   const input = document.querySelector('#search'), results = document.querySelector('#results');
@@ -116,6 +147,8 @@ def main() -> None:
     args.add_argument("--runs", type=int, default=10)
     args.add_argument("--neo4j-uri")
     args.add_argument("--search-calls", type=int, default=200)
+    args.add_argument("--against", help="another API (say, main's build) whose account page is "
+                      "timed alternately with --api-url's; nothing else is measured")  # fmt: skip
     options = args.parse_args()
     weights = shipped()
     total_kb = sum(weights.values()) / 1024
@@ -128,7 +161,10 @@ def main() -> None:
         token, domain, over_http = asyncio.run(_from_database(
             options.neo4j_uri, token, domain, options.search_calls, options.api_url))  # fmt: skip
         result |= {"domain": domain, "search_http_ms": over_http}
-    if options.api_url:
+    if options.api_url and options.against:
+        sites = {"api": options.api_url, "against": options.against}
+        result |= {"account_page_ms": _account_pages(sites, token, domain, options.runs)}
+    elif options.api_url:
         result |= _in_browser(options.api_url, token, domain, options.search, options.runs)
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2))

@@ -16,6 +16,7 @@ bench/out/overhead.json.
 import argparse
 import asyncio
 import json
+import logging
 import random
 import time
 from pathlib import Path
@@ -90,6 +91,7 @@ def main() -> None:
     args.add_argument("--calls", type=int, default=500)
     args.add_argument("--seed", type=int, default=7)
     options = args.parse_args()
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     result = asyncio.run(measure(options.api_url, options.neo4j_uri, options.calls, options.seed))
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2))

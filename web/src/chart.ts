@@ -1,5 +1,7 @@
 // Interactions per month as stacked bars, one colour per kind: a small inline SVG, so the
 // picture costs no library and scales with the page.
+import { empty } from "./dom";
+
 const KIND_COLOUR: Record<string, string> = {
   email: "#0969da", meeting: "#8250df", call: "#1a7f37", note: "#9a6700",
 };
@@ -45,4 +47,8 @@ export function monthlyChart(months: Month[]): SVGElement {
 // member's own otherwise (the API would refuse a rep the team's).
 export function timelineTitle(team: boolean): string {
   return team ? "The team's interactions per month" : "My interactions per month";
+}
+
+export function timelineOrEmpty(months: Month[]): Node {
+  return months.length ? monthlyChart(months) : empty("No interactions yet.");
 }

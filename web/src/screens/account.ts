@@ -7,7 +7,7 @@ import { isManager, type Viewer } from "../context";
 import { empty, h, link, money, panel, personName, scoreBar, section } from "../dom";
 import type { AccountQuery } from "../gql/graphql";
 import { drawMap, type MapEdge, type MapNode } from "../map";
-import { monthlyChart, timelineTitle } from "../chart";
+import { timelineOrEmpty, timelineTitle } from "../chart";
 import { AccountHealth, AccountTimeline } from "../queries";
 import { Account } from "../queries";
 import { RECENCY, recencyOf } from "../recency";
@@ -70,7 +70,7 @@ async function healthPanel(domain: string): Promise<HTMLElement> {
 
 async function timelinePanel(domain: string, team: boolean): Promise<Node> {
   const { accountTimeline } = await request(AccountTimeline, { domain, team });
-  return accountTimeline.length ? monthlyChart(accountTimeline) : empty("No interactions yet.");
+  return timelineOrEmpty(accountTimeline);
 }
 
 export async function accountScreen([domain]: string[], viewer: Viewer): Promise<HTMLElement> {

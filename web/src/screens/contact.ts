@@ -2,7 +2,7 @@
 // allows), interactions per month (the team's for a manager, my own for a rep) and my best
 // warm-intro routes to them.
 import { request } from "../api";
-import { monthlyChart, timelineTitle } from "../chart";
+import { timelineOrEmpty, timelineTitle } from "../chart";
 import { isManager, type Viewer } from "../context";
 import { day, empty, h, link, panel, personName, scoreBar, section } from "../dom";
 import { Contact, ContactTimeline } from "../queries";
@@ -32,7 +32,7 @@ export async function contactScreen([email]: string[], viewer: Viewer): Promise<
     section("Who knows them", table),
     panel(timelineTitle(team), "timeline-panel", async () => {
       const { contactTimeline } = await request(ContactTimeline, { email: contact, team });
-      return contactTimeline.length ? monthlyChart(contactTimeline) : empty("No interactions yet.");
+      return timelineOrEmpty(contactTimeline);
     }),
     panel("My warm-intro routes", "routes", () => loadRoutes({ email: contact }, viewer.email)));
 }

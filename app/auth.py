@@ -6,21 +6,25 @@ see any colleague's tie as it stands now: score, label, colour, trend and counts
 in the 90 days before now, when scanned: the coarse recency they get). What dates an interaction,
 or lets a date be worked out, they see only on ties they hold: those fields are listed in
 INTERACTION_DETAIL and come back null, and HOLDER_ARGUMENTS refuses a colleague's tie at another
-moment (bisecting `asOf` on a count finds an interaction's time).
+moment (bisecting `asOf` on a count finds an interaction's time). A member who opted out has
+their ties left out of every read of anyone else's request (`hidden_from`).
 """
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from inspect import isawaitable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from graphql import GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 
 from app.graphql.context import Context
 from graph.tokens import authenticate
 from tiegraph.access import Role, Viewer
-from tiegraph.errors import Forbidden
+from tiegraph.errors import BadInput, Forbidden
+from tiegraph.firm import hidden_members
+from tiegraph.identity import lookup_address
 
 Info = GraphQLResolveInfo  # graphql-core's, as extensions receive it (not strawberry's Info)
 
@@ -43,6 +47,10 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Query.influencePath": Role.REP,
     # A rep's own feed (see SELF_SCOPED); the team's or a colleague's is a manager's view.
     "Query.attentionFeed": Role.REP,
+    # When interactions happened, as every tie's timeline: a rep sees their own only
+    # (SELF_SCOPED); the team's dates a colleague's interactions.
+    "Query.contactTimeline": Role.REP,
+    "Query.accountTimeline": Role.REP,
     # Book-wide risk and "what if this person left" are management questions.
     "Query.singleThreadedAccounts": Role.MANAGER,
     "Query.departureImpact": Role.MANAGER,
@@ -57,6 +65,20 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Mutation.revokeToken": Role.ADMIN,
     "Mutation.eraseContact": Role.ADMIN,
     "Mutation.restoreErasedAddress": Role.ADMIN,
+    "Query.firmSettings": Role.ADMIN,
+    "Mutation.excludeFromCapture": Role.ADMIN,
+    "Mutation.includeInCapture": Role.ADMIN,
+    "Mutation.setStoreSubjects": Role.ADMIN,
+    # Each member's own choice, about themselves only (the mutation takes no member).
+    "Mutation.setOptOut": Role.REP,
+    # Live sources name the team's mailboxes and how to reach them: an admin's business.
+    "Query.sources": Role.ADMIN,
+    "Mutation.addImapSource": Role.ADMIN,
+    "Mutation.addCaldavSource": Role.ADMIN,
+    "Mutation.pauseSource": Role.ADMIN,
+    "Mutation.resumeSource": Role.ADMIN,
+    "Mutation.removeSource": Role.ADMIN,
+    "Mutation.syncSource": Role.ADMIN,
 }
 
 # Minimum role per non-root field: the same rule inside an answer. The field is nullable, so a
@@ -75,9 +97,14 @@ REST_ROLES: dict[tuple[str, str], Role] = {
     ("GET", "/jobs"): Role.ADMIN,
     ("GET", "/metrics"): Role.REP,
 }
-# Root fields a role below manager may call only about themselves: the argument named here
-# must be the caller's own member address (leaving it out means "the whole team": refused).
-SELF_SCOPED: dict[str, str] = {"Query.attentionFeed": "memberEmail"}
+# Root fields a role below manager may call only about themselves: (the argument naming a member,
+# the flag asking for the whole team). The member must be the caller (left out, it means the
+# caller); the team flag is refused.
+SELF_SCOPED: dict[str, tuple[str, str]] = {
+    "Query.attentionFeed": ("memberEmail", "team"),
+    "Query.contactTimeline": ("memberEmail", "team"),
+    "Query.accountTimeline": ("memberEmail", "team"),
+}
 # Root fields whose second argument a role below manager may give only on their own tie (the
 # first argument names its holder): a colleague's tie is shown as it stands now, never at a
 # moment of the caller's choosing.
@@ -94,6 +121,7 @@ GRAPHQL_PATH = "/graphql"
 INTERACTION_DETAIL: frozenset[tuple[str, str]] = frozenset({
     ("Evidence", "firstAt"), ("Evidence", "lastAt"), ("Evidence", "lastTwoWayAt"),
     ("TeamTie", "lastInteractionAt"), ("TeamTie", "lastTwoWayAt"),
+    ("InfluenceEdge", "lastInteractionAt"),
     ("Component", "value"), ("Component", "explanation"),
     ("RouteHop", "explanation"), ("IntroRoute", "stalestAt"), ("Tie", "timeline"),
 })  # fmt: skip
@@ -112,23 +140,40 @@ def check(viewer: Viewer, needed: Role | None, what: str) -> None:
         raise Forbidden(f"{what} needs the {needed.label} role; this token is {viewer.role.label}")
 
 
-def check_scope(viewer: Viewer, field: str, arguments: dict[str, Any]) -> None:
+def names_viewer(viewer: Viewer, asked: object, firm_domains: Sequence[str]) -> bool:
+    """Whether the address argument `asked` is the viewer's own, read as every lookup reads it
+    (`lookup_address`): what is checked here is what the resolver will look up."""
+    if not isinstance(asked, str):
+        return False
+    try:
+        return lookup_address(asked, "email", firm_domains) == viewer.member_email
+    except BadInput:
+        return False
+
+
+def check_scope(
+    viewer: Viewer, field: str, arguments: dict[str, Any], firm_domains: Sequence[str]
+) -> None:
     """Raise Forbidden when a rep asks a self-scoped field about someone else."""
-    argument = SELF_SCOPED.get(field)
-    if argument is None or viewer.at_least(Role.MANAGER):
+    names = SELF_SCOPED.get(field)
+    if names is None or viewer.at_least(Role.MANAGER):
         return
+    argument, team = names
+    if arguments.get(team):
+        raise Forbidden(f"{field} for the whole team ({team}) needs the manager role")
     asked = arguments.get(argument)
-    if not isinstance(asked, str) or asked.strip().lower() != viewer.member_email:
+    if asked is not None and not names_viewer(viewer, asked, firm_domains):
         raise Forbidden(f"{field} for anyone but yourself ({argument}) needs the manager role")
 
 
-def check_holder_arguments(viewer: Viewer, field: str, arguments: dict[str, Any]) -> None:
+def check_holder_arguments(
+    viewer: Viewer, field: str, arguments: dict[str, Any], firm_domains: Sequence[str]
+) -> None:
     """Raise Forbidden when a rep gives a holder-only argument on someone else's tie."""
     names = HOLDER_ARGUMENTS.get(field)
     if names is None or viewer.at_least(Role.MANAGER) or arguments.get(names[1]) is None:
         return
-    holder = arguments.get(names[0])
-    if not isinstance(holder, str) or holder.strip().lower() != viewer.member_email:
+    if not names_viewer(viewer, arguments.get(names[0]), firm_domains):
         raise Forbidden(
             f"{field} with {names[1]} on a colleague's tie needs the manager role; leave "
             f"{names[1]} out for the tie as it stands now"
@@ -144,6 +189,13 @@ def sees_detail(viewer: Viewer | None, holders: Iterable[str]) -> bool:
         return True
     held = tuple(holders)
     return bool(held) and all(h == viewer.member_email for h in held)
+
+
+def hidden_from(viewer: Viewer) -> frozenset[str]:
+    """The one opt-out rule: the members whose ties every answer to `viewer` leaves out (every
+    read of the request gets them as `$hidden`): whoever opted out, except the viewer. Managers
+    and admins included: an opt-out is the member's, not a role's, to lift."""
+    return hidden_members(viewer.opted_out, viewer.member_email)
 
 
 def redacted(viewer: Viewer | None, type_name: str, field_name: str, root: Any) -> bool:
@@ -173,12 +225,14 @@ async def _guarded(
 ) -> Any:
     context: Context = info.context
     viewer = await context.authenticated()
+    context.hide(hidden_from(viewer))
     name = info.field_name
     if not name.startswith("__"):  # introspection: any valid token
         field = f"{info.parent_type.name}.{name}"
         check(viewer, required_role(info.parent_type.name, name), field)
-        check_scope(viewer, field, kwargs)
-        check_holder_arguments(viewer, field, kwargs)
+        firm = await context.firm_domains()
+        check_scope(viewer, field, kwargs, firm)
+        check_holder_arguments(viewer, field, kwargs, firm)
     result = next_(root, info, *args, **kwargs)
     return await result if isawaitable(result) else result
 
@@ -209,11 +263,20 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-async def authorize_rest(request: Request) -> Viewer:
+# Declared as a FastAPI security scheme so OpenAPI describes it; the token is checked below.
+BEARER = HTTPBearer(
+    auto_error=False, scheme_name="bearer",
+    description="An API token (`tiegraph token create`): `Authorization: Bearer tg_...`",
+)  # fmt: skip
+
+
+async def authorize_rest(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
+) -> Viewer:
     """The REST dependency: a valid token whose role the route's table entry allows."""
     viewer: Viewer | None = getattr(request.state, "viewer", None)  # app.gate's, on a POST
     if viewer is None:
-        token = bearer_token(request.headers.get("authorization"))
+        token = credentials.credentials if credentials else None
         viewer = await authenticate(request.app.state.repo, token)
     path = getattr(request.scope.get("route"), "path", request.url.path)
     check(viewer, REST_ROLES.get((request.method, path)), f"{request.method} {path}")

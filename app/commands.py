@@ -1,5 +1,6 @@
 """What the CLI's longer commands do; kept apart so `tiegraph --help` stays quick to load."""
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -13,10 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from arq.connections import ArqRedis
-from neo4j import AsyncDriver
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from app.local.processes import ManagedProcess
@@ -28,9 +36,12 @@ from app.local.services import (
     redis_process,
 )
 from app.score_truth import calibration_table, picture, rankings_table
+from app.token_commands import connected, create_token
 from app.worker import queue_pool
-from graph.driver import apply_schema, create_driver
+from graph.driver import apply_schema
+from graph.firm import checked_firm, firm_domains, init_firm
 from graph.repository import GraphRepository
+from ingest import capture
 from ingest.backtest import (
     Plan,
     backtest_json,
@@ -43,28 +54,17 @@ from ingest.backtest import (
 )
 from ingest.demo import DEMO_FIRM_DOMAIN, demo_records
 from ingest.jobs import enqueue_ingest
+from ingest.parsers.inputs import metered
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.profiles import changed_fields, profile_from_file, update_profile
-from ingest.sources import SourceOptions, iter_path
+from ingest.sources import SourceOptions, input_bytes, iter_path
 from scoring.backtest import History
 from scoring.policy import IngestPolicy
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
-from tiegraph.access import Role
 from tiegraph.domain import InteractionRecord
-from tiegraph.errors import BadInput, Unavailable
+from tiegraph.errors import BadInput, SetupRequired, Unavailable
+from tiegraph.firm import FirmSettings
 from tiegraph.settings import Settings
-
-
-@asynccontextmanager
-async def _neo4j(settings: Settings) -> AsyncIterator[AsyncDriver]:
-    """A driver that has reached Neo4j once. Down, Neo4j fails this at once; a first query
-    would retry for half a minute before it gave up."""
-    driver = create_driver(settings)
-    try:
-        await driver.verify_connectivity()
-        yield driver
-    finally:
-        await driver.close()
 
 
 @asynccontextmanager
@@ -80,45 +80,10 @@ async def _queue(settings: Settings) -> AsyncIterator[ArqRedis]:
 
 async def apply_schema_now(settings: Settings, console: Console) -> int:
     """`tiegraph schema`: create what is missing of the schema."""
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         count = await apply_schema(driver, settings.neo4j_database)
     console.print(f"Schema applied: {count} constraints and indexes present.")
     return 0
-
-
-async def create_token(settings: Settings, member: str, role: str) -> str:
-    """`tiegraph token create`: a new token (returned once; only its hash is stored)."""
-    from graph.tokens import issue_token
-
-    async with _neo4j(settings) as driver:
-        await apply_schema(driver, settings.neo4j_database)  # the hash constraint must exist
-        token, _ = await issue_token(
-            GraphRepository(driver, settings.neo4j_database),
-            member,
-            Role.parse(role),
-            settings.firm_domains,
-        )
-    return token
-
-
-async def revoke_token(settings: Settings, ident: str) -> None:
-    """`tiegraph token revoke ID`."""
-    from graph import tokens
-
-    async with _neo4j(settings) as driver:
-        await tokens.revoke_token(GraphRepository(driver, settings.neo4j_database), ident)
-
-
-async def list_tokens(settings: Settings, out: Console) -> None:
-    """`tiegraph token list`: every token, newest first (never the token itself)."""
-    async with _neo4j(settings) as driver:
-        stored = await GraphRepository(driver, settings.neo4j_database).tokens()
-    table = Table("id", "role", "member", "created", "revoked")
-    for t in stored:
-        revoked = t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else ""
-        table.add_row(t.id, t.role.label, t.member_email,
-                      t.created_at.isoformat(timespec="seconds"), revoked)  # fmt: skip
-    out.print(table)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -133,7 +98,7 @@ def _check_port(host: str, port: int) -> None:
 
 
 async def _check_services(settings: Settings) -> None:
-    async with _neo4j(settings), _queue(settings):
+    async with connected(settings), _queue(settings):
         pass
 
 
@@ -162,6 +127,9 @@ def summary_table(report: IngestReport) -> Table:
     table = Table(title="Ingestion summary", show_header=False)
     counts = {"read": report.read, "ingested": report.ingested,
               "duplicates": report.duplicates, "errors": report.error_count}  # fmt: skip
+    if report.reference_rows:
+        # Roster, account, contact and alias rows: stored, though no interaction.
+        counts["reference rows"] = report.reference_rows
     for label, value in counts.items():
         table.add_row(label, str(value))
     for reason, count in sorted(report.skipped.items()):
@@ -172,6 +140,21 @@ def summary_table(report: IngestReport) -> Table:
     return table
 
 
+def _progress_bar(console: Console, in_bytes: bool) -> Progress:
+    """Done of a known total, speed and time left: bytes of the input files, or items."""
+    done = DownloadColumn() if in_bytes else MofNCompleteColumn()
+    speed = TransferSpeedColumn() if in_bytes else TextColumn("")
+    return Progress(TextColumn("{task.description}"), BarColumn(), done, speed,
+                    TimeRemainingColumn(), console=console, transient=False)  # fmt: skip
+
+
+def _counts(report: IngestReport) -> str:
+    text = f"read {report.read:,} · ingested {report.ingested:,}"
+    if report.reference_rows:
+        text += f" · reference rows {report.reference_rows:,}"
+    return f"{text} · errors {report.error_count:,}"
+
+
 async def _ingest_items(
     settings: Settings,
     paths: list[Path],
@@ -179,20 +162,22 @@ async def _ingest_items(
     options: SourceOptions | None = None,
     demo: bool = False,
 ) -> IngestReport:
-    async with _neo4j(settings) as driver:
+    demo_items = list(demo_records()) if demo else []
+    async with connected(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=console, transient=False) as progress:  # fmt: skip
-            task = progress.add_task("reading", total=None)
+        await checked_firm(repo, settings.firm_domains)  # refused in one line, before any output
+        with metered() as meter, _progress_bar(console, not demo) as progress:
+            total = len(demo_items) if demo else input_bytes(paths)
+            task = progress.add_task("reading", total=total)
 
             def show(report: IngestReport) -> None:
-                text = f"read {report.read:,} · ingested {report.ingested:,}"
-                progress.update(task, description=f"{text} · errors {report.error_count:,}")
+                done = report.read if demo else meter.bytes_read()
+                progress.update(task, completed=done, description=_counts(report))
 
             ingestor = Ingestor.for_settings(repo, settings, show)
             if demo:
-                await ingestor.run(demo_records())
+                await ingestor.run(demo_items)
             for path in paths:
                 await ingestor.run(iter_path(path, options))
             show(ingestor.report)
@@ -208,8 +193,79 @@ async def ingest_files(
     return report
 
 
+async def init_now(
+    settings: Settings, domains: list[str], console: Console, change: bool = False,
+    force: bool = False,
+) -> int:  # fmt: skip
+    """`tiegraph init --firm-domain ...`: store the firm's domains (see graph.firm.init_firm)."""
+    async with connected(settings) as driver:
+        await apply_schema(driver, settings.neo4j_database)
+        repo = GraphRepository(driver, settings.neo4j_database)
+        firm, changed = await init_firm(repo, domains, change, force)
+    shown = ", ".join(firm.domains)
+    console.print(f"Firm domains stored: {shown}." if changed else f"The firm is already {shown}.")
+    if changed and force:
+        console.print("People already stored keep the classification they had; ingest again "
+                      "into an empty graph to reclassify them.")  # fmt: skip
+    return 0
+
+
+def firm_table(firm: FirmSettings) -> Table:
+    """The firm's settings as `tiegraph capture show` prints them."""
+    table = Table("setting", "value", title="Firm settings")
+    excluded = f"{len(firm.excluded_hashes)} (kept as SHA-256 only)"
+    rows = {"firm domains": ", ".join(firm.domains) or "(none: run tiegraph init)",
+            "excluded sources (members)": ", ".join(firm.excluded_sources),
+            "excluded domains": ", ".join(firm.excluded_domains),
+            "excluded addresses": excluded, "subjects stored": "yes" if firm.store_subjects
+            else "no", "opted out (members)": ", ".join(firm.opted_out)}  # fmt: skip
+    for name, value in rows.items():
+        table.add_row(name, escape(value))
+    return table
+
+
+async def capture_now(
+    settings: Settings, args: argparse.Namespace, console: Console, out: Console
+) -> int:
+    """`tiegraph capture ...`: change a control (ingest/capture.py) and show the result."""
+    told = settings.firm_domains
+    async with connected(settings) as driver:
+        await apply_schema(driver, settings.neo4j_database)
+        repo = GraphRepository(driver, settings.neo4j_database)
+        if args.action in ("exclude", "include"):
+            target = "member" if args.member else "address" if args.address else "domain"
+            value = args.member or args.address or args.domain
+            change = await getattr(capture, args.action)(repo, told, target, value)
+            if change.interactions_deleted or change.people_erased:
+                console.print(f"Erased {change.people_erased} people and "
+                              f"{change.interactions_deleted} interactions.")  # fmt: skip
+        elif args.action == "subjects":
+            await capture.store_subjects(repo, told, args.state == "on")
+        elif args.action in ("opt-out", "opt-in"):
+            await capture.opt_out(repo, told, args.member, args.action == "opt-out")
+        firm = await repo.firm_settings()
+    out.print(firm_table(firm))
+    return 0
+
+
+async def _set_up_demo_firm(settings: Settings) -> None:
+    """A graph with no firm yet becomes the demo's; another firm's graph refuses the demo."""
+    async with connected(settings) as driver:
+        await apply_schema(driver, settings.neo4j_database)
+        repo = GraphRepository(driver, settings.neo4j_database)
+        firm = await repo.firm_settings()
+        if not firm.initialised:
+            await init_firm(repo, [DEMO_FIRM_DOMAIN])
+        elif firm.domains != (DEMO_FIRM_DOMAIN,):
+            shown = ",".join(firm.domains)
+            raise SetupRequired(f"this graph's firm is {shown}; the demo is {DEMO_FIRM_DOMAIN}'s: "
+                                "load it into an empty database")  # fmt: skip
+
+
 async def load_demo(settings: Settings, console: Console) -> int:
-    """`tiegraph demo`: load the deterministic demo firm (loading twice changes nothing)."""
+    """`tiegraph demo`: load the deterministic demo firm (loading twice changes nothing). The
+    first run sets the demo's domain up as the firm's (`_set_up_demo_firm`)."""
+    await _set_up_demo_firm(settings)
     report = await _ingest_items(settings, [], console, demo=True)
     console.print(summary_table(report))
     return 0
@@ -221,6 +277,8 @@ async def queue_files(settings: Settings, paths: list[Path]) -> str:
     for path in paths:
         if not path.exists():
             raise BadInput("no such file or directory", location=str(path))
+    async with connected(settings) as driver:  # the worker would refuse it: say so now
+        await checked_firm(GraphRepository(driver, settings.neo4j_database), settings.firm_domains)
     async with _queue(settings) as pool:
         return await enqueue_ingest(pool, [str(p.resolve()) for p in paths])
 
@@ -288,7 +346,7 @@ class TruthOptions:
 async def _graph_history(
     settings: Settings, console: Console
 ) -> tuple[list[InteractionRecord], ScoringProfile]:
-    async with _neo4j(settings) as driver:
+    async with connected(settings) as driver:
         repo = GraphRepository(driver, settings.neo4j_database)
 
         async def show(read: int, _: int) -> None:
@@ -297,14 +355,23 @@ async def _graph_history(
         return await graph_records(repo, show), await repo.scoring_profile()
 
 
+async def _stored_firm(settings: Settings) -> tuple[str, ...]:
+    async with connected(settings) as driver:
+        return await firm_domains(GraphRepository(driver, settings.neo4j_database),
+                                  settings.firm_domains)  # fmt: skip
+
+
 def _history(
     settings: Settings, options: TruthOptions, console: Console
 ) -> tuple[History, ScoringProfile]:
-    policy = IngestPolicy(firm_domains=tuple(settings.firm_domains))
+    for path in options.paths:
+        if not path.exists():
+            raise BadInput("no such file or directory", location=str(path))
+    # A backtest of files writes nothing: TIEGRAPH_FIRM_DOMAINS may stand in for the graph's.
+    told = tuple(settings.firm_domains)
+    firm = told if options.paths and told else asyncio.run(_stored_firm(settings))
+    policy = IngestPolicy(firm_domains=firm)
     if options.paths:
-        for path in options.paths:
-            if not path.exists():
-                raise BadInput("no such file or directory", location=str(path))
         records, dropped = file_records(options.paths, policy)
         console.print(f"{len(records):,} interactions from files ({dropped:,} items not kept)")
         profile = DEFAULT_PROFILE
@@ -369,7 +436,7 @@ def tune_now(settings: Settings, options: TruthOptions, console: Console) -> int
 
 
 async def _apply_profile(settings: Settings, changes: dict[str, Any]) -> str | None:
-    async with _neo4j(settings) as driver, _queue(settings) as pool:
+    async with connected(settings) as driver, _queue(settings) as pool:
         repo = GraphRepository(driver, settings.neo4j_database)
         _, _, job = await update_profile(repo, pool, changes)
         return job

@@ -3,12 +3,14 @@
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from graphql.error import GraphQLError
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+from pydantic import BaseModel
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException
@@ -20,7 +22,7 @@ log = logging.getLogger(__name__)
 
 HTTP_STATUS = {
     "BAD_INPUT": 400, "UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404,
-    "LIMIT": 429, "UNAVAILABLE": 503, "INTERNAL": 500,
+    "LIMIT": 429, "UNAVAILABLE": 503, "INTERNAL": 500, "SETUP_REQUIRED": 409,
 }  # fmt: skip
 # Outages of Neo4j or Redis: the request may succeed later, nothing is wrong with it.
 OUTAGES = (ServiceUnavailable, SessionExpired, RedisConnectionError, RedisTimeoutError)
@@ -28,7 +30,8 @@ OUTAGES = (ServiceUnavailable, SessionExpired, RedisConnectionError, RedisTimeou
 HTTP_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 413: "LIMIT",
               429: "LIMIT"}  # fmt: skip
 # What a client did wrong, not the service: logged at info, without a traceback.
-EXPECTED = frozenset({"BAD_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "LIMIT"})
+EXPECTED = frozenset({"BAD_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "LIMIT",
+                      "SETUP_REQUIRED"})  # fmt: skip
 GRAPHQL_PATH = "/graphql"
 # strawberry's limiters report plain validation or syntax errors; these messages mark them.
 LIMIT_MESSAGES = (
@@ -36,6 +39,34 @@ LIMIT_MESSAGES = (
     "aliases found. Allowed",
     "tokens. Parsing aborted",
 )
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a stable code (the table in the README) and a message for people."""
+
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every REST error's body."""
+
+    error: ErrorDetail
+
+
+_MEANINGS = {
+    "BAD_INPUT": "the request or an argument is wrong; the message names it",
+    "UNAUTHENTICATED": "no, unknown or revoked token",
+    "FORBIDDEN": "the token's role may not do this",
+    "NOT_FOUND": "no such job (or path)",
+    "LIMIT": "a size or time limit was exceeded",
+    "UNAVAILABLE": "Neo4j or Redis cannot be reached; retry",
+}
+# The error answers a token-checked REST route may give, for the OpenAPI description.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    HTTP_STATUS[code]: {"model": ErrorBody, "description": f"{code}: {meaning}"}
+    for code, meaning in _MEANINGS.items()
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -74,6 +105,16 @@ def response_for(path: str, exc: BaseException) -> Response:
     if path == GRAPHQL_PATH:
         return graphql_error_response(code, message)
     return error_response(code, message)
+
+
+def websocket_refusal(path: str) -> Response:
+    """The answer to a WebSocket handshake: the API offers none (no GraphQL subscriptions), so
+    BAD_INPUT in the path's error shape, with status 400 (a handshake answered 200 would read
+    as accepted)."""
+    message = "WebSockets are not offered (no subscriptions); POST operations to /graphql"
+    response = response_for(path, BadInput(message, location="request"))
+    response.status_code = 400
+    return response
 
 
 def graphql_error_response(code: str, message: str) -> Response:

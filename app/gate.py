@@ -5,13 +5,14 @@ valid token first: one indexed lookup, and a missing or bad token is refused wit
 read. Its body is then capped (`TIEGRAPH_MAX_BODY_BYTES`, uploads to POST /ingest
 `TIEGRAPH_MAX_UPLOAD_BYTES`): a declared Content-Length over the cap is refused at once, and
 a body that grows past it while read is cut off and refused (code LIMIT). The viewer found
-is kept in the request's state, so the token is not looked up twice.
+is kept in the request's state, so the token is not looked up twice. A WebSocket handshake
+is refused before anything runs: the API offers none.
 """
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import PUBLIC_PATHS, bearer_token
-from app.errors import response_for
+from app.errors import response_for, websocket_refusal
 from graph.tokens import authenticate
 from tiegraph.errors import LimitExceeded
 from tiegraph.settings import Settings
@@ -29,6 +30,9 @@ class BodyGate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on once its token is valid and while its body is in bounds."""
+        if scope["type"] == "websocket":
+            await _refuse_websocket(scope, receive, send)
+            return
         if not _gated(scope):
             await self.app(scope, receive, send)
             return
@@ -52,6 +56,15 @@ class BodyGate:
         declared = headers.get(b"content-length", b"").decode("latin-1")
         if declared.isdigit() and int(declared) > cap:
             raise _too_large(cap)
+
+
+async def _refuse_websocket(scope: Scope, receive: Receive, send: Send) -> None:
+    # With the server's denial-response extension (uvicorn has it) the refusal is an HTTP
+    # answer in the documented shape; without it, a policy-violation close is all ASGI allows.
+    if "websocket.http.response" in scope.get("extensions", {}):
+        await websocket_refusal(scope["path"])(scope, receive, send)
+    else:
+        await send({"type": "websocket.close", "code": 1008})
 
 
 def _gated(scope: Scope) -> bool:

@@ -4,6 +4,7 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from arq.constants import default_queue_name
 from fastapi import Depends, FastAPI, Request, Response
@@ -13,16 +14,18 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from app import rest
 from app.auth import authorize_rest, bearer_token
-from app.errors import install_error_handlers
+from app.errors import ERROR_RESPONSES, install_error_handlers
 from app.gate import BodyGate
 from app.graphql.context import Context
 from app.graphql.router import Router
 from app.graphql.schema import build_schema
-from app.observability import CYPHER_QUERIES, QUEUE_DEPTH, RequestGuard
+from app.observability import CYPHER_QUERIES, INGEST_TOTALS, QUEUE_DEPTH, RequestGuard
+from app.source_metrics import SOURCE_METRICS
 from app.web import DEFAULT_WEB_DIR, mount_explorer
 from app.worker import queue_pool
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
+from graph.sources import list_sources
 from tiegraph.settings import Settings, get_settings
 
 # /readyz waits this long for each dependency before calling it unreachable.
@@ -75,9 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     graphql = Router(build_schema(settings), context_getter=context_getter,
                      max_query_bytes=settings.max_query_bytes, web_dir=web_dir)  # fmt: skip
     app.include_router(graphql, prefix="/graphql")
-    app.include_router(rest.router, dependencies=[Depends(authorize_rest)])
+    app.include_router(rest.router, dependencies=[Depends(authorize_rest)],
+                       responses=ERROR_RESPONSES)  # fmt: skip
     install_error_handlers(app)
     _operations(app)
+    _describe_errors(app)
     mount_explorer(app, web_dir)  # last: it takes every GET the routes above do not
     app.add_middleware(BodyGate, settings=settings)
     app.add_middleware(
@@ -87,6 +92,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )  # fmt: skip
     app.add_middleware(RequestGuard, timeout_seconds=settings.request_timeout_seconds)
     return app
+
+
+def _describe_errors(app: FastAPI) -> None:
+    """OpenAPI without FastAPI's 422 answers: a request it cannot validate is refused as
+    BAD_INPUT 400 in the documented error shape (app.errors), which each route lists."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = FastAPI.openapi(app)  # builds and caches app.openapi_schema
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation.get("responses", {}).pop("422", None)
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schema.get("components", {}).get("schemas", {}).pop(unused, None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def _reachable(check: Awaitable[object]) -> bool:
@@ -116,11 +139,23 @@ def _operations(app: FastAPI) -> None:
         body = {"status": "ready" if ready else "unavailable", "checks": checks}
         return JSONResponse(body, status_code=200 if ready else 503)
 
-    @app.get("/metrics", tags=["operations"], dependencies=[Depends(authorize_rest)])
+    @app.get("/metrics", tags=["operations"], dependencies=[Depends(authorize_rest)],
+             responses=ERROR_RESPONSES)  # fmt: skip
     async def metrics(request: Request) -> Response:
-        """Prometheus metrics; the queue depth is read from Redis at each scrape."""
+        """Prometheus metrics; the queue depth (Redis), the ingestion totals and the sources'
+        status (Neo4j) are read at each scrape."""
         await _reachable(_queue_depth(request))  # without Redis the last depth stays
+        await _reachable(_ingest_totals(request))  # without Neo4j the last figures stay
+        await _reachable(_source_status(request))
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _ingest_totals(request: Request) -> None:
+    INGEST_TOTALS.refresh(await request.app.state.repo.ingest_totals())
+
+
+async def _source_status(request: Request) -> None:
+    SOURCE_METRICS.update(await list_sources(request.app.state.repo))
 
 
 async def _queue_depth(request: Request) -> None:

@@ -14,15 +14,16 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ClassVar
 
 from graphql import OperationDefinitionNode
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from app.errors import error_response, graphql_error_body
-from ingest.pipeline import IngestReport
 
 log = logging.getLogger("tiegraph.request")
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -42,11 +43,36 @@ GRAPHQL_SECONDS = Histogram(
     "tiegraph_graphql_operation_seconds", "GraphQL operation time", ["operation"]
 )
 CYPHER_QUERIES = Counter("tiegraph_cypher_queries_total", "Catalog queries run", ["query"])
-INGESTED = Counter("tiegraph_ingested_interactions_total", "Interactions ingested by this process")
-INGEST_DUPLICATES = Counter(
-    "tiegraph_ingest_duplicates_total", "Interactions already stored, seen again"
-)
-INGEST_ERRORS = Counter("tiegraph_ingest_errors_total", "Items rejected by ingestion")
+
+
+class IngestTotals(Collector):
+    """Ingestion counters read from the store at each scrape (`refresh`): every process that
+    ingests (this API, the workers, the CLI) adds its runs there, so no work goes uncounted
+    and no process's restart resets them."""
+
+    FAMILIES: ClassVar[dict[str, tuple[str, str]]] = {
+        "ingested": ("tiegraph_ingested_interactions", "Interactions ingested, by any process"),
+        "duplicates": ("tiegraph_ingest_duplicates", "Interactions already stored, seen again"),
+        "errors": ("tiegraph_ingest_errors", "Items rejected by ingestion"),
+        "reference_rows": ("tiegraph_ingested_reference_rows", "Roster, account, contact and "
+                           "alias rows stored"),
+    }  # fmt: skip
+
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def refresh(self, totals: dict[str, int]) -> None:
+        """Keep the totals just read; a scrape that cannot read them shows the last ones."""
+        self.values = dict(totals)
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        """One counter per total (prometheus_client adds `_total` to each name)."""
+        for key, (name, documentation) in self.FAMILIES.items():
+            yield CounterMetricFamily(name, documentation, value=self.values.get(key, 0))
+
+
+INGEST_TOTALS = IngestTotals()
+REGISTRY.register(INGEST_TOTALS)
 JOBS_ENQUEUED = Counter("tiegraph_ingest_jobs_enqueued_total", "Ingestion jobs queued via REST")
 QUEUE_DEPTH = Gauge("tiegraph_queue_depth", "Jobs waiting in the arq queue (read per scrape)")
 
@@ -58,13 +84,6 @@ _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-
 _TOKEN = re.compile(r"(?i)(bearer\s+)\S+|tg_[A-Za-z0-9_-]{10,}")
 # Uploads may take longer than a query: the reverse proxy bounds their size and time.
 NO_TIMEOUT = frozenset({("POST", "/ingest")})
-
-
-def record_ingest(report: IngestReport) -> None:
-    """Count what an ingestion in this process did."""
-    INGESTED.inc(report.ingested)
-    INGEST_DUPLICATES.inc(report.duplicates)
-    INGEST_ERRORS.inc(report.error_count)
 
 
 def redact(text: str) -> str:
@@ -210,7 +229,14 @@ def _route_label(scope: Scope) -> str:
     mounted under a prefix with an empty path of its own (GraphQL) matched the whole path."""
     route = scope.get("route")
     if route is None:
-        return "unmatched"
+        # Starlette's own routes (FastAPI's /docs and /openapi.json) leave their endpoint, not
+        # themselves, in the scope.
+        endpoint = scope.get("endpoint")
+        app = scope.get("app")
+        routes = getattr(app, "routes", ()) if endpoint is not None else ()
+        route = next((r for r in routes if getattr(r, "endpoint", None) is endpoint), None)
+        if route is None:
+            return "unmatched"
     return getattr(route, "path", "") or str(scope["path"])
 
 

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 
 from app.graphql.types.pages import checked_first
 from app.observability import JOBS_ENQUEUED
+from graph.firm import firm_domains
+from graph.repository import GraphRepository
 from ingest.jobs import JobReport, JobSummary, enqueue_ingest, job_history, job_report
 from ingest.parsers.detect import detect_source
 from tiegraph.errors import BadInput, NotFound
@@ -32,7 +34,13 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _repo(request: Request) -> GraphRepository:
+    repo: GraphRepository = request.app.state.repo
+    return repo
+
+
 Queue = Annotated[ArqRedis, Depends(_queue)]
+Repo = Annotated[GraphRepository, Depends(_repo)]
 CurrentSettings = Annotated[Settings, Depends(_settings)]
 
 
@@ -65,9 +73,11 @@ async def _save(upload: UploadFile, folder: Path, index: int) -> UploadedFile:
 
 @router.post("/ingest", status_code=202, response_model=EnqueuedJob)
 async def upload_for_ingestion(
-    queue: Queue, settings: CurrentSettings, files: Annotated[list[UploadFile], File()]
-) -> EnqueuedJob:
+    queue: Queue, repo: Repo, settings: CurrentSettings,
+    files: Annotated[list[UploadFile], File()],
+) -> EnqueuedJob:  # fmt: skip
     """Queue files (mbox, .eml, .zip, .ics, CSV, JSON Lines) for the worker to ingest."""
+    await firm_domains(repo, settings.firm_domains)  # refused now, not in the job, when unset
     job_id = uuid.uuid4().hex
     folder = settings.data_dir.resolve() / "uploads" / job_id
     folder.mkdir(parents=True)

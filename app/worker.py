@@ -7,7 +7,7 @@ import shutil
 import signal
 import time
 from contextlib import suppress
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,13 +22,22 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from graph.driver import create_driver
+from graph.firm import firm_domains
 from graph.repository import GraphRepository
 from ingest.backtest import Plan, backtest_stored
-from ingest.jobs import SERIALIZERS, report_as_dict, save_counts, save_progress
+from ingest.jobs import (
+    SERIALIZERS,
+    enqueue_sync,
+    report_as_dict,
+    save_counts,
+    save_progress,
+    sync_result,
+)
 from ingest.pipeline import Ingestor
 from ingest.profiles import queue_owed_rescore
 from ingest.rescore import rescore_all
 from ingest.sources import iter_path
+from ingest.sync import due_sources, sync_source
 from tiegraph.errors import BadInput
 from tiegraph.settings import Settings, get_settings
 
@@ -124,7 +133,8 @@ async def rescore_ties(ctx: dict[str, Any], rescore_id: str | None = None) -> di
         counts = {"read": read, "ties_written": written}
         await save_counts(ctx["redis"], ctx["job_id"], _keep(settings), counts)
 
-    done = await rescore_all(ctx["repo"], tuple(settings.firm_domains), progress)
+    firm = await firm_domains(ctx["repo"], settings.firm_domains)
+    done = await rescore_all(ctx["repo"], firm, progress)
     if rescore_id is not None:
         await ctx["repo"].rescore_done(rescore_id)
     return {"read": done.interactions, "ingested": done.interactions, "ties_written": done.ties}
@@ -142,12 +152,51 @@ async def backtest_ties(
     async def progress(counts: dict[str, int]) -> None:
         await save_counts(ctx["redis"], ctx["job_id"], _keep(settings), counts)
 
-    return await backtest_stored(ctx["repo"], tuple(settings.firm_domains), plan, progress)
+    firm = await firm_domains(ctx["repo"], settings.firm_domains)
+    return await backtest_stored(ctx["repo"], firm, plan, progress)
 
 
 async def owed_rescores(ctx: dict[str, Any]) -> None:
     """Queue a rescore a profile change is owed but could not queue (Redis was down)."""
     await queue_owed_rescore(ctx["repo"], ctx["redis"])
+
+
+def _lock_key(source_id: str) -> str:
+    return f"tiegraph:sync-lock:{source_id}"
+
+
+async def sync_source_job(ctx: dict[str, Any], source_id: str) -> dict[str, Any]:
+    """Sync one source (scheduled or asked for). A sync of the same source already running
+    (a slow one outlasting the interval, or one asked for meanwhile) makes this one a no-op:
+    both would read the same new mail."""
+    settings: Settings = ctx["settings"]
+    redis: ArqRedis = ctx["redis"]
+    lock = _lock_key(source_id)
+    if not await redis.set(lock, ctx["job_id"], nx=True, ex=settings.job_timeout_seconds + 10):
+        return {"result": {"source": source_id, "skipped": "a sync of it is running"}}
+    try:
+        report = await sync_source(ctx["repo"], settings, source_id)
+    except (ServiceUnavailable, SessionExpired, TransientError) as exc:
+        raise Retry(defer=RETRY_DELAY_SECONDS) from exc
+    finally:
+        await redis.delete(lock)
+    return sync_result(report)
+
+
+async def schedule_syncs(ctx: dict[str, Any]) -> None:
+    """Queue a sync of every source that is due (see `ingest.sync.is_due`)."""
+    settings: Settings = ctx["settings"]
+    interval = timedelta(seconds=settings.sync_interval)
+    tick = int(datetime.now(UTC).timestamp()) // settings.sync_interval
+    for source in await due_sources(ctx["repo"], interval):
+        await enqueue_sync(ctx["redis"], source.id, job_id=f"sync-{source.id}-{tick}")
+
+
+def _sync_seconds(interval: int) -> set[int]:
+    """The seconds of each minute the schedule looks for due sources: often enough for the
+    interval (every 5 s at most), every minute for intervals of a minute or more."""
+    step = max(d for d in (5, 10, 15, 20, 30, 60) if d <= max(5, min(60, interval)))
+    return set(range(0, 60, step))
 
 
 def redis_settings(settings: Settings) -> RedisSettings:
@@ -166,7 +215,7 @@ def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
     """A worker bound to `settings` (the environment's by default)."""
     settings = settings or get_settings()
     options: dict[str, Any] = {
-        "functions": [ingest_paths, rescore_ties, backtest_ties],
+        "functions": [ingest_paths, rescore_ties, backtest_ties, sync_source_job],
         "redis_settings": redis_settings(settings),
         "on_startup": _startup,
         "on_shutdown": _shutdown,
@@ -177,7 +226,10 @@ def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
         # The key `tiegraph worker --check` (and docker-compose's health check) looks for.
         "health_check_interval": 10,
         # Every minute, and at start: a profile saved while Redis was down gets its rescore.
-        "cron_jobs": [cron(owed_rescores, second=0, run_at_startup=True)],
+        "cron_jobs": [
+            cron(owed_rescores, second=0, run_at_startup=True),
+            cron(schedule_syncs, second=_sync_seconds(settings.sync_interval), run_at_startup=True),
+        ],
         "ctx": {"settings": settings, "leases": {}, "connected": asyncio.Event()},
         "job_timeout": settings.job_timeout_seconds,
         "handle_signals": True,

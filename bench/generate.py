@@ -1,10 +1,13 @@
 """A deterministic synthetic firm for the query benchmark, written through the real ingestion path.
 
-    .venv/bin/python -m bench.generate --neo4j-uri bolt://127.0.0.1:7687 [--interactions 1000000]
-        [--members 500] [--accounts 10000] [--contacts 100000] [--seed 11]
+    .venv/bin/python -m bench.generate --neo4j-uri bolt://127.0.0.1:7687 [--data-dir DIR]
+        [--preset 1m|10m] [--interactions N] [--members N] [--accounts N] [--contacts N]
+        [--seed 11]
 
-Everything goes through `Ingestor.run`: roster, account and contact reference rows first, then
-the interactions. Same arguments, same firm. The shape:
+With `--data-dir` (the files of a local Neo4j `tiegraph db` runs, empty of interactions) the
+firm goes in through the first-load path (`tiegraph ingest --initial`'s fold and import);
+without, through `Ingestor.run`: roster, account and contact reference rows first, then the
+interactions. Either way the same graph. Same arguments, same firm. The shape:
 
 - team members in teams of 10; 5% of them left (roster `left_on` in the last year);
 - 1% of the accounts are large and hold 20% of the contacts (about 200 each at the default
@@ -25,12 +28,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from graph.driver import apply_schema, create_driver
+from graph.firm import init_firm
 from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor, PipelineItem
 from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
-from tiegraph.reference import AccountRow, ContactRow, RosterRow
+from tiegraph.reference import AccountRow, ContactRow, ReferenceRow, RosterRow
 from tiegraph.settings import Settings
 
 FIRM = "firm.test"
@@ -223,13 +228,35 @@ def left_on_day(shape: Shape, days_ago: int) -> date:
     return shape.end.date() - timedelta(days=days_ago)
 
 
+def generate_initial(settings: Settings, shape: Shape) -> float:
+    """Load the firm into the local Neo4j of `settings` (its `data_dir` is the launcher's)
+    through the first-load path (`tiegraph ingest --initial`); returns the seconds it took."""
+    from rich.console import Console
+
+    from app.initial_load import load_initial_records
+
+    firm = Firm(shape)
+    started = time.perf_counter()
+    references = [row for row in firm.reference_rows() if isinstance(row, ReferenceRow)]
+    result = load_initial_records(settings, references, firm.interactions(), Console())
+    took = time.perf_counter() - started
+    print(
+        f"generated: {result.report.reference_rows:,} reference rows, "
+        f"{result.report.ingested:,} interactions in {took:.1f} s "
+        f"({result.report.ingested / took:,.0f}/s; workers' peak {result.worker_peak_mb:.0f} MB)"
+    )
+    return took
+
+
 async def generate(uri: str, shape: Shape, batch_size: int = 10_000) -> float:
-    """Write the firm to the Neo4j at `uri`; returns the seconds it took."""
+    """Write the firm to the Neo4j at `uri` through the incremental path; returns the seconds
+    it took."""
     settings = Settings(neo4j_uri=uri, firm_domains=[FIRM], ingest_batch_size=batch_size)
     driver = create_driver(settings)
     try:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
+        await init_firm(repo, [FIRM])  # as `tiegraph init`: ingestion refuses to run without it
         firm = Firm(shape)
         started = time.perf_counter()
         ingestor = Ingestor.for_settings(repo, settings)
@@ -245,25 +272,34 @@ async def generate(uri: str, shape: Shape, batch_size: int = 10_000) -> float:
         await driver.close()
 
 
+# Firms by name (`--preset`): the default is the 1M firm.
+PRESETS = {
+    "1m": Shape(),
+    "10m": Shape(members=5_000, accounts=100_000, contacts=1_000_000, interactions=10_000_000),
+}
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line shared with bench.queries."""
     args = argparse.ArgumentParser(description=__doc__)
+    args.add_argument("--preset", choices=sorted(PRESETS), help="a named size (flags override)")
     defaults = Shape()
-    args.add_argument("--members", type=int, default=defaults.members)
-    args.add_argument("--accounts", type=int, default=defaults.accounts)
-    args.add_argument("--contacts", type=int, default=defaults.contacts)
-    args.add_argument("--interactions", type=int, default=defaults.interactions)
+    args.add_argument("--members", type=int)
+    args.add_argument("--accounts", type=int)
+    args.add_argument("--contacts", type=int)
+    args.add_argument("--interactions", type=int)
     args.add_argument("--seed", type=int, default=defaults.seed)
     return args
 
 
 def shape_of(args: argparse.Namespace) -> Shape:
     """The Shape the parsed arguments ask for."""
+    base = PRESETS[args.preset or "1m"]
     return Shape(
-        members=args.members,
-        accounts=args.accounts,
-        contacts=args.contacts,
-        interactions=args.interactions,
+        members=args.members or base.members,
+        accounts=args.accounts or base.accounts,
+        contacts=args.contacts or base.contacts,
+        interactions=args.interactions or base.interactions,
         seed=args.seed,
     )
 
@@ -271,8 +307,15 @@ def shape_of(args: argparse.Namespace) -> Shape:
 def main() -> None:
     args = parser()
     args.add_argument("--neo4j-uri", required=True)
+    args.add_argument("--data-dir", type=Path,
+                      help="the launcher's files of that Neo4j (`tiegraph db`'s "
+                      "TIEGRAPH_DATA_DIR): load through the first-load path")  # fmt: skip
     parsed = args.parse_args()
-    asyncio.run(generate(parsed.neo4j_uri, shape_of(parsed)))
+    if parsed.data_dir is None:
+        asyncio.run(generate(parsed.neo4j_uri, shape_of(parsed)))
+        return
+    settings = Settings(neo4j_uri=parsed.neo4j_uri, data_dir=parsed.data_dir, firm_domains=[FIRM])
+    generate_initial(settings, shape_of(parsed))
 
 
 if __name__ == "__main__":

@@ -4,12 +4,13 @@
     .venv/bin/python -m bench.queries --api-url http://127.0.0.1:8000 --neo4j-uri bolt://...
 
 Without `--api-url` it starts a throwaway Neo4j (heap 4g, page cache 2g) and Redis in a
-temporary directory, generates the firm of `bench.generate` (same size flags) and starts the
-API (`tiegraph serve`) against them; everything is stopped at the end. With `--api-url` the
-running API is measured, and `--neo4j-uri` (the database behind it) is read to pick the
-arguments. Calls run one after another (a rep's latency, not throughput), each argument drawn
-at random with a fixed seed from people and accounts that exist. Figures go to a table and to
-`bench/out/queries.json`.
+temporary directory, generates the firm of `bench.generate` (same size flags, `--preset 10m`;
+through the first-load path of `tiegraph ingest --initial`, or with `--incremental` through
+`Ingestor.run`) and starts the API (`tiegraph serve`) against them; everything is stopped at
+the end. With `--api-url` the running API is measured, and `--neo4j-uri` (the database behind
+it) is read to pick the arguments. Calls run one after another (a rep's latency, not
+throughput), each argument drawn at random with a fixed seed from people and accounts that
+exist. Figures go to a table and to `bench/out/queries.json`.
 """
 
 import argparse
@@ -36,7 +37,7 @@ from rich.table import Table
 from app.local.neo4j_server import ensure_installed, local_neo4j
 from app.local.redis_server import local_redis
 from app.local.system import free_port, throwaway_password
-from bench.generate import FIRM, generate, parser, shape_of
+from bench.generate import FIRM, generate, generate_initial, parser, shape_of
 from graph.driver import create_driver
 from graph.repository import GraphRepository
 from graph.tokens import issue_token
@@ -66,8 +67,8 @@ QUERIES = {
     "contacts { contact { email } successor { member { email } } } accounts { domain becomes } } }",
     "search": "query($t: String!) { search(text: $t, first: 10) { kind person { email name } "
     "account { domain name } } }",
-    "attentionFeed": "query($m: String) { attentionFeed(memberEmail: $m, first: 20) { kind "
-    "severity reason } }",
+    "attentionFeed": "query($m: String, $t: Boolean!) { attentionFeed(memberEmail: $m, "
+    "team: $t, first: 20) { kind severity reason } }",
 }
 
 
@@ -111,7 +112,9 @@ def draw_calls(sample: dict[str, list[Any]], count: int, seed: int) -> dict[str,
         "influencePath": lambda: dict(zip(("a", "b"), pick("pairs"), strict=True)),
         "singleThreadedAccounts": lambda: {"min": rng.choice([None, 100_000.0, 1_000_000.0])},
         "departureImpact": lambda: {"m": pick("members")},
-        "attentionFeed": lambda: {"m": pick("members") if rng.random() < 0.9 else None},
+        "attentionFeed": lambda: (
+            {"m": pick("members"), "t": False} if rng.random() < 0.9 else {"m": None, "t": True}
+        ),
         # What a person types: the first letters of an address or of a domain.
         "search": lambda: {"t": pick(rng.choice(["contacts", "accounts"]))[: rng.randint(2, 6)]},
     }
@@ -252,6 +255,9 @@ def main() -> None:
     args = parser()
     args.add_argument("--calls", type=int, default=200)
     args.add_argument("--api-url")
+    args.add_argument(
+        "--incremental", action="store_true", help="generate through the incremental path"
+    )
     args.add_argument("--neo4j-uri")
     parsed = args.parse_args()
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
@@ -280,7 +286,12 @@ def main() -> None:
         redis.start()
         api = None
         try:
-            meta["generate_s"] = asyncio.run(generate(uri, shape_of(parsed)))
+            if parsed.incremental:
+                meta["generate_s"] = asyncio.run(generate(uri, shape_of(parsed)))
+            else:  # the first-load path into the launcher's store
+                settings = Settings(neo4j_uri=uri, data_dir=home / "neo4j", neo4j_heap="4g",
+                                    neo4j_pagecache="2g", firm_domains=[FIRM])  # fmt: skip
+                meta["generate_s"] = generate_initial(settings, shape_of(parsed))
             api = _serve(uri, redis_url, api_port, home)
             asyncio.run(_run(f"http://127.0.0.1:{api_port}", uri, parsed, meta))
         finally:

@@ -19,6 +19,7 @@ from pathlib import Path
 from app.local.neo4j_server import ensure_installed, local_neo4j
 from app.local.system import throwaway_password
 from graph.driver import apply_schema, create_driver
+from graph.firm import init_firm
 from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor
 from ingest.rescore import rescore_all
@@ -57,6 +58,7 @@ async def run(uri: str, count: int, reuse: bool) -> None:
     driver = create_driver(settings)
     await apply_schema(driver, settings.neo4j_database)
     repo = GraphRepository(driver, settings.neo4j_database)
+    await init_firm(repo, [FIRM])  # as `tiegraph init`: ingestion refuses to run without it
     if not reuse:
         started = time.perf_counter()
         report = await Ingestor.for_settings(repo, settings).run(synthetic(count))

@@ -13,6 +13,7 @@ list they are.
 """
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,14 +29,14 @@ from scoring.attention import (
     RISING_WITHIN_DAYS,
     AttentionItem,
     cold_tie_item,
-    moved_champion_item,
+    moved_contact_item,
     rank_items,
     rising_item,
     single_thread_item,
 )
 from scoring.profile import ScoringProfile
 from tiegraph.errors import NotFound
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 # A tie with fewer two-way exchanges is never Good (freshness stays low): the scan's bound.
 MIN_TWO_WAY = 2
@@ -74,7 +75,7 @@ async def _moves(
     for row in await repo.contacts_moves(emails):
         contact = to_contact_input(row, primary_account(row["contact"]["email"], row["accounts"]))
         move = find_move(contact, profile, at)
-        if move is not None and (item := moved_champion_item(move)) is not None:
+        if move is not None and (item := moved_contact_item(move)) is not None:
             items.append(item)
     return items
 
@@ -100,13 +101,14 @@ async def _threads(
 
 async def attention_feed(
     repo: GraphRepository,
+    firm_domains: Sequence[str],
     member_email: str | None = None,
     first: int = 20,
     as_of: datetime | None = None,
 ) -> list[AttentionItem]:
     """The first `first` items needing attention, most pressing first, for one member or (no
     member) the whole team. NotFound for an unknown member."""
-    member = None if member_email is None else require_address(member_email, "memberEmail")
+    member = member_email and lookup_address(member_email, "memberEmail", firm_domains)
     limit, at = page_size(first), moment(as_of)
     if member is not None and not await repo.colleague_ties([member]):
         raise NotFound(f"no team member {member}")

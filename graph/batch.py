@@ -40,7 +40,8 @@ def _names(records: Sequence[InteractionRecord]) -> dict[str, str | None]:
     return names
 
 
-def _contacts(record: InteractionRecord, kinds: Mapping[str, PersonKind]) -> list[str]:
+def contacts_of(record: InteractionRecord, kinds: Mapping[str, PersonKind]) -> list[str]:
+    """The interaction's participants who are contacts (its INVOLVES links)."""
     return [p.email for p in record.participants if kinds[p.email] is PersonKind.CONTACT]
 
 
@@ -60,16 +61,19 @@ def participant_row(record: InteractionRecord) -> Row:
     }
 
 
-def _interaction_row(record: InteractionRecord, kinds: Mapping[str, PersonKind]) -> Row:
+def interaction_row(record: InteractionRecord, kinds: Mapping[str, PersonKind]) -> Row:
+    """The row `ingest/create_interactions` (and the bulk load's files) write a new
+    interaction from, with the contacts it links."""
     return {
         **participant_row(record),
         "kind": record.kind.value,
         "occurred_ms": epoch_ms(record.occurred_at),
         "subject": record.subject,
         "source": record.source,
+        "owner": record.owner,
         "is_admin": record.is_admin,
         "in_reply_to": record.in_reply_to,
-        "contacts": _contacts(record, kinds),
+        "contacts": contacts_of(record, kinds),
     }
 
 
@@ -96,9 +100,9 @@ def prepare_batch(
             batch.contacts.append(
                 {"email": email, "name": names[email], "account": account_domain(email)}
             )
-    batch.interactions = [_interaction_row(r, kinds) for r in fresh]
+    batch.interactions = [interaction_row(r, kinds) for r in fresh]
     batch.extended_interactions = [
-        {**participant_row(r), "contacts": _contacts(r, kinds)} for r in merged
+        {**participant_row(r), "contacts": contacts_of(r, kinds)} for r in merged
     ]
     counted = {g.merged.external_id: tie_keys(g.stored, kinds) for g in grown}
     folded = fold_ties(everything, policy, kinds, counted, parents)

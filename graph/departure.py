@@ -9,6 +9,7 @@ else knows, the people close to them (`cypher/read/close_contacts`). The rules a
 `scoring.departure`.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +38,7 @@ from scoring.profile import ScoringProfile
 from scoring.tie_score import quick_score
 from tiegraph.domain import PersonRef
 from tiegraph.errors import NotFound
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 
 class DepartureImpact(BaseModel):
@@ -68,12 +69,15 @@ def _close(
 
 
 async def departure_impact(
-    repo: GraphRepository, member_email: str, as_of: datetime | None = None
+    repo: GraphRepository,
+    member_email: str,
+    firm_domains: Sequence[str],
+    as_of: datetime | None = None,
 ) -> DepartureImpact:
     """If `member_email` left at `as_of` (now by default): the contacts left with no active tie
     and the accounts that would become uncovered or single-threaded, each with a suggested
     successor. NotFound for an unknown member."""
-    member, at = require_address(member_email, "memberEmail"), moment(as_of)
+    member, at = lookup_address(member_email, "memberEmail", firm_domains), moment(as_of)
     profile = await repo.scoring_profile()
     row = await repo.departure_neighbourhood(member, reach_params(profile, at, ACTIVE_LABEL))
     if row is None:

@@ -5,6 +5,7 @@ Each answer is one round trip through the repository (`cypher/read/account_healt
 here.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from graph import common
@@ -16,7 +17,7 @@ from scoring.account_health import (
     ContactHealth,
 )
 from tiegraph.errors import NotFound
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 
 async def account_health(
@@ -46,10 +47,10 @@ async def account_health(
 
 
 async def contact_health(
-    repo: GraphRepository, email: str, as_of: datetime | None = None
+    repo: GraphRepository, email: str, firm_domains: Sequence[str], as_of: datetime | None = None
 ) -> ContactHealth:
     """One contact's health at `as_of`. BadInput for a malformed address, NotFound if unknown."""
-    address = require_address(email, "email")
+    address = lookup_address(email, "email", firm_domains)
     rows = await repo.read_rows("read/contact_health", email=address)
     if not rows:
         raise NotFound(f"no contact with the address {address}")

@@ -5,6 +5,7 @@ them, `cypher/read/influence_map`); the ties are scored here and NetworkX runs o
 graph only (`scoring.influence`), never on the whole database.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -17,9 +18,10 @@ from graph.repository import GraphRepository
 from scoring.influence import Centrality, centrality, scored_graph, strongest_path
 from scoring.strength import TieLabel
 from scoring.tie_score import label_for, shown_score
+from scoring.timeline import recently_active
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 
 class _Frozen(BaseModel):
@@ -39,6 +41,8 @@ class InfluenceEdge(_Frozen):
 
     source: PersonRef
     target: PersonRef
+    last_at: datetime | None
+    recently_active: bool
     score: float
     label: TieLabel
 
@@ -69,11 +73,14 @@ def _edges(row: dict[str, Any], at: datetime) -> list[InfluenceEdge]:
     for tie in row["ties"]:
         # Score and label only, as quick_score rounds and labels them: neither the explanation
         # of score_tie nor the trend of quick_score is shown on a map (a sixth of its time).
-        score = shown_score(to_tie_state(tie["tie"]), profile, at)
+        state = to_tie_state(tie["tie"])
+        score = shown_score(state, profile, at)
         edges.append(
             InfluenceEdge(
                 source=people[tie["a"]],
                 target=people[tie["b"]],
+                last_at=state.last_at,
+                recently_active=recently_active(state.last_at, at),
                 score=score,
                 label=label_for(score, profile).label,
             )
@@ -116,12 +123,17 @@ async def influence_map(
 
 
 async def influence_path(
-    repo: GraphRepository, from_email: str, to_email: str, as_of: datetime | None = None
+    repo: GraphRepository,
+    from_email: str,
+    to_email: str,
+    firm_domains: Sequence[str],
+    as_of: datetime | None = None,
 ) -> InfluencePath | None:
     """The strongest path between two contacts inside the account they share (None when the
     ties do not connect them). NotFound for an unknown contact; BadInput when they share no
     account."""
-    source, target = require_address(from_email, "fromEmail"), require_address(to_email, "toEmail")
+    source = lookup_address(from_email, "fromEmail", firm_domains)
+    target = lookup_address(to_email, "toEmail", firm_domains)
     found = await repo.shared_accounts(source, target)
     for known, who in ((found["source_known"], source), (found["target_known"], target)):
         if not known:

@@ -1,7 +1,7 @@
 """Answers to the product's questions: repository reads combined with pure scoring."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,10 +13,10 @@ from scoring.policy import IngestPolicy
 from scoring.profile import ScoringProfile
 from scoring.tie_score import TieScore, score_tie
 from scoring.tie_state import TieState
-from scoring.timeline import MonthCounts, monthly_counts
+from scoring.timeline import RECENT_WINDOW, MonthCounts, monthly_counts, recently_active
 from tiegraph.domain import InteractionKind, InteractionRecord, PersonRef, TieType
 from tiegraph.errors import NotFound
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 
 class KnownBy(BaseModel):
@@ -29,6 +29,8 @@ class KnownBy(BaseModel):
     last_interaction_at: datetime | None
     last_two_way_at: datetime | None
     interaction_count: int
+    # An interaction in the 90 days before the moment: the coarse recency every role sees.
+    recently_active: bool = False
     # This member's score as a percentage of the sum of every member's score for the contact
     # (0 when all score 0), as CRMs show "share of relationship".
     share: float = 0.0
@@ -73,6 +75,7 @@ def rank_known_by(
             last_interaction_at=tie.state.last_at,
             last_two_way_at=tie.state.last_two_way_at,
             interaction_count=score.evidence.interaction_count,
+            recently_active=recently_active(tie.state.last_at, as_of),
             share=share_of(score.score, total),
         )
         for tie, score in scores
@@ -87,10 +90,10 @@ def share_of(score: float, total: float) -> float:
 
 
 async def who_knows(
-    repo: GraphRepository, email: str, as_of: datetime | None = None
+    repo: GraphRepository, email: str, firm_domains: Sequence[str], as_of: datetime | None = None
 ) -> tuple[KnownBy, ...]:
     """The team members who know `email`, strongest first. NotFound for an unknown contact."""
-    address = require_address(email, "email")
+    address = lookup_address(email, "email", firm_domains)
     found = await repo.contact_ties(address)
     if found is None:
         raise NotFound(f"no contact with the address {address}")
@@ -138,9 +141,6 @@ class TieView(BaseModel):
     timeline: tuple[MonthCounts, ...] = ()
 
 
-RECENT_WINDOW = timedelta(days=90)
-
-
 def _rebuild_state(
     records: list[InteractionRecord], member: str, contact: str, policy: IngestPolicy
 ) -> TieState:
@@ -170,10 +170,8 @@ async def tie_view(
     At or after the tie's last interaction the stored state is used, as everywhere else; before
     it, the state is rebuilt from the interactions of that time, so history reads true.
     """
-    member, contact = (
-        require_address(member_email, "memberEmail"),
-        require_address(contact_email, "contactEmail"),
-    )
+    member = lookup_address(member_email, "memberEmail", firm_domains)
+    contact = lookup_address(contact_email, "contactEmail", firm_domains)
     found = await repo.tie(member, contact)
     if found is None:
         raise NotFound(f"no team member {member} or no contact {contact}")

@@ -1,5 +1,8 @@
 """Read models the repository returns: raw aggregates, not yet scored."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 from scoring.tie_state import TieState
@@ -74,3 +77,34 @@ class SearchHit(BaseModel):
     score: float
     person: PersonRef | None = None
     account: AccountSnapshot | None = None
+
+
+@dataclass(frozen=True)
+class GraphSnapshot:
+    """A graph's nodes (`id`, `labels`, `props`) and relationships (`a`, `b`, `type`, `props`),
+    as `bulk/snapshot_*` read them; opaque above graph/ (the values are Neo4j's)."""
+
+    nodes: list[dict[str, Any]]
+    relationships: list[dict[str, Any]]
+
+    def node_groups(self) -> dict[str, list[dict[str, Any]]]:
+        """The nodes by the query that writes them back: people and accounts are merged on
+        their key, the rest created."""
+        groups: dict[str, list[dict[str, Any]]] = {
+            "bulk/restore_people": [],
+            "bulk/restore_accounts": [],
+            "bulk/restore_nodes": [],
+        }
+        for node in self.nodes:
+            if "Person" in node["labels"] and "email" in node["props"]:
+                groups["bulk/restore_people"].append(node)
+            elif "Account" in node["labels"] and "domain" in node["props"]:
+                groups["bulk/restore_accounts"].append(node)
+            else:
+                groups["bulk/restore_nodes"].append(node)
+        return groups
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to carry over."""
+        return not self.nodes

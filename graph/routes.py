@@ -6,7 +6,7 @@ account and who knows them, and the requester's own colleague ties. Routes are a
 scored here; departed team members are dropped before any route is built.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +29,7 @@ from scoring.tie_score import TieScore, label_for, score_tie
 from scoring.tie_state import TieState
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
-from tiegraph.identity import require_address
+from tiegraph.identity import lookup_address
 
 
 def _when(score: TieScore) -> str:
@@ -126,6 +126,7 @@ def candidate_routes(row: dict[str, Any], profile: ScoringProfile, at: datetime)
 async def warm_intro_routes(
     repo: GraphRepository,
     requester_email: str,
+    firm_domains: Sequence[str],
     target_email: str | None = None,
     target_domain: str | None = None,
     first: int = 5,
@@ -136,8 +137,8 @@ async def warm_intro_routes(
     an unknown requester; BadInput unless exactly one of email and domain is given."""
     if (target_email is None) == (target_domain is None):
         raise BadInput("give exactly one of targetEmail and targetDomain", location="target")
-    requester = require_address(requester_email, "requesterEmail")
-    target = None if target_email is None else require_address(target_email, "targetEmail")
+    requester = lookup_address(requester_email, "requesterEmail", firm_domains)
+    target = target_email and lookup_address(target_email, "targetEmail", firm_domains)
     account = None if target_domain is None else domain(target_domain, "targetDomain")
     limit, at = page_size(first), moment(as_of)
     row = await repo.warm_intro_neighbourhood(requester, target, account)

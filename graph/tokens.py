@@ -7,7 +7,7 @@ from graph.repository import GraphRepository
 from tiegraph.access import ApiToken, Role, Viewer, new_token, token_hash, token_id
 from tiegraph.domain import PersonKind
 from tiegraph.errors import BadInput, NotFound, Unauthenticated
-from tiegraph.identity import person_kind, require_address
+from tiegraph.identity import lookup_address, person_kind
 
 
 async def issue_token(
@@ -16,7 +16,7 @@ async def issue_token(
     """A new token for `member_email` with `role`: the token (show it once) and what is stored.
     BadInput unless the address is a team member's (on one of `firm_domains`): a token for a
     customer's address would let a customer in."""
-    member = require_address(member_email, "member")
+    member = lookup_address(member_email, "member", tuple(firm_domains))
     if person_kind(member, frozenset(firm_domains)) is not PersonKind.TEAM_MEMBER:
         raise BadInput(
             f"{member} is not on a firm domain (TIEGRAPH_FIRM_DOMAINS); tokens are for team "
@@ -36,10 +36,12 @@ async def authenticate(repo: GraphRepository, token: str | None) -> Viewer:
     """The caller a bearer token stands for; Unauthenticated for none, unknown or revoked."""
     if not token:
         raise Unauthenticated("send a bearer token: Authorization: Bearer <token>")
-    stored = await repo.token_by_hash(token_hash(token))
-    if stored is None or stored.revoked_at is not None:
+    found = await repo.token_by_hash(token_hash(token))
+    if found is None or found[0].revoked_at is not None:
         raise Unauthenticated("the bearer token is unknown or revoked")
-    return Viewer(token_id=stored.id, role=stored.role, member_email=stored.member_email)
+    stored, opted_out, firm_domains = found
+    return Viewer(token_id=stored.id, role=stored.role, member_email=stored.member_email,
+                  opted_out=opted_out, firm_domains=firm_domains)  # fmt: skip
 
 
 async def revoke_token(repo: GraphRepository, ident: str) -> ApiToken:

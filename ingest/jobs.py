@@ -10,12 +10,20 @@ from arq.constants import in_progress_key_prefix
 from arq.jobs import Job, JobStatus
 from pydantic import BaseModel, Field
 
+from ingest.imap_sync import SyncReport
 from ingest.pipeline import IngestReport
 
 INGEST_FUNCTION = "ingest_paths"
 RESCORE_FUNCTION = "rescore_ties"
 BACKTEST_FUNCTION = "backtest_ties"
-KINDS = {INGEST_FUNCTION: "ingest", RESCORE_FUNCTION: "rescore", BACKTEST_FUNCTION: "backtest"}
+SYNC_FUNCTION = "sync_source_job"
+PROGRESS_TTL_SECONDS = 7 * 24 * 3600
+KINDS = {
+    INGEST_FUNCTION: "ingest",
+    RESCORE_FUNCTION: "rescore",
+    BACKTEST_FUNCTION: "backtest",
+    SYNC_FUNCTION: "sync",
+}
 
 State = Literal["queued", "in_progress", "complete", "failed", "not_found"]
 
@@ -117,6 +125,23 @@ async def enqueue_backtest(
     return job.job_id
 
 
+async def enqueue_sync(redis: ArqRedis, source_id: str, job_id: str | None = None) -> str | None:
+    """Queue a sync of one source; returns the job id, or None when a job of that id (a
+    scheduled sync of the same source and tick) is queued or kept already."""
+    job = await redis.enqueue_job(SYNC_FUNCTION, source_id, _job_id=job_id)
+    return None if job is None else job.job_id
+
+
+def sync_result(report: SyncReport) -> dict[str, Any]:
+    """A sync job's result: the ingestion counts, with `read` the messages or calendar
+    objects read from the server, and the sync's own figures in `result`."""
+    summary = {
+        "source": report.source_id, "fetched": report.fetched, "resynced": report.resynced,
+        "changed": report.changed, "error": report.error,
+    }  # fmt: skip
+    return {**report_as_dict(report.ingest), "read": report.read, "result": summary}
+
+
 async def job_report(redis: ArqRedis, job_id: str) -> JobReport:
     """The state of a job and its latest counts."""
     job = Job(job_id, redis, _deserializer=_loads)
@@ -156,7 +181,7 @@ class JobSummary(BaseModel):
     the server's disk)."""
 
     id: str
-    kind: str  # ingest, rescore, backtest
+    kind: str  # ingest, rescore, backtest, sync
     status: State
     enqueued_at: datetime
     started_at: datetime | None = None

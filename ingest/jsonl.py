@@ -5,14 +5,21 @@
 """
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ingest.parsers.lines import LongLine, bounded_lines
 from ingest.results import ParsedItem, ParseIssue
-from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
+from tiegraph.domain import (
+    InteractionKind,
+    InteractionRecord,
+    Participant,
+    ParticipantRole,
+    time_problem,
+)
 from tiegraph.errors import BadInput
 from tiegraph.identity import display_name, normalise_address
 
@@ -90,6 +97,39 @@ def parse_line(text: str, location: str, source: str = "jsonl") -> ParsedItem:
     except json.JSONDecodeError as exc:
         return ParseIssue(location, f"not valid JSON ({exc.msg} at column {exc.colno})")
     return parse_line_data(data, location, source)
+
+
+# One interaction per line: a line is a few hundred bytes; this bounds what a broken file (a
+# dump without newlines) can make a reader hold.
+MAX_LINE_BYTES = 1 << 20
+
+
+def parse_stored_line(text: str, location: str) -> ParsedItem:
+    """`parse_line`, and an interaction outside the stored time range is a ParseIssue here,
+    where its file and line are known."""
+    item = parse_line(text, location)
+    if isinstance(item, InteractionRecord):
+        problem = time_problem(item.occurred_at)
+        if problem is not None:
+            return ParseIssue(location, f"occurredAt: {problem}")
+    return item
+
+
+def iter_jsonl_stream(read: Callable[[int], bytes], name: str) -> Iterator[ParsedItem]:
+    """Every line of a JSON Lines stream, located `name:line`; a line that is not UTF-8 or is
+    longer than MAX_LINE_BYTES is a located error, and the rest is read."""
+    for number, raw in enumerate(bounded_lines(read, MAX_LINE_BYTES), start=1):
+        location = f"{name}:{number}"
+        if isinstance(raw, LongLine):
+            yield ParseIssue(location, f"longer than {MAX_LINE_BYTES} bytes")
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield ParseIssue(location, f"not UTF-8 (byte {exc.start + 1})")
+            continue
+        if text.strip():
+            yield parse_stored_line(text, location)
 
 
 def records_from_wire(rows: Sequence[Mapping[str, object]], field: str) -> list[InteractionRecord]:

@@ -9,19 +9,20 @@ import inspect
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 from neo4j.exceptions import ConstraintError
 
 from graph.batch import GrownInteraction, PreparedBatch, Row, prepare_batch
+from graph.firm import checked_firm
 from graph.records import to_interaction
 from graph.repository import GraphRepository
 from ingest.parsers.noise import AUTOMATED_SENDER, is_automated_address
 from ingest.results import ParsedItem, ParseIssue, Skipped
 from scoring.policy import IngestPolicy
 from tiegraph.access import address_hash
-from tiegraph.domain import InteractionRecord, Participant, PersonKind
+from tiegraph.domain import InteractionRecord, Participant, PersonKind, time_problem
 from tiegraph.errors import BadInput
+from tiegraph.firm import capture_refusal, captured
 from tiegraph.identity import canonical_address, person_kind
 from tiegraph.reference import AliasRow, ContactRow, ReferenceRow, RosterRow
 from tiegraph.settings import Settings
@@ -31,24 +32,15 @@ MAX_REPORTED_ERRORS = 200
 # A concurrent job may create some of our ids between our check and our write; the unique
 # constraint then rolls our batch back whole, and a fresh check sorts it out.
 WRITE_ATTEMPTS = 3
-EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
-FUTURE_SLACK = timedelta(days=1)
 NO_COUNTERPART = "no-counterpart"
 ERASED = "erased-address"
-
-
-def time_problem(record: InteractionRecord) -> str | None:
-    """Why an interaction's time is not stored (the ingestion rule), or None."""
-    if EARLIEST <= record.occurred_at <= datetime.now(UTC) + FUTURE_SLACK:
-        return None
-    return "before 1990 or in the future"
 
 
 def require_storable(records: Sequence[InteractionRecord], field: str) -> None:
     """BadInput for the first record `run` would reject: for callers that promise every item
     is valid before any is written (the ingestInteractions mutation)."""
     for index, record in enumerate(records):
-        if (problem := time_problem(record)) is not None:
+        if (problem := time_problem(record.occurred_at)) is not None:
             raise BadInput(problem, location=f"{field}[{index}].occurredAt")
 
 
@@ -70,6 +62,11 @@ class IngestReport:
     skipped: Counter[str] = field(default_factory=Counter)
     error_count: int = 0
     errors: list[ParseIssue] = field(default_factory=list)
+
+    def totals(self) -> dict[str, int]:
+        """The counts the stored ingestion totals keep (`GraphRepository.count_ingest`)."""
+        return {"ingested": self.ingested, "duplicates": self.duplicates,
+                "errors": self.error_count, "reference_rows": self.reference_rows}  # fmt: skip
 
     def add_error(self, issue: ParseIssue) -> None:
         """Count an error and keep its text while there is room."""
@@ -163,18 +160,38 @@ def admit_record(
     record: InteractionRecord, policy: IngestPolicy, aliases: Mapping[str, str],
     erased: frozenset[str] = frozenset(),
 ) -> InteractionRecord | ParseIssue | Skipped:  # fmt: skip
-    """What ingestion makes of a parsed record: resolved and admin-flagged, or why not
-    (an error for an impossible date, a skip for a robot sender or no one to tie to). The
-    one admission rule: ingestion and a backtest from files both apply it."""
-    if (problem := time_problem(record)) is not None:
+    """What ingestion makes of a parsed record: resolved, admin-flagged and as the capture
+    controls allow it, or why not (an error for an impossible date, a skip for a robot
+    sender, an excluded source or address, or no one to tie to). The one admission rule:
+    ingestion and a backtest from files both apply it."""
+    # Parsers refuse these where they know the file and line; this catches the rest.
+    if (problem := time_problem(record.occurred_at)) is not None:
         return ParseIssue(_location(record), f"occurredAt: {problem}")
     resolved = policy.with_admin_flag(resolve_record(record, policy, aliases, erased))
+    if (refusal := capture_refusal(resolved, policy.capture)) is not None:
+        return Skipped(_location(record), refusal)
+    resolved = captured(resolved, policy.capture)
     initiator = resolved.initiator
     if initiator is not None and is_automated_address(initiator.email):
         return Skipped(_location(record), AUTOMATED_SENDER)
     if len(resolved.participants) < 2:
         return Skipped(_location(record), NO_COUNTERPART)
     return resolved
+
+
+def reference_problem(
+    row: ReferenceRow, policy: IngestPolicy, erased: frozenset[str]
+) -> ParseIssue | Skipped | None:
+    """Why a reference row is not written (a roster row off the firm's domains, a row about
+    an erased address), or None: the one rule for the incremental and the bulk path."""
+    if isinstance(row, RosterRow) and (
+        person_kind(row.email, policy.firm_domain_set) is not PersonKind.TEAM_MEMBER
+    ):
+        return ParseIssue(f"roster {row.email}", "email: not on a firm domain "
+                          "(tiegraph init)")  # fmt: skip
+    if erased and _names_erased(row, erased):
+        return Skipped(f"reference {type(row).__name__}", ERASED)
+    return None
 
 
 def _location(record: InteractionRecord) -> str:
@@ -193,6 +210,8 @@ class Ingestor:
         on_progress: ProgressCallback | None = None,
     ) -> None:
         self._repo = repo
+        # What this process was told (TIEGRAPH_FIRM_DOMAINS, or nothing): `run` checks it
+        # against the graph's firm and then uses the graph's.
         self._policy = IngestPolicy(firm_domains=firm_domains)
         self._batch_size = batch_size
         self._on_progress = on_progress
@@ -202,6 +221,7 @@ class Ingestor:
         self._flights: list[_Flight] = []  # at most two: one writing, one checked meanwhile
         self._references: list[ReferenceRow] = []
         self.report = IngestReport()
+        self._counted: dict[str, int] = {}  # the report's totals when last stored
 
     @classmethod
     def for_settings(
@@ -210,7 +230,8 @@ class Ingestor:
         settings: Settings,
         on_progress: ProgressCallback | None = None,
     ) -> "Ingestor":
-        """An ingestor with the policy and batch size of `settings`."""
+        """An ingestor with the batch size of `settings`; its firm is the graph's, which
+        `TIEGRAPH_FIRM_DOMAINS` may repeat but not contradict."""
         return cls(repo, tuple(settings.firm_domains), settings.ingest_batch_size, on_progress)
 
     async def run(self, items: Iterable[PipelineItem]) -> IngestReport:
@@ -224,11 +245,14 @@ class Ingestor:
         its messages waits for it to commit and looks it up then. Meanwhile the loop reads the
         next batch, yielding to the tasks every `YIELD_EVERY` items.
         """
-        if self._aliases is None:  # read once per ingestor: a run sees one profile
+        if self._aliases is None:  # read once per ingestor: a run sees one profile and firm
+            # Refused before anything is read when the firm is not set up: its people would
+            # be stored as contacts, and the firm as an account.
+            firm = await checked_firm(self._repo, self._policy.firm_domains)
             self._aliases = await self._repo.aliases()
             self._erased = await self._repo.erased_hashes()
             profile = await self._repo.scoring_profile()
-            self._policy = self._policy.model_copy(update={"profile": profile})
+            self._policy = IngestPolicy(firm_domains=firm.domains, profile=profile, capture=firm)
         try:
             for item in items:
                 self.report.read += 1
@@ -243,7 +267,17 @@ class Ingestor:
             await self._settle()
         finally:
             await self._abandon()
+        await self._count()
         return self.report
+
+    async def _count(self) -> None:
+        """Add what the runs since the last count did to the stored totals (`/metrics` reads
+        them): counted where the work is done, whichever process does it."""
+        now = self.report.totals()
+        delta = {key: value - self._counted.get(key, 0) for key, value in now.items()}
+        if any(delta.values()):
+            await self._repo.count_ingest(**delta)
+        self._counted = now
 
     def _take(self, item: PipelineItem) -> None:
         if isinstance(item, ParseIssue):
@@ -252,16 +286,12 @@ class Ingestor:
             self.report.skipped[item.reason] += 1
         elif isinstance(item, InteractionRecord):
             self._take_record(item)
-        elif isinstance(item, RosterRow) and self._off_firm(item.email):
-            self.report.add_error(ParseIssue(f"roster {item.email}", "email: not on a firm "
-                                             "domain (TIEGRAPH_FIRM_DOMAINS)"))  # fmt: skip
-        elif self._erased and _names_erased(item, self._erased):
-            self.report.skipped[ERASED] += 1
-        else:
+        elif (problem := reference_problem(item, self._policy, self._erased)) is None:
             self._references.append(item)
-
-    def _off_firm(self, email: str) -> bool:
-        return person_kind(email, self._policy.firm_domain_set) is not PersonKind.TEAM_MEMBER
+        elif isinstance(problem, Skipped):
+            self.report.skipped[problem.reason] += 1
+        else:
+            self.report.add_error(problem)
 
     def _take_record(self, record: InteractionRecord) -> None:
         admitted = admit_record(record, self._policy, self._aliases or {}, self._erased)

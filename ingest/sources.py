@@ -3,18 +3,19 @@ content (`ingest.parsers.detect`), not from the file name."""
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from ingest.jsonl import describe_validation_error, parse_line
+from ingest.jsonl import describe_validation_error, iter_jsonl_stream
 from ingest.parsers.calendar import iter_ics
 from ingest.parsers.crm import PRESETS, ColumnMapping, header_overlap, iter_crm_csv
 from ingest.parsers.detect import detect_source
 from ingest.parsers.email import iter_eml, iter_maildir, iter_mbox, iter_zip
+from ingest.parsers.inputs import open_binary
 from ingest.parsers.reference import detect_csv_kind, iter_reference_csv
 from ingest.pipeline import PipelineItem
 from ingest.results import ParsedItem, ParseIssue
@@ -67,17 +68,9 @@ def _mapping_file(path: Path) -> ColumnMapping:
 
 
 def iter_jsonl_file(path: Path) -> Iterator[ParsedItem]:
-    """Stream a JSON Lines file line by line; a line that is not UTF-8 is a located error."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            location = f"{path.name}:{number}"
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield ParseIssue(location, f"not UTF-8 (byte {exc.start + 1})")
-                continue
-            if text.strip():
-                yield parse_line(text, location)
+    """Stream a JSON Lines file line by line (`ingest.jsonl.iter_jsonl_stream`)."""
+    with open_binary(path) as handle:
+        yield from iter_jsonl_stream(handle.read, path.name)
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -104,11 +97,44 @@ def iter_csv(path: Path, options: SourceOptions) -> Iterator[PipelineItem]:
     mapping = _crm_mapping(header, options)
     if mapping is not None and kind in (None, "crm"):
         yield from iter_crm_csv(path, mapping)
-    elif kind in ("roster", "accounts", "contacts", "aliases"):
+    elif kind in REFERENCE_KINDS:
         yield from iter_reference_csv(path, kind, options.column_renames)
     else:
         known = "roster, accounts, contacts, aliases or a CRM preset; see the README"
         yield ParseIssue(path.name, f"header: {','.join(header)[:200]!r} is none of: {known}")
+
+
+def input_bytes(paths: Iterable[Path]) -> int:
+    """How many bytes reading `paths` goes through: each file's size, a maildir's messages
+    (cur/ and new/); what does not exist counts nothing (it is a located error)."""
+    total = 0
+    for path in paths:
+        if path.is_file():
+            total += path.stat().st_size
+        elif path.is_dir():
+            for folder in (path / "cur", path / "new"):
+                if folder.is_dir():
+                    total += sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+    return total
+
+
+REFERENCE_KINDS = ("roster", "accounts", "contacts", "aliases")
+
+
+def is_reference_csv(path: Path, options: SourceOptions) -> bool:
+    """True for a roster, accounts, contacts or aliases CSV (what `iter_csv` reads as one)."""
+    try:
+        if not path.is_file() or detect_source(path) in _NOT_CSV:
+            return False
+    except (ValueError, OSError):
+        return False
+    header = _csv_header(path)
+    kind = detect_csv_kind(header, options.column_renames)
+    crm = _crm_mapping(header, options) is not None and kind in (None, "crm")
+    return not crm and kind in REFERENCE_KINDS
+
+
+_NOT_CSV = ("jsonl", "mbox", "eml", "maildir", "zip", "ics")
 
 
 def iter_path(path: Path, options: SourceOptions | None = None) -> Iterator[PipelineItem]:

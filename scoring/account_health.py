@@ -44,10 +44,13 @@ Rules (README-ready; defaults shown):
   (case and spacing ignored) *and the same local part* (`joe@` in `joe@acme.com` and
   `joe@newco.com`), works at a different account, and has a more recent last interaction
   with us. Two people who only share a name stay two people. A moved contact no longer
-  counts for the old account (coverage, threads, champions). When they were a champion as
-  of their last interaction at the old address, the old account lists them under *departed
-  champions* and the new account under *arriving champions*: the same move, reported on both
-  sides, with the current team members who knew them (strongest first) as introducers.
+  counts for the old account (coverage, threads, champions). Their standing there is judged
+  as of their last interaction at the old address (the old ties only fade after a move, so
+  today's score says nothing): a *key contact* was a champion then or held a Good-or-better
+  tie with a current member then. The old account lists every key contact who left under
+  *departed key contacts* and the new account under *arriving key contacts* (champions also
+  under *departed* and *arriving champions*): the same move, reported on both sides, with the
+  current team members who knew them (strongest first) as introducers.
 
 Ties are stored aggregates that hold everything ingested, so an `as_of` before the latest
 interactions reads them as of their last touchpoint (see `scoring.formula`).
@@ -77,6 +80,8 @@ EXECUTIVE = "executive"
 
 ACTIVE_LABEL = TieLabel.MODERATE
 CHAMPION_LABEL = TieLabel.GOOD
+# A key contact holds a tie this good with a current member (the feed's key ties too).
+KEY_LABEL = TieLabel.GOOD
 RISING_LABEL = TieLabel.GOOD
 # A champion starts things: at least this share of the interactions with a known initiator.
 CHAMPION_MIN_INITIATED_SHARE = 0.3
@@ -273,6 +278,9 @@ class Move(_Frozen):
     last_interaction_before: datetime | None
     last_interaction_after: datetime | None
     was_champion: bool
+    # A key contact there: champion, or a Good-or-better tie with a current member, as of
+    # their last interaction at the old address.
+    was_key: bool
     introducers: tuple[PersonRef, ...]
     reason: str
 
@@ -296,6 +304,9 @@ class AccountHealth(_Frozen):
     rising_advocates: tuple[ActiveContact, ...]
     departed_champions: tuple[Move, ...]
     arriving_champions: tuple[Move, ...]
+    # Every key contact who left or arrived (champions among them).
+    departed_key_contacts: tuple[Move, ...]
+    arriving_key_contacts: tuple[Move, ...]
 
 
 class ContactHealth(_Frozen):
@@ -475,10 +486,14 @@ def _introducers(
     return tuple(t.member for t in sorted(scored, key=lambda t: (-t.score, t.member.email)))
 
 
-def _was_champion(contact: ContactInput, profile: ScoringProfile, as_of: datetime) -> bool:
-    # Judged as of their last interaction at that address: after a move the old tie only fades.
+def _standing(contact: ContactInput, profile: ScoringProfile, as_of: datetime) -> tuple[bool, bool]:
+    """(was a champion, was a key contact) at that address, judged as of their last
+    interaction there: after a move the old ties only fade, so today's score says nothing."""
     at = last_interaction(contact) or as_of
-    return champion_check(current_ties(contact, as_of), profile, at).is_champion
+    ties = current_ties(contact, as_of)
+    champion = champion_check(ties, profile, at).is_champion
+    key = any(label_at_least(quick_score(t.state, profile, at).label, KEY_LABEL) for t in ties)
+    return champion, champion or key
 
 
 def _move(
@@ -497,6 +512,7 @@ def _move(
             f"same name and local part now at {after.contact.named}, "
             f"last interaction {last_after:%Y-%m-%d}{since}"
         )
+    was_champion, was_key = _standing(before, profile, as_of)
     return Move(
         person_before=before.contact,
         account_before=before.account_domain,
@@ -505,7 +521,8 @@ def _move(
         left_on=left_on,
         last_interaction_before=last_before,
         last_interaction_after=last_after,
-        was_champion=_was_champion(before, profile, as_of),
+        was_champion=was_champion,
+        was_key=was_key,
         introducers=_introducers(before, profile, as_of),
         reason="; ".join(parts),
     )
@@ -689,10 +706,11 @@ def account_health(
     thread = single_thread(active)
     value_at_risk = 0.0 if thread is None else account.annual_value
     holders = {h.member.email: h.member for c in active for h in c.holders}
-    departed = [m for m in moves.values() if m is not None and m.was_champion]
-    arriving = [
-        m for c in staying if (m := find_arrival(c, profile, as_of)) is not None and m.was_champion
-    ]
+    departed = sorted((m for m in moves.values() if m is not None and m.was_key),
+                      key=lambda m: m.person_before.email)  # fmt: skip
+    arrivals = (find_arrival(c, profile, as_of) for c in staying)
+    arriving = sorted((m for m in arrivals if m is not None and m.was_key),
+                      key=lambda m: m.person_before.email)  # fmt: skip
     last_two_way = _latest(t.state.last_two_way_at for c in account.contacts for t in c.ties)
     return AccountHealth(
         domain=account.domain,
@@ -709,8 +727,10 @@ def account_health(
         cold=cold_reading(last_two_way, account.activity, profile, as_of),
         champions=tuple(champions),
         rising_advocates=tuple(rising),
-        departed_champions=tuple(sorted(departed, key=lambda m: m.person_before.email)),
-        arriving_champions=tuple(sorted(arriving, key=lambda m: m.person_before.email)),
+        departed_champions=tuple(m for m in departed if m.was_champion),
+        arriving_champions=tuple(m for m in arriving if m.was_champion),
+        departed_key_contacts=tuple(departed),
+        arriving_key_contacts=tuple(arriving),
     )
 
 

@@ -5,6 +5,8 @@ Four kinds of item, each with a severity, a reason in words and a suggested next
 - **Champion who moved** (high): a contact who met the champion criteria at their old
   account and moved (`scoring.account_health.find_move`): a lost voice at the old account and a
   warm door at the new one.
+- **Key contact who moved** (medium): the same for a contact who was no champion but held a
+  Good-or-better tie at their last interaction at the old account.
 - **Single-threaded account** (high from `HIGH_VALUE` annual value, medium from
   `MEDIUM_VALUE`, else low): the account's every active tie runs through one member or one
   contact (`scoring.threads`).
@@ -24,10 +26,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from scoring.account_health import Move, label_at_least
+from scoring.account_health import KEY_LABEL, Move, label_at_least
 from scoring.formula import TieTrend
 from scoring.profile import ScoringProfile
-from scoring.strength import TieLabel
 from scoring.threads import AccountThreads, Suggestion
 from scoring.tie_score import quick_score
 from scoring.tie_state import TieState
@@ -35,7 +36,7 @@ from tiegraph.domain import PersonRef
 
 HIGH_VALUE = 250_000.0
 MEDIUM_VALUE = 50_000.0
-KEY_TIE_LABEL = TieLabel.GOOD
+KEY_TIE_LABEL = KEY_LABEL
 FORGET_AFTER_DAYS = 365
 # A rising advocate is someone heard from in this many days (the feed reads only those ties).
 RISING_WITHIN_DAYS = 30
@@ -46,6 +47,7 @@ class AttentionKind(StrEnum):
     """What an item is about, in feed order within a severity."""
 
     CHAMPION_MOVED = "champion_moved"
+    KEY_CONTACT_MOVED = "key_contact_moved"
     SINGLE_THREADED = "single_threaded"
     COLD_TIE = "cold_tie"
     RISING_ADVOCATE = "rising_advocate"
@@ -166,22 +168,24 @@ def single_thread_item(threads: AccountThreads, second: Suggestion | None) -> At
     )
 
 
-def moved_champion_item(move: Move) -> AttentionItem | None:
-    """An item for a champion who moved, or None when they were no champion."""
-    if not move.was_champion:
+def moved_contact_item(move: Move) -> AttentionItem | None:
+    """An item for a champion or key contact who moved, or None when they were neither (as
+    of their last interaction at the old account)."""
+    if not move.was_key:
         return None
     moved_to = f" to {move.account_after}" if move.account_after else ""
     at_new = f" at {move.account_after}" if move.account_after else ""
     who = move.introducers[0].named if move.introducers else "whoever knew them"
+    role = "champion" if move.was_champion else "key contact"
     return AttentionItem(
-        kind=AttentionKind.CHAMPION_MOVED,
-        severity=Severity.HIGH,
+        kind=AttentionKind.CHAMPION_MOVED if move.was_champion else AttentionKind.KEY_CONTACT_MOVED,
+        severity=Severity.HIGH if move.was_champion else Severity.MEDIUM,
         member=move.introducers[0] if move.introducers else None,
         contact=move.person_after or move.person_before,
         account_domain=move.account_before,
-        reason=f"champion {move.person_before.named} left {move.account_before}{moved_to}: "
+        reason=f"{role} {move.person_before.named} left {move.account_before}{moved_to}: "
         f"{move.reason}",
-        next_step=f"{who}: congratulate them{at_new} and find a new champion at "
+        next_step=f"{who}: congratulate them{at_new} and find a new {role} at "
         f"{move.account_before}",
     )
 
@@ -213,7 +217,7 @@ __all__ = [
     "AttentionKind",
     "Severity",
     "cold_tie_item",
-    "moved_champion_item",
+    "moved_contact_item",
     "rank_items",
     "rising_item",
     "single_thread_item",

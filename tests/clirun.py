@@ -9,6 +9,7 @@ import pytest
 
 # The one import of the CLI in the suite's CLI tests: the module is about to move to app/.
 from app import cli
+from tiegraph.settings import get_settings
 
 CLI_MODULE = cli.__name__  # for `python -m` when a command must run in its own process
 
@@ -36,7 +37,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Run:
     """`tiegraph ARGV...` with the current environment; argparse's own exits become codes."""
     # A shell starts a new process each time; here the cached settings and the logging set up
     # for stderr (captured, and closed once the test ends) stand in for that process.
-    cli.get_settings.cache_clear()
+    get_settings.cache_clear()
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     try:
@@ -44,7 +45,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Run:
     except SystemExit as exc:  # argparse's usage errors and --help
         code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     finally:
-        cli.get_settings.cache_clear()
+        get_settings.cache_clear()
         root.handlers[:], root.level = handlers, level
     out, err = capsys.readouterr()
     return Run(code, out, err)

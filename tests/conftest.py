@@ -49,7 +49,7 @@ def docker_answers() -> bool:
 
 
 # Fixtures whose tests need the services; `pytest_collection_modifyitems` runs those tests last.
-SERVICES = frozenset({"neo4j_settings", "redis_url", "spare_neo4j"})
+SERVICES = frozenset({"neo4j_settings", "redis_url", "spare_neo4j", "initial_neo4j"})
 
 
 def stop_throwaway(neo4j: ManagedProcess) -> None:
@@ -99,6 +99,8 @@ def launcher_neo4js(
         sizes["neo4j_settings"] = ("1g", "256m")
     if "spare_neo4j" in wanted:
         sizes["spare_neo4j"] = ("512m", "64m")
+    if "initial_neo4j" in wanted:
+        sizes["initial_neo4j"] = INITIAL_SIZES
     classpath = ensure_installed() if sizes else ""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-start") as pool:
         launched = {
@@ -137,6 +139,22 @@ def spare_neo4j(launcher_neo4js: dict[str, Launched]) -> tuple[ManagedProcess, i
     for a test that stops and starts it (test_outage). It asks for `NEO4J_PASSWORD`. Stopped at the session's end at the
     latest; whoever is done with it sooner may `stop_throwaway` it."""
     return launcher_neo4js["spare_neo4j"].result()
+
+
+# Heap and page cache of `initial_neo4j`.
+INITIAL_SIZES = ("512m", "64m")
+
+
+@pytest.fixture(scope="session")
+def initial_neo4j(launcher_neo4js: dict[str, Launched], settings: Settings) -> Settings:
+    """Settings for a launcher Neo4j of its own, which `tiegraph ingest --initial` may stop,
+    import into and start again (its files are `data_dir`'s, as for `tiegraph db`)."""
+    process, port = launcher_neo4js["initial_neo4j"].result()
+    heap, pagecache = INITIAL_SIZES
+    return settings.model_copy(update={
+        "neo4j_uri": f"bolt://127.0.0.1:{port}", "data_dir": process.workdir,
+        "neo4j_heap": heap, "neo4j_pagecache": pagecache,
+    })  # fmt: skip
 
 
 @pytest.fixture(scope="session")

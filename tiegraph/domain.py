@@ -1,9 +1,27 @@
 """The domain's vocabulary, shared by ingest, scoring, graph and app. Pure data, no I/O."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# The times an interaction may have to be stored: older mail is a clock error rather than
+# history, and a day ahead allows for clocks that run fast.
+EARLIEST_STORED = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+
+
+def time_problem(at: datetime, now: datetime | None = None) -> str | None:
+    """Why an interaction at `at` (aware) is not stored, or None; `now` defaults to now.
+
+    >>> time_problem(datetime(1985, 1, 1, tzinfo=UTC))
+    '1985-01-01T00:00:00+00:00 is before 1990-01-01'
+    """
+    if at < EARLIEST_STORED:
+        return f"{at.isoformat()} is before {EARLIEST_STORED.date().isoformat()}"
+    if at > (now or datetime.now(UTC)) + FUTURE_SLACK:
+        return f"{at.isoformat()} is more than a day in the future"
+    return None
 
 
 class InteractionKind(StrEnum):
@@ -76,6 +94,9 @@ class InteractionRecord(BaseModel):
     subject: str | None = None
     participants: tuple[Participant, ...] = Field(min_length=1)
     source: str = "jsonl"
+    # The team member whose mailbox or calendar it was read from (a synced source's member);
+    # None for files. Capture refuses it while that member's sources are excluded.
+    owner: str | None = None
     # The external id of the message this one answers (from In-Reply-To/References).
     in_reply_to: str | None = None
     duration_minutes: float | None = None

@@ -1,7 +1,7 @@
 """Who is who: address normalisation and the TeamMember/Contact/Account split."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from email.utils import parseaddr
 
 from tiegraph.domain import PersonKind
@@ -94,6 +94,14 @@ def require_address(raw: str, field: str) -> str:
         return parse_address(raw)
     except ValueError as exc:
         raise BadInput(str(exc), location=field) from exc
+
+
+def lookup_address(raw: str, field: str, firm_domains: Iterable[str]) -> str:
+    """The address ingestion would have stored for `raw`, which a caller typed (a GraphQL
+    argument, a CLI option): `require_address`, then `canonical_address`'s tag and firm-domain
+    rules, so `ann+crm@acme.com` finds the `ann@acme.com` that the mail made. Aliases live in
+    the graph and are left to the query. BadInput names `field`."""
+    return canonical_address(require_address(raw, field), tuple(firm_domains), {})
 
 
 def normalise_domain(value: str) -> str:

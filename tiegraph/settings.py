@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     firm_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ingest_batch_size: int = Field(default=5000, ge=1, le=100_000)
     job_timeout_seconds: int = Field(default=3600, ge=1)
+    # Seconds between scheduled syncs of each live source (mailboxes, calendars).
+    sync_interval: int = Field(default=300, ge=5, le=7 * 24 * 3600)
     # A running job holds a lease this long, renewed while it runs: a job whose worker died
     # is taken up again by another worker (or the same one, restarted) once it ends.
     job_lease_seconds: int = Field(default=30, ge=3)

@@ -58,11 +58,18 @@ def _compile_launcher(install: Path, lib: Path) -> Path:
     return classes
 
 
+def _lib(install: Path) -> Path:
+    # Named after the pom, so a pom that adds jars (the import tool) fetches a new set beside
+    # the old one instead of running on a set that lacks them.
+    pom = Path(str(_LAUNCHER.joinpath("pom.xml")))
+    return install / f"lib-{hashlib.sha256(pom.read_bytes()).hexdigest()[:12]}"
+
+
 def ensure_installed(say: Callable[[str], None] = lambda _: None) -> str:
     """Fetch the jars and compile the launcher if needed; returns the Java class path."""
     install = cache_root() / f"neo4j-{NEO4J_VERSION}"
     install.mkdir(parents=True, exist_ok=True)
-    lib = install / "lib"
+    lib = _lib(install)
     if not lib.is_dir():
         _fetch_jars(lib, say)
     classes = _compile_launcher(install, lib)
@@ -70,6 +77,27 @@ def ensure_installed(say: Callable[[str], None] = lambda _: None) -> str:
 
 
 PASSWORD_VARIABLE = "TIEGRAPH_NEO4J_LAUNCH_PASSWORD"  # noqa: S105 - the name, not the value
+
+# The importer's own memory: its heap and the off-heap buffers it would otherwise size from
+# the machine's free memory (half of it here, 12 GB).
+IMPORT_HEAP = "512m"
+IMPORT_OFF_HEAP = "768m"
+
+
+def import_argv(classpath: str, database: str, arguments: list[str], report: Path) -> list[str]:
+    """`neo4j-admin database import full` from the same jars, replacing `database`'s store
+    (run it with NEO4J_HOME set to the launcher's home, and the database stopped)."""
+    java = require_tool("java", "openjdk-17-jdk-headless")
+    return [java, f"-Xmx{IMPORT_HEAP}", "-XX:+UseG1GC", "-cp", classpath,
+            "org.neo4j.cli.AdminTool", "database", "import", "full", database,
+            "--overwrite-destination=true", "--multiline-fields=true",
+            f"--max-off-heap-memory={IMPORT_OFF_HEAP}", "--threads=2",
+            f"--report-file={report}", *arguments]  # fmt: skip
+
+
+def store_home(data_dir: Path) -> Path:
+    """The Neo4j home of the launcher whose files live under `data_dir`."""
+    return data_dir.resolve() / "neo4j"
 
 
 def local_neo4j(
@@ -80,13 +108,13 @@ def local_neo4j(
     java = require_tool("java", "openjdk-17-jdk-headless")
     home = home.resolve()
     argv = (java, f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC", "-cp", classpath,
-            _MAIN_CLASS, str(home / "neo4j"), str(port), pagecache)  # fmt: skip
+            _MAIN_CLASS, str(store_home(home)), str(port), pagecache)  # fmt: skip
     return ManagedProcess(
         name="neo4j",
         argv=argv,
         workdir=home,
         ready_marker="TIEGRAPH-NEO4J READY",
-        signature=str(home / "neo4j"),
+        signature=str(store_home(home)),
         port=port,
         env=((PASSWORD_VARIABLE, password),),
     )

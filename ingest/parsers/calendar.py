@@ -33,6 +33,7 @@ from icalendar import Calendar, Component, Event, vCalAddress
 from pydantic import ValidationError
 
 from ingest.jsonl import describe_validation_error
+from ingest.parsers.inputs import open_binary
 from ingest.parsers.noise import is_automated_address
 from ingest.results import ParsedItem, ParseIssue, Skipped
 from tiegraph.domain import (
@@ -238,19 +239,27 @@ def iter_ics(
     "cancelled"; events with nobody on them (private blocks) give "no-participants".
     """
     path = Path(path)
-    data = path.read_bytes()
+    with open_binary(path) as handle:
+        data = handle.read()
+    yield from iter_ics_bytes(data, path.name, horizon_start, horizon_end)
+
+
+def iter_ics_bytes(
+    data: bytes, name: str, horizon_start: datetime, horizon_end: datetime
+) -> Iterator[ParsedItem]:
+    """`iter_ics` for iCalendar data that is not a file (a CalDAV object), located by `name`."""
     try:
         calendars = Calendar.from_ical(data, multiple=True)
     except Exception as exc:  # icalendar signals bad input with ValueError and others
         line = _first_bad_line(data)
-        where = f"{path.name}:{line}" if line is not None else path.name
+        where = f"{name}:{line}" if line is not None else name
         yield ParseIssue(where, f"not a valid iCalendar file ({exc})")
         return
     if not calendars:
-        yield ParseIssue(path.name, "not a valid iCalendar file (no VCALENDAR)")
+        yield ParseIssue(name, "not a valid iCalendar file (no VCALENDAR)")
     start, end = _as_utc(horizon_start), _as_utc(horizon_end)
     for calendar in calendars:
         if calendar.name != "VCALENDAR":
-            yield ParseIssue(path.name, f"top-level {calendar.name} is not a VCALENDAR")
+            yield ParseIssue(name, f"top-level {calendar.name} is not a VCALENDAR")
             continue
-        yield from _calendar_items(calendar, path.name, start, end)
+        yield from _calendar_items(calendar, name, start, end)

@@ -35,8 +35,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from ingest.jsonl import describe_validation_error
+from ingest.parsers.inputs import open_text
 from ingest.results import ParsedItem, ParseIssue, Skipped
-from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
+from tiegraph.domain import (
+    InteractionKind,
+    InteractionRecord,
+    Participant,
+    ParticipantRole,
+    time_problem,
+)
 from tiegraph.identity import normalise_address
 
 SOURCE = "crm"
@@ -257,6 +264,9 @@ def _row_item(
         formats = ", ".join(mapping.date_formats)
         message = f"{raw_date!r} matches none of {formats}" if raw_date else "empty"
         problem("occurred_at", date_column, message)
+    elif (out_of_range := time_problem(occurred_at)) is not None:
+        problem("occurred_at", date_column, out_of_range)
+        occurred_at = None
 
     owner_column, raw_owner = field("owner_email")
     owner = normalise_address(raw_owner) if raw_owner else None
@@ -306,7 +316,7 @@ def iter_crm_csv(path: str | Path, mapping: ColumnMapping) -> Iterator[ParsedIte
     Skipped "no-contact". Bytes that are not UTF-8 are replaced rather than fatal.
     """
     path = Path(path)
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+    with open_text(path) as handle:
         reader = csv.DictReader(handle)
         try:
             header = reader.fieldnames

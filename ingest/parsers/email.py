@@ -38,40 +38,49 @@ paperwork is not the parser's call: ingestion applies the scoring profile's rule
 import base64
 import binascii
 import hashlib
+import itertools
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from email import policy
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
-from zipfile import BadZipFile, ZipFile
+from typing import BinaryIO
+from zipfile import BadZipFile, ZipFile, ZipInfo
 
 from pydantic import ValidationError
 
-from ingest.jsonl import describe_validation_error
+from ingest.jsonl import describe_validation_error, iter_jsonl_stream
 from ingest.parsers.detect import SNIFF_BYTES, detect_bytes
+from ingest.parsers.inputs import open_binary
+from ingest.parsers.lines import LongLine, bounded_lines
 from ingest.parsers.noise import is_automated_address, message_noise_reason
 from ingest.results import ParsedItem, ParseIssue, Skipped
-from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
+from tiegraph.domain import (
+    InteractionKind,
+    InteractionRecord,
+    Participant,
+    ParticipantRole,
+    time_problem,
+)
 from tiegraph.identity import normalise_address
 
 SOURCE = "email"
 # Real header blocks are a few kilobytes; this bounds memory on a corrupt file that never
 # reaches the blank line ending its headers.
 MAX_HEADER_BYTES = 1 << 20
-EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
-FUTURE_SLACK = timedelta(days=1)
 # Entries per cache; each holds a few short strings.
 CACHE_SIZE = 1 << 16
 # How much of an mbox is read at a time.
 READ_SIZE = 1 << 20
 
 _ADDRESS_FIELDS = ("from", "to", "cc")
-_FIELDS = (
+HEADER_FIELDS = (
     "from", "to", "cc", "date", "message-id", "in-reply-to", "references", "subject",
     "list-id", "list-unsubscribe", "precedence", "auto-submitted",
 )  # fmt: skip
@@ -80,7 +89,7 @@ _FIELDS = (
 # (printable ASCII but ":", then ":"), a continuation or an mbox "From " line.
 _END_OF_HEADERS = re.compile(r"\n(?![\041-\071\073-\176]*:|[ \t]|From )")
 _WANTED_FIELD = re.compile(
-    rf"\n({'|'.join(_FIELDS)}):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE | re.ASCII
+    rf"\n({'|'.join(HEADER_FIELDS)}):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE | re.ASCII
 )
 # A blank line (the "\n" before it first), and one followed by an mbox "From " line.
 _BLANK_LINE = re.compile(rb"\n\r*\n")
@@ -123,14 +132,18 @@ class _HeaderError(Exception):
 
 
 class _Oversized(Exception):
-    """The header block is longer than MAX_HEADER_BYTES."""
+    """The header block, or one line of it (`line`, 1-based), is longer than MAX_HEADER_BYTES."""
+
+    def __init__(self, line: int | None) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 Fields = dict[str, str]
 
 
 def _header_fields(data: bytes) -> Fields:
-    """The unfolded values of the fields in `_FIELDS` in a header block, by lower-case name.
+    """The unfolded values of the fields in `HEADER_FIELDS` in a header block, by lower-case name.
 
     The first occurrence of a field counts, except that repeated address fields are joined.
     """
@@ -310,11 +323,8 @@ def _occurred_at(value: str | None, now: datetime) -> datetime | str:
     when = _parse_date(value)
     if when is None:
         return f"Date: {value!r} is not a valid date"
-    if when < EARLIEST_DATE:
-        return f"Date: {when.isoformat()} is before {EARLIEST_DATE.date().isoformat()}"
-    if when > now + FUTURE_SLACK:
-        return f"Date: {when.isoformat()} is more than a day in the future"
-    return when
+    problem = time_problem(when, now)
+    return when if problem is None else f"Date: {problem}"
 
 
 def _ids(value: str | None) -> list[str]:
@@ -438,11 +448,13 @@ def parse_message_bytes(data: bytes, location: str, *, now: datetime | None = No
     return _parse_headers(data if blank is None else data[: blank.start()], location, now)
 
 
-def _collect_headers(lines: Iterable[bytes]) -> bytes:
+def _collect_headers(lines: Iterable[bytes | LongLine]) -> bytes:
     """The header block of a message read line by line, up to the blank line ending it."""
     parts: list[bytes] = []
     size = 0
     for number, line in enumerate(lines):
+        if isinstance(line, LongLine):
+            raise _Oversized(line.number)
         if not line.rstrip(b"\r\n"):
             break
         # Some tools save single messages with an mbox "From " envelope line first.
@@ -450,16 +462,20 @@ def _collect_headers(lines: Iterable[bytes]) -> bytes:
             continue
         size += len(line)
         if size > MAX_HEADER_BYTES:
-            raise _Oversized
+            raise _Oversized(None)
         parts.append(line)
     return b"".join(parts)
 
 
-def _parse_stream(lines: Iterable[bytes], location: str, now: datetime | None) -> ParsedItem:
+def _parse_stream(read: Callable[[int], bytes], location: str, now: datetime | None) -> ParsedItem:
+    # Lines through a bounded buffer: a header line of a gigabyte is refused, never held.
     try:
-        headers = _collect_headers(lines)
-    except _Oversized:
-        return ParseIssue(location, f"headers: longer than {MAX_HEADER_BYTES} bytes")
+        headers = _collect_headers(bounded_lines(read, MAX_HEADER_BYTES))
+    except _Oversized as exc:
+        if exc.line is None:
+            return ParseIssue(location, f"headers: longer than {MAX_HEADER_BYTES} bytes")
+        return ParseIssue(f"{location}:{exc.line}", f"headers: a line longer than "
+                          f"{MAX_HEADER_BYTES} bytes")  # fmt: skip
     if not headers.strip():
         return ParseIssue(location, "headers: none found")
     return _parse_headers(headers, location, now)
@@ -467,8 +483,8 @@ def _parse_stream(lines: Iterable[bytes], location: str, now: datetime | None) -
 
 def _parse_file(path: Path, location: str, now: datetime | None) -> ParsedItem:
     try:
-        with path.open("rb") as handle:
-            return _parse_stream(handle, location, now)
+        with open_binary(path) as handle:
+            return _parse_stream(handle.read, location, now)
     except OSError as exc:
         return ParseIssue(location, f"cannot be read ({exc.strerror or exc})")
 
@@ -536,6 +552,36 @@ def iter_mbox_lines(
         )
 
 
+class _LineCap:
+    """A read function over `read` whose lines are cut to `limit` bytes (the newline aside).
+
+    What the scanner below keeps is bounded by the lines it holds; a line of a gigabyte (in
+    a body, or a header that is refused anyway) must not be one of them. Cutting changes no
+    line boundary, blank line or "From " start, and a cut header line still makes its block
+    longer than MAX_HEADER_BYTES, so the messages found are the same. Reads of at most
+    `limit` bytes keep every line inside a chunk within the limit, so only a chunk's first
+    line (which continues the last one) is ever cut.
+    """
+
+    def __init__(self, read: Callable[[int], bytes], limit: int) -> None:
+        self._read, self._limit = read, limit
+        self._run = 0  # bytes of the current line so far
+
+    def __call__(self, size: int) -> bytes:
+        while chunk := self._read(min(size, self._limit)):
+            first = chunk.find(b"\n")
+            if first < 0:
+                kept = chunk[: max(0, self._limit - self._run)]
+                self._run += len(chunk)
+            else:
+                room = self._limit - self._run
+                kept = chunk if first <= room else chunk[: max(0, room)] + chunk[first:]
+                self._run = len(chunk) - chunk.rfind(b"\n") - 1
+            if kept:
+                return kept
+        return b""
+
+
 class _MboxScanner:
     """Finds the messages of an mbox byte stream with searches over large reads.
 
@@ -547,7 +593,7 @@ class _MboxScanner:
     """
 
     def __init__(self, read: Callable[[int], bytes]) -> None:
-        self._read = read
+        self._read = _LineCap(read, MAX_HEADER_BYTES + 1)
         self._buf = b"\n\n"
         self._ended = False
         self._added = 0  # 1 once a newline is added after a last line without one
@@ -640,9 +686,10 @@ class _Preamble:
 
 
 def _scan_mbox(
-    read: Callable[[int], bytes], name: str, now: datetime | None
+    read: Callable[[int], bytes], name: str, now: datetime | None, first_number: int = 1
 ) -> Iterator[ParsedItem]:
-    """Messages of an mbox read in large chunks; same items as `iter_mbox_lines`."""
+    """Messages of an mbox read in large chunks; same items as `iter_mbox_lines`.
+    `first_number` numbers the first message (a part of a file, `iter_mbox_part`)."""
     scanner = _MboxScanner(read)
     preamble = _Preamble()
     start = scanner.separator(1, preamble.observe)
@@ -650,7 +697,7 @@ def _scan_mbox(
         yield ParseIssue(
             f"{name}:{preamble.first_text_line}", "text before the first 'From ' separator line"
         )
-    number = 0
+    number = first_number - 1
     while start is not None:
         number += 1
         (headers, size), blank = scanner.headers(scanner.line_end(start))
@@ -663,8 +710,83 @@ def _scan_mbox(
 def iter_mbox(path: str | Path, *, now: datetime | None = None) -> Iterator[ParsedItem]:
     """Stream an mbox file in large reads; see `iter_mbox_lines` for how messages are split."""
     path = Path(path)
-    with path.open("rb") as handle:
+    with open_binary(path) as handle:
         yield from _scan_mbox(handle.read, path.name, now)
+
+
+@dataclass(frozen=True)
+class MboxPart:
+    """Bytes `start` to `end` of an mbox, starting at a message's "From " line (or the file's
+    start), whose first message is number `first_number` of the file."""
+
+    start: int
+    end: int
+    first_number: int
+
+
+def mbox_parts(path: str | Path, parts: int) -> list[MboxPart]:
+    """`path` cut into about `parts` pieces at message boundaries, so that several processes
+    can parse one large mbox; each piece parsed with `iter_mbox_part` gives the items
+    `iter_mbox` gives for it, with the same locations."""
+    path = Path(path)
+    size = path.stat().st_size
+    cuts = [0]
+    with path.open("rb") as handle:
+        for wanted in (size * k // parts for k in range(1, parts)):
+            cut = _next_separator(handle, max(wanted, cuts[-1] + 1), size)
+            if cut is not None and cut > cuts[-1]:
+                cuts.append(cut)
+        cuts.append(size)
+        result, number = [], 1
+        for start, end in itertools.pairwise(cuts):
+            result.append(MboxPart(start, end, number))
+            number += _messages_in(handle, start, end)
+    return result
+
+
+def _next_separator(handle: BinaryIO, offset: int, size: int) -> int | None:
+    """The start of the first "From " line after a blank line at or after `offset`."""
+    position = max(offset - 2, 0)
+    while position < size:
+        handle.seek(position)
+        chunk = handle.read(READ_SIZE + 16)
+        if (found := _SEPARATOR.search(chunk)) is not None:
+            return position + found.end()
+        position += READ_SIZE
+    return None
+
+
+def _messages_in(handle: BinaryIO, start: int, end: int) -> int:
+    """How many messages start within bytes `start`..`end`: the "From " lines that follow a
+    blank line there (the file's start counting as one, as for the scanner)."""
+    count, position, overlap = 0, start, 64
+    while position < end:
+        before = min(position, overlap)
+        handle.seek(position - before)
+        head = b"\n\n" if position == 0 else b""
+        chunk = head + handle.read(before + min(READ_SIZE, end - position) + 5)
+        low, high = len(head) + before, len(head) + before + min(READ_SIZE, end - position)
+        count += sum(low <= found.end() < high for found in _SEPARATOR.finditer(chunk))
+        position += READ_SIZE
+    return count
+
+
+def iter_mbox_part(
+    path: str | Path, part: MboxPart, *, now: datetime | None = None
+) -> Iterator[ParsedItem]:
+    """The messages of one part of an mbox (`mbox_parts`)."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        handle.seek(part.start)
+        left = part.end - part.start
+
+        def read(size: int) -> bytes:
+            nonlocal left
+            chunk = handle.read(min(size, left))
+            left -= len(chunk)
+            return chunk
+
+        yield from _scan_mbox(read, path.name, now, part.first_number)
 
 
 def iter_maildir(path: str | Path, *, now: datetime | None = None) -> Iterator[ParsedItem]:
@@ -693,39 +815,73 @@ def _is_maildir_member(member: str) -> bool:
     return len(parts) >= 2 and parts[-2] in ("cur", "new")
 
 
+def _escapes(member: str) -> bool:
+    # A name that would land outside a folder it were extracted to: rooted, on a drive, or
+    # climbing with "..". Nothing is extracted here, but such a name is a forged archive.
+    parts = member.replace("\\", "/").split("/")
+    return member.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts
+
+
+# Formats `ingest` reads on their own but not inside an archive; named, never passed over.
+_NOT_IN_ZIP = {"ics": "calendar (.ics)", "csv": "CSV", "zip": "zip"}
+
+
 def iter_zip(path: str | Path, *, now: datetime | None = None) -> Iterator[ParsedItem]:
-    """Mail inside a zip archive: mbox members, .eml members and maildir-style members.
+    """Mail inside a zip archive: mbox members, .eml members and maildir-style members, and
+    JSON Lines members.
 
     Members are recognised by content (an mbox by its "From " line, a message by its
-    header block) with the name as a fallback; anything else gives Skipped "not-email".
-    Locations are `archive.zip!member`, plus `#message-N` inside an mbox member. Members
-    are decompressed as streams, never extracted to disk or held whole in memory.
+    header block) with the name as a fallback; a calendar or CSV member is an error saying
+    to ingest it on its own, and anything else gives Skipped "not-email". A member whose name
+    leaves the archive (`../x`, `/x`) is an error, not read. Locations are
+    `archive.zip!member`, plus `#message-N` inside an mbox member and `:line` inside a JSON
+    Lines one. Members are decompressed as streams, never extracted to disk or held whole
+    in memory.
     """
     path = Path(path)
+    with open_binary(path) as handle:
+        try:
+            archive = ZipFile(handle)
+        except BadZipFile as exc:
+            yield ParseIssue(path.name, f"not a readable zip archive ({exc})")
+            return
+        with archive:
+            yield from _zip_members(archive, path.name, now)
+
+
+def _zip_members(archive: ZipFile, name: str, now: datetime | None) -> Iterator[ParsedItem]:
+    for info in archive.infolist():
+        location = f"{name}!{info.filename}"
+        if _escapes(info.filename):
+            yield ParseIssue(location, "name: a path outside the archive; dropped unread")
+        elif not info.is_dir() and not _is_metadata(info.filename):
+            yield from _zip_member(archive, info, location, now)
+
+
+def _zip_member(
+    archive: ZipFile, info: ZipInfo, location: str, now: datetime | None
+) -> Iterator[ParsedItem]:
     try:
-        archive = ZipFile(path)
-    except BadZipFile as exc:
-        yield ParseIssue(path.name, f"not a readable zip archive ({exc})")
-        return
-    with archive:
-        for info in archive.infolist():
-            if info.is_dir() or _is_metadata(info.filename):
-                continue
-            location = f"{path.name}!{info.filename}"
-            try:
-                with archive.open(info) as member:
-                    kind = detect_bytes(member.read(SNIFF_BYTES))
-                with archive.open(info) as member:
-                    if kind == "mbox":
-                        yield from _scan_mbox(member.read, location, now)
-                    elif (
-                        kind == "eml"
-                        or info.filename.lower().endswith(".eml")
-                        or _is_maildir_member(info.filename)
-                    ):
-                        yield _parse_stream(member, location, now)
-                    else:
-                        yield Skipped(location, "not-email")
-            except (BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
-                # Encrypted, corrupt or unsupported-compression members; the rest may be fine.
-                yield ParseIssue(location, f"cannot be read from the archive ({exc})")
+        with archive.open(info) as member:
+            kind = detect_bytes(member.read(SNIFF_BYTES))
+        with archive.open(info) as member:
+            if kind == "mbox":
+                yield from _scan_mbox(member.read, location, now)
+            elif (
+                kind == "eml"
+                or info.filename.lower().endswith(".eml")
+                or _is_maildir_member(info.filename)
+            ):
+                yield _parse_stream(member.read, location, now)
+            elif kind == "jsonl":
+                yield from iter_jsonl_stream(member.read, location)
+            elif kind in _NOT_IN_ZIP:
+                what = _NOT_IN_ZIP[kind]
+                yield ParseIssue(
+                    location, f"a {what} file is not read inside a zip; ingest it on its own"
+                )
+            else:
+                yield Skipped(location, "not-email")
+    except (BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
+        # Encrypted, corrupt or unsupported-compression members; the rest may be fine.
+        yield ParseIssue(location, f"cannot be read from the archive ({exc})")

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from ingest.jsonl import describe_validation_error
 from ingest.parsers.crm import PRESETS, header_matches
+from ingest.parsers.inputs import open_text
 from ingest.results import ParseIssue
 from tiegraph.reference import AccountRow, AliasRow, ContactRow, ReferenceRow, RosterRow
 
@@ -71,7 +72,7 @@ def iter_reference_csv(
         raise ValueError(f"unknown reference kind {kind!r}")
     model, required, optional = REFERENCE_KINDS[kind]
     path = Path(path)
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+    with open_text(path) as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:

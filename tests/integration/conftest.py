@@ -1,10 +1,13 @@
 """One driver for the whole session, the schema applied once, the graph emptied per test."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from neo4j import AsyncDriver
 
@@ -13,7 +16,9 @@ from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
 from graph.tokens import issue_token
 from ingest.pipeline import Ingestor
+from tests.conftest import free_port
 from tiegraph.access import Role
+from tiegraph.firm import FirmSettings
 from tiegraph.settings import Settings
 
 
@@ -27,10 +32,23 @@ async def driver(settings: Settings) -> AsyncIterator[AsyncDriver]:
     await driver.close()
 
 
+FIRM_DOMAINS = ("firm.test",)  # as tests/conftest.py's settings
+# Empties the graph in the middle of a test, keeping its firm set up (tiegraph init).
+EMPTY_BUT_THE_FIRM = "MATCH (n) WHERE NOT n:FirmSettings DETACH DELETE n"
+
+
+async def set_firm(repo: GraphRepository, *domains: str) -> None:
+    """Set the firm up with `domains` (none: not set up), as `tiegraph init` would."""
+    await repo.save_firm_settings(FirmSettings(domains=domains))
+
+
 @pytest.fixture(autouse=True)
 async def empty_graph(driver: AsyncDriver, settings: Settings) -> None:
-    """Every test starts from an empty graph (the schema stays)."""
+    """Every test starts from an empty graph (the schema stays) whose firm is set up as
+    `tiegraph init --firm-domain firm.test` does: ingestion refuses to run without it. A test
+    of another firm calls `set_firm`; one of a firm not set up yet, `set_firm()`."""
     await driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.neo4j_database)
+    await set_firm(GraphRepository(driver, settings.neo4j_database), *FIRM_DOMAINS)
 
 
 @pytest.fixture
@@ -45,7 +63,6 @@ def ingestor(repo: GraphRepository, settings: Settings) -> Ingestor:
     return Ingestor.for_settings(repo, settings)
 
 
-FIRM_DOMAINS = ("firm.test",)  # as tests/conftest.py's settings
 ADMIN_EMAIL = "admin@firm.test"
 MANAGER_EMAIL = "manager@firm.test"
 REP_EMAIL = "rep@firm.test"
@@ -122,3 +139,20 @@ async def anonymous_api(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """The same app without any token."""
     async with client(app, None) as http:
         yield http
+
+
+@pytest.fixture
+async def server(settings: Settings, tmp_path: Path) -> AsyncIterator[str]:
+    """The API served over HTTP on a free port; yields its base URL."""
+    port = free_port()
+    app = create_app(settings.model_copy(update={"data_dir": tmp_path}))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+    instance = uvicorn.Server(config)
+    task = asyncio.create_task(instance.serve())
+    for _ in range(600):  # uvicorn offers no event to wait on; poll its flag for up to 30 s
+        if instance.started:
+            break
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    await task

@@ -99,7 +99,7 @@ async def test_an_interaction_dated_outside_the_stored_range_rejects_the_whole_c
         }
         error = (await gql(api, INGEST, items=[good, dated]))["errors"][0]
         assert error["extensions"]["code"] == "BAD_INPUT", at
-        assert error["message"] == "interactions[1].occurredAt: before 1990 or in the future"
+        assert error["message"].startswith(f"interactions[1].occurredAt: {at[:4]}-01-01T00:00:00")
         again = await gql(api, WHO_KNOWS, email="joe@acme.com")
         assert again["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 

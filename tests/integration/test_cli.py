@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import LiteralString
 from urllib.parse import urlsplit
 
 import httpx
@@ -141,10 +142,27 @@ def test_token_create_list_revoke(
     assert (role, member, revoked) == ("manager", "ann@firm.test", "")
     assert created.out.strip() not in listed.out
 
+    as_json = run_cli(capsys, "token", "list", "--json")
+    assert as_json.code == 0
+    assert [t for t in json.loads(as_json.out) if t["member"] == "ann@firm.test"] == [
+        {"id": ident, "role": "manager", "member": "ann@firm.test", "created": _created,
+         "revoked": None}
+    ]  # fmt: skip
+
     revoked_run = run_cli(capsys, "token", "revoke", ident)
     assert (revoked_run.code, revoked_run.err) == (0, f"Token {ident} revoked.\n")
     again = run_cli(capsys, "token", "list").out
     assert re.search(rf"{ident} .* \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 │\n", again)
+
+
+def test_token_list_in_a_narrow_pipe_keeps_whole_addresses(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member = "someone.with.a.rather.long.name+ops@firm.test"
+    assert run_cli(capsys, "token", "create", "--member", member, "--role", "rep").code == 0
+    monkeypatch.setenv("COLUMNS", "60")
+    listed = run_cli(capsys, "token", "list").out
+    assert "someone.with.a.rather.long.name@firm.test" in listed, listed
 
 
 def test_token_create_refuses_what_is_not_an_email(
@@ -178,6 +196,22 @@ def test_ingest_reads_files_and_reports(
     assert _count(cli_settings, "MATCH (i:Interaction) RETURN count(i)") == 3
     again = run_cli(capsys, "ingest", str(source))
     assert (again.code, _summary(again)["duplicates"]) == (0, "3")
+
+
+def test_reference_csvs_report_their_rows_and_progress_has_a_total(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path
+) -> None:
+    roster = tmp_path / "team.csv"
+    roster.write_text("email,name,title,team,left_on\nann@firm.test,Ann Lee,VP Sales,East,\n"
+                      "bob@firm.test,Bob Ray,,East,\n")  # fmt: skip
+    mail = _jsonl(tmp_path / "mail.jsonl", _emails(3))
+    run = run_cli(capsys, "ingest", str(roster), str(mail))
+    assert run.code == 0, run.err
+    assert _summary(run) == {"read": "5", "ingested": "3", "duplicates": "0", "errors": "0",
+                             "reference rows": "2"}  # fmt: skip
+    # The bar ends at the input's size in bytes, of a total known from the start.
+    size = roster.stat().st_size + mail.stat().st_size
+    assert re.search(rf"━+ {size}/{size} bytes ", run.err), run.err
 
 
 def test_ingest_with_bad_lines_exits_1_naming_them(
@@ -252,16 +286,23 @@ def test_ingest_queue_with_redis_down_fails_at_once(
     assert time.monotonic() - started < 3  # not arq's five retries a second apart
 
 
+def _write(settings: Settings, cypher: LiteralString) -> None:
+    with GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth) as driver:
+        driver.execute_query(cypher, database_=settings.neo4j_database)
+
+
 def test_demo_loads_the_demo_firm(
     capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _write(cli_settings, "MATCH (f:FirmSettings) DELETE f")  # a first run: no firm yet
     monkeypatch.delenv("TIEGRAPH_FIRM_DOMAINS")  # `demo` makes the demo's domain the firm's
     run = run_cli(capsys, "demo")
     assert run.code == 0, run.err
     summary = _summary(run)
     # 3,000 generated interactions, the moving champion's 122, and 90 reference rows (12 team
     # members, 8 accounts, 70 contacts: ingest/demo.py).
-    assert (summary["read"], summary["errors"]) == ("3212", "0")
+    assert (summary["read"], summary["errors"], summary["reference rows"]) == ("3212", "0", "90")
+    assert re.search(r"━+ 3212/3212 ", run.err), run.err  # items of a known total
     members = "MATCH (m:TeamMember) WHERE m.email ENDS WITH '@northwind.example' RETURN count(m)"
     assert _count(cli_settings, members) > 0
 
@@ -276,9 +317,13 @@ def test_worker_with_neo4j_down_fails_cleanly(
     run = run_cli(capsys, "worker")
     assert run.code == 1
     assert "Traceback" not in run.err
-    assert run.err.strip().splitlines()[-1] == (
+    *logged, last = run.err.strip().splitlines()
+    assert last == (
         f"error: cannot reach Neo4j at {uri} (TIEGRAPH_NEO4J_URI); `tiegraph db start` runs one here"
     )
+    # The worker logs as the API does: one JSON object per line.
+    assert logged, run.err
+    assert all({"time", "level", "logger", "message"} <= json.loads(line).keys() for line in logged)
 
 
 # --- serve ------------------------------------------------------------------------------------
@@ -400,9 +445,30 @@ def test_db_status_and_stop_without_a_server(
 ) -> None:
     monkeypatch.setenv("TIEGRAPH_NEO4J_URI", uri := _closed_port_uri())
     status = run_cli(capsys, "db", "status")
-    assert (status.code, status.err) == (3, f"Neo4j not running; {uri} answers: False\n")
+    assert (status.code, status.err) == (3, f"Neo4j not running: nothing answers at {uri}\n")
     stop = run_cli(capsys, "db", "stop")
     assert (stop.code, stop.err) == (0, "Neo4j was not running.\n")
+
+
+def test_status_from_another_folder_says_what_answers(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The services answer, but this data directory did not start them: running, not "not
+    running" beside "answers: True"."""
+    if not cli_settings.neo4j_is_local:
+        pytest.skip("the suite's Neo4j is not a local bolt:// server")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TIEGRAPH_DATA_DIR")  # the default, ./.tiegraph, of another folder
+    elsewhere = f"{tmp_path / '.tiegraph'} (TIEGRAPH_DATA_DIR)"
+    neo4j = run_cli(capsys, "db", "status")
+    assert (neo4j.code, neo4j.err) == (0, f"Neo4j answers at {cli_settings.neo4j_uri}, but was "
+                                          f"not started from {elsewhere}: another data "
+                                          "directory's, or a server tiegraph does not manage\n")  # fmt: skip
+    redis_status = run_cli(capsys, "redis", "status")
+    assert redis_status.code == 0
+    assert redis_status.err.startswith("Redis answers at 127.0.0.1:"), redis_status.err
+    assert "not running" not in neo4j.err + redis_status.err
 
 
 def test_db_start_uses_a_neo4j_that_already_answers(
@@ -422,13 +488,19 @@ def test_redis_start_status_stop(
 ) -> None:
     url = f"redis://127.0.0.1:{free_port()}/0"
     monkeypatch.setenv("TIEGRAPH_REDIS_URL", url)
-    assert run_cli(capsys, "redis", "status") == Run(3, "", "Redis not running\n")
+    address = url.removeprefix("redis://").removesuffix("/0")
+    assert run_cli(capsys, "redis", "status") == Run(
+        3, "", f"Redis not running: nothing answers at {address}\n"
+    )
     started = run_cli(capsys, "redis", "start")
     try:
         assert started.code == 0
         pid = re.fullmatch(rf"Redis is up at {url} \(pid (\d+)\)\n", started.err)
         assert pid is not None, started.err
-        assert run_cli(capsys, "redis", "status") == Run(0, "", f"Redis running (pid {pid[1]})\n")
+        folder = f"{cli_settings.data_dir.resolve()} (TIEGRAPH_DATA_DIR)"
+        assert run_cli(capsys, "redis", "status") == Run(
+            0, "", f"Redis running (pid {pid[1]}, files in {folder}), answering at {address}\n"
+        )
         assert run_cli(capsys, "redis", "start").code == 0  # already ours: nothing new
     finally:
         stopped = run_cli(capsys, "redis", "stop")
@@ -450,9 +522,13 @@ def test_redis_start_uses_a_redis_that_already_answers(
 
 
 @pytest.fixture
-def rlists_firm(cli_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The rlists helpers are the firm, in the environment as a user's shell would have it."""
+def rlists_firm(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The rlists helpers are the firm: set up in the graph, and in the environment as a
+    user's shell would have it."""
     monkeypatch.setenv("TIEGRAPH_FIRM_DOMAINS", FIRM)
+    assert run_cli(capsys, "init", "--change", "--firm-domain", FIRM).code == 0
     return FIRM
 
 

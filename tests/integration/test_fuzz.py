@@ -4,24 +4,17 @@ A real uvicorn server on a free port; schemathesis' synchronous client runs in a
 server keeps serving on the test's event loop. Few examples per operation keep it quick."""
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 import schemathesis
-import uvicorn
 from graphql import IntValueNode, NameNode, ObjectFieldNode, ObjectValueNode
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from app.main import create_app
 from graph.repository import GraphRepository
-from tests.conftest import free_port
 from tests.integration.conftest import token_for
 from tiegraph.access import Role
-from tiegraph.settings import Settings
 
 EXAMPLES = 8
 # The JSON scalar (scoring profile changes) as GraphQL literals: an empty or one-field object.
@@ -30,23 +23,6 @@ schemathesis.graphql.scalar("JSON", st.sampled_from([
     ObjectValueNode(fields=(ObjectFieldNode(name=NameNode(value="bulk_recipients"),
                                             value=IntValueNode(value="-3")),)),
 ]))  # fmt: skip
-
-
-@pytest.fixture
-async def server(settings: Settings, tmp_path: Path) -> AsyncIterator[str]:
-    """The API served over HTTP on a free port; yields its base URL."""
-    port = free_port()
-    app = create_app(settings.model_copy(update={"data_dir": tmp_path}))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    instance = uvicorn.Server(config)
-    task = asyncio.create_task(instance.serve())
-    for _ in range(600):  # uvicorn offers no event to wait on; poll its flag for up to 30 s
-        if instance.started:
-            break
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    await task
 
 
 def _no_server_errors(schema: Any, headers: dict[str, str]) -> int:

@@ -15,12 +15,15 @@ import httpx
 import pytest
 from neo4j import AsyncDriver
 
+from graph.attention import attention_feed
 from graph.health import account_health, contact_health
 from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
 from scoring.account_health import ThreadKind
+from scoring.attention import AttentionKind
 from scoring.strength import TieLabel
+from tests.integration.conftest import FIRM_DOMAINS
 from tiegraph.errors import BadInput, NotFound
 from tiegraph.settings import Settings
 
@@ -233,7 +236,7 @@ async def test_a_champion_and_what_a_non_champion_lacks(firm: Firm, reads: Graph
         *champion_traffic("c", "dir@acme.com", "ann@firm.test", "it@acme.com", last=3),
         *weekly("w", "ann@firm.test", "joe@acme.com"),
     ])  # fmt: skip
-    champion = await contact_health(reads, "Di Rector <DIR@acme.com>", NOW)
+    champion = await contact_health(reads, "Di Rector <DIR@acme.com>", FIRM_DOMAINS, NOW)
     assert champion.champion.is_champion
     assert champion.champion.median_reply == "under 1 hour"
     assert champion.champion.initiated_share == pytest.approx(24 / 28)
@@ -241,7 +244,7 @@ async def test_a_champion_and_what_a_non_champion_lacks(firm: Firm, reads: Graph
     assert champion.ties[0].label is TieLabel.STRONG
     assert champion.account_domain == "acme.com"
 
-    other = await contact_health(reads, "joe@acme.com", NOW)
+    other = await contact_health(reads, "joe@acme.com", FIRM_DOMAINS, NOW)
     assert not other.champion.is_champion
     assert other.champion.missing == (
         "started 0% (needs 30%)",
@@ -265,7 +268,7 @@ async def test_a_departed_members_ties_are_not_counted(firm: Firm, reads: GraphR
     assert health.single_threaded is not None
     assert health.single_threaded.by is ThreadKind.BOTH
 
-    ceo = await contact_health(reads, "ceo@acme.com", NOW)
+    ceo = await contact_health(reads, "ceo@acme.com", FIRM_DOMAINS, NOW)
     (sams,) = ceo.ties
     assert (sams.member.email, sams.departed, sams.label) == ("sam@firm.test", True,
                                                              TieLabel.STRONG)  # fmt: skip
@@ -303,14 +306,67 @@ async def test_a_champion_who_moved_companies_is_reported_at_both(
     (arriving,) = newco.arriving_champions
     assert arriving == departed  # the same move, seen from the other side
 
-    moved = await contact_health(reads, "joe@acme.com", NOW)
+    moved = await contact_health(reads, "joe@acme.com", FIRM_DOMAINS, NOW)
     assert moved.moved is not None
     assert moved.moved.account_after == "newco.com"
-    joined = await contact_health(reads, "joe@newco.com", NOW)
+    joined = await contact_health(reads, "joe@newco.com", FIRM_DOMAINS, NOW)
     assert joined.moved is None
     assert joined.joined_from is not None
     assert joined.joined_from.account_before == "acme.com"
-    assert (await contact_health(reads, "jdoe@initech.com", NOW)).joined_from is None
+    assert (await contact_health(reads, "jdoe@initech.com", FIRM_DOMAINS, NOW)).joined_from is None
+
+
+async def test_a_champion_who_went_quiet_long_ago_and_moved_is_reported_everywhere(
+    firm: Firm, reads: GraphRepository
+) -> None:
+    """Joe championed us at Acme until some 14 months ago: his tie has long decayed below Good,
+    but his standing is judged as it was at his last activity there."""
+    await firm.lines([
+        *champion_traffic("old", "Joe Doe <joe@acme.com>", "ann@firm.test", "it@acme.com",
+                          last=420),
+        *weekly("keep", "ann@firm.test", "sue@acme.com"),
+        email("new-1", 6, "Joe Doe <joe@newco.com>", "bob@firm.test", "Hello from Newco"),
+        email("new-2", 5, "bob@firm.test", "joe@newco.com", "Re: Hello from Newco"),
+    ])  # fmt: skip
+    acme = await account_health(reads, "acme.com", NOW)
+    (departed,) = acme.departed_champions
+    assert (departed.person_before.email, departed.account_after) == ("joe@acme.com", "newco.com")
+    (arriving,) = (await account_health(reads, "newco.com", NOW)).arriving_champions
+    assert arriving == departed
+    team = await attention_feed(reads, FIRM_DOMAINS, None, 50, NOW)
+    moved = [i for i in team if i.kind is AttentionKind.CHAMPION_MOVED]
+    assert [(i.contact.email if i.contact else None, i.account_domain) for i in moved] == [
+        ("joe@newco.com", "acme.com")
+    ]
+    # And in the feed of the member who knew him.
+    anns = await attention_feed(reads, FIRM_DOMAINS, "ann@firm.test", 50, NOW)
+    assert [i.kind for i in anns].count(AttentionKind.CHAMPION_MOVED) == 1
+
+
+async def test_a_key_contact_who_went_quiet_and_moved_is_reported_everywhere(
+    firm: Firm, reads: GraphRepository
+) -> None:
+    """Kim was a key contact at Acme (weekly meetings with Ann, a Strong tie) but never a
+    champion (she never brought a colleague in); she went quiet 10 months ago, which has long
+    decayed the tie, and now writes from Newco. Her standing is the one she had at her last
+    activity at Acme."""
+    await firm.lines([
+        *weekly("kim", "ann@firm.test", "Kim Park <kim@acme.com>", weeks=30, last_days_ago=300),
+        *weekly("keep", "ann@firm.test", "sue@acme.com"),
+        email("kim-new-1", 6, "Kim Park <kim@newco.com>", "bob@firm.test", "Hello from Newco"),
+        email("kim-new-2", 5, "bob@firm.test", "kim@newco.com", "Re: Hello from Newco"),
+    ])  # fmt: skip
+    acme = await account_health(reads, "acme.com", NOW)
+    assert acme.departed_champions == ()
+    (departed,) = acme.departed_key_contacts
+    assert (departed.person_before.email, departed.account_after) == ("kim@acme.com", "newco.com")
+    assert (departed.was_key, departed.was_champion) == (True, False)
+    (arriving,) = (await account_health(reads, "newco.com", NOW)).arriving_key_contacts
+    assert arriving == departed
+    team = await attention_feed(reads, FIRM_DOMAINS, None, 50, NOW)
+    moved = [(i.kind, i.contact.email if i.contact else None, i.account_domain) for i in team
+             if i.kind in (AttentionKind.CHAMPION_MOVED, AttentionKind.KEY_CONTACT_MOVED)]  # fmt: skip
+    assert moved == [(AttentionKind.KEY_CONTACT_MOVED, "kim@newco.com", "acme.com")]
 
 
 async def test_a_contact_marked_as_left(
@@ -321,7 +377,7 @@ async def test_a_contact_marked_as_left(
     await driver.execute_query("MATCH (c:Contact {email: 'joe@acme.com'}) SET c.left_on = $day",
                                day=(NOW - timedelta(days=1)).date(),
                                database_=settings.neo4j_database)  # fmt: skip
-    health = await contact_health(reads, "joe@acme.com", NOW)
+    health = await contact_health(reads, "joe@acme.com", FIRM_DOMAINS, NOW)
     assert health.moved is not None
     assert (health.moved.person_after, health.moved.left_on) == (None, NOW.date() - timedelta(1))
     assert (await account_health(reads, "acme.com", NOW)).active_contacts == ()
@@ -336,9 +392,9 @@ async def test_unknown_and_malformed_input(
     with pytest.raises(BadInput, match="domain"):
         await account_health(reads, "not a domain")
     with pytest.raises(NotFound, match="no contact"):
-        await contact_health(reads, "nobody@acme.com")
+        await contact_health(reads, "nobody@acme.com", FIRM_DOMAINS)
     with pytest.raises(BadInput, match="email"):
-        await contact_health(reads, "joe at acme")
+        await contact_health(reads, "joe at acme", FIRM_DOMAINS)
     # Over the repository's own driver, as a resolver would read it; now by default.
     health = await account_health(repo, "acme.com")
     assert health.as_of > NOW

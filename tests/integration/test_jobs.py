@@ -20,6 +20,7 @@ from ingest.jobs import enqueue_ingest, job_report
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
 from tests.conftest import free_port
+from tests.integration.conftest import EMPTY_BUT_THE_FIRM
 from tests.integration.fixtures import message, write_mbox
 from tests.integration.graphstate import graph_state
 from tiegraph.settings import Settings
@@ -107,7 +108,7 @@ async def test_a_job_killed_half_way_and_run_again_gives_the_clean_graph(
     try:
         await ingestor.run(iter_path(source))
         clean = await graph_state(driver)
-        await driver.execute_query("MATCH (n) DETACH DELETE n")
+        await driver.execute_query(EMPTY_BUT_THE_FIRM)
 
         await enqueue_ingest(pool, [str(source)], job_id="kill-me")
         for _ in range(1200):  # until some batches are in and the job is far from done

@@ -1,6 +1,9 @@
 """Limits answer with code LIMIT (or BAD_INPUT for a malformed page), never a 500."""
 
+import asyncio
+import json
 import logging
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -182,6 +185,32 @@ async def test_weird_bodies_are_bad_input_in_graphql_shape(api: httpx.AsyncClien
                                 headers={"content-type": "application/json"})  # fmt: skip
         assert answer.status_code == 200, content[:20]
         assert codes(answer.json()) == ["BAD_INPUT"], content[:20]
+
+
+def _handshake(base_url: str, path: str) -> tuple[int, bytes]:
+    """A WebSocket opening handshake as a browser sends it (graphql-ws's subprotocol); the
+    status and body of the answer."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n".encode()
+        )
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+async def test_a_websocket_upgrade_is_refused_in_the_documented_shape(server: str) -> None:
+    status, body = await asyncio.to_thread(_handshake, server, "/graphql")
+    assert status == 400
+    assert codes(json.loads(body)) == ["BAD_INPUT"]
+    assert "WebSocket" in json.loads(body)["errors"][0]["message"]
+    status, body = await asyncio.to_thread(_handshake, server, "/jobs/x")
+    assert (status, json.loads(body)["error"]["code"]) == (400, "BAD_INPUT")
 
 
 async def test_as_of_outside_the_scored_range_is_bad_input(

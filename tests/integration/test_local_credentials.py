@@ -2,6 +2,7 @@
 processes read (TIEGRAPH_DATA_DIR/credentials.json, mode 0600): another local user can neither
 write an ApiToken into the graph nor a job into the queue."""
 
+import asyncio
 import json
 import re
 import stat
@@ -12,6 +13,8 @@ import redis
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 
+from app.worker import queue_pool
+from ingest.jobs import enqueue_ingest
 from tests.clirun import run_cli, set_env
 from tests.conftest import free_port
 from tiegraph.settings import Settings
@@ -24,6 +27,14 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             redis_url=f"redis://127.0.0.1:{free_port()}/0", data_dir=str(tmp_path),
             firm_domains="firm.test", neo4j_heap="256m", neo4j_pagecache="32m")  # fmt: skip
     return tmp_path
+
+
+async def _enqueue(settings: Settings, path: str) -> None:
+    pool = await queue_pool(settings, conn_retries=0)
+    try:
+        await enqueue_ingest(pool, [path])
+    finally:
+        await pool.aclose()
 
 
 def _credentials(data_dir: Path) -> dict[str, str]:
@@ -44,11 +55,8 @@ def test_local_redis_refuses_clients_without_the_generated_password(
         intruder = redis.Redis.from_url(Settings().redis_shown)
         with intruder, pytest.raises(redis.AuthenticationError):
             intruder.set("arq:job:planted", b"x")
-        mail = tmp_path / "mail.jsonl"
-        mail.write_text('{"id": "m1", "kind": "email", "occurredAt": "2026-09-01T10:00:00Z", '
-                        '"from": "ann@firm.test", "to": ["joe@acme.com"]}\n')  # fmt: skip
-        queued = run_cli(capsys, "ingest", "--queue", str(mail))
-        assert queued.code == 0, queued.err
+        # The queue connection every process makes (API, CLI, worker) finds the password.
+        asyncio.run(_enqueue(Settings(), str(tmp_path / "mail.jsonl")))
         with redis.Redis.from_url(url) as owner:
             assert owner.zcard("arq:queue") == 1
     finally:
@@ -67,6 +75,7 @@ def test_local_neo4j_refuses_clients_without_the_generated_password(
         for auth in (None, ("neo4j", "neo4j"), ("neo4j", "wrong")):
             with GraphDatabase.driver(uri, auth=auth) as intruder, pytest.raises(AuthError):
                 intruder.execute_query("CREATE (:ApiToken {hash: 'x', role: 'admin'})")
+        assert run_cli(capsys, "init", "--firm-domain", "firm.test").code == 0
         created = run_cli(capsys, "token", "create", "--member", "ann@firm.test", "--role", "admin")
         assert created.code == 0, created.err
         assert re.fullmatch(r"tg_[\w-]{43}\n", created.out)

@@ -1,11 +1,16 @@
 """`tiegraph` refusals that need no service: arguments, settings and servers it does not manage.
 Each answer is an exit code and one line naming what is wrong, never a traceback."""
 
+import argparse
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import tiegraph
+from app import cli
 from tests.clirun import Run, run_cli, set_env
 
 COMMANDS = ("db", "redis", "schema", "serve", "worker", "ingest", "token", "backtest", "tune",
@@ -43,6 +48,51 @@ def test_each_command_has_its_own_help(capsys: pytest.CaptureFixture[str]) -> No
     for command in COMMANDS:
         run = run_cli(capsys, command, "--help")
         assert (run.code, run.out.split()[:2]) == (0, ["usage:", "tiegraph"]), command
+
+
+def _undocumented(parser: argparse.ArgumentParser, path: str) -> Iterator[str]:
+    """Every command and option under `parser` that has no help text, by its command path."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, command in action.choices.items():
+                if not helps.get(name):
+                    yield f"{path} {name}"
+                yield from _undocumented(command, f"{path} {name}")
+        elif not action.help:
+            yield f"{path} {'/'.join(action.option_strings) or action.dest}"
+
+
+def test_every_command_and_option_has_help() -> None:
+    assert list(_undocumented(cli.build_parser(), "tiegraph")) == []
+
+
+def _modules_loaded(*argv: str) -> set[str]:
+    """The top-level packages a fresh interpreter has loaded once `tiegraph ARGV` is done."""
+    script = (
+        "import sys\nfrom app import cli\ntry:\n    cli.main(sys.argv[1:])\n"
+        "except SystemExit:\n    pass\nprint(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True,
+                          text=True, check=True, timeout=120)  # fmt: skip
+    return set(done.stdout.splitlines()[-1].split())  # the last line: below the command's own
+
+
+# What `--help` and a bad argument must not wait for: each costs a noticeable share of a second.
+HEAVY = {"pydantic", "pydantic_settings", "rich", "neo4j", "redis", "arq", "fastapi",
+         "strawberry", "uvicorn", "numpy", "networkx", "graph", "ingest", "scoring"}  # fmt: skip
+
+
+def test_help_and_version_load_no_heavy_package() -> None:
+    for argv in (("--help",), ("--version",), ("token", "--help"), ("ingest", "--help")):
+        assert _modules_loaded(*argv) & HEAVY == set(), argv
+
+
+def test_a_token_command_loads_no_api_worker_or_ingestion_code() -> None:
+    # Neo4j is down here (bolt://127.0.0.1:9): the command fails, after its imports.
+    loaded = _modules_loaded("token", "list")
+    assert {"neo4j", "graph"} <= loaded
+    assert loaded & {"fastapi", "strawberry", "uvicorn", "arq", "ingest", "networkx"} == set()
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from app.cli import _parser
+from app.cli import build_parser
 
 COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
 
@@ -41,7 +41,7 @@ def test_every_service_restarts_and_reports_its_health() -> None:
     assert "/readyz" in " ".join(services["api"]["healthcheck"]["test"])
     worker_check = services["worker"]["healthcheck"]["test"]
     assert worker_check == ["CMD", "tiegraph", "worker", "--check"]
-    assert _parser().parse_args(worker_check[2:]).check is True
+    assert build_parser().parse_args(worker_check[2:]).check is True
 
 
 def test_one_image_is_built_once_for_api_and_worker() -> None:
@@ -56,5 +56,7 @@ def test_one_image_is_built_once_for_api_and_worker() -> None:
 def test_it_says_how_to_make_the_first_token() -> None:
     text = COMPOSE.read_text(encoding="utf-8")
     assert "docker compose exec api tiegraph token create --member" in text
-    args = _parser().parse_args(["token", "create", "--member", "a@b.example", "--role", "admin"])
+    args = build_parser().parse_args(
+        ["token", "create", "--member", "a@b.example", "--role", "admin"]
+    )
     assert (args.command, args.action) == ("token", "create")

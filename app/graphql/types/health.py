@@ -170,7 +170,13 @@ class ContactMove:
     left_on: date | None
     last_interaction_before: datetime | None
     last_interaction_after: datetime | None
-    was_champion: bool
+    was_champion: bool = strawberry.field(
+        description="A champion there, as of their last interaction at the old address."
+    )
+    was_key: bool = strawberry.field(
+        description="A key contact there (a champion, or a Good-or-better tie with a current "
+        "member), as of their last interaction at the old address."
+    )
     introducers: list[Person] = strawberry.field(
         description="Current members who knew them at the old address, strongest first."
     )
@@ -186,7 +192,7 @@ class ContactMove:
             account_after=move.account_after, left_on=move.left_on,
             last_interaction_before=move.last_interaction_before,
             last_interaction_after=move.last_interaction_after,
-            was_champion=move.was_champion,
+            was_champion=move.was_champion, was_key=move.was_key,
             introducers=[Person.from_domain(p) for p in move.introducers], reason=move.reason,
         )  # fmt: skip
 
@@ -211,6 +217,12 @@ class AccountHealth:
     rising_advocates: list[ActiveContact]
     departed_champions: list[ContactMove]
     arriving_champions: list[ContactMove]
+    departed_key_contacts: list[ContactMove] = strawberry.field(
+        description="Every key contact who left (champions included)."
+    )
+    arriving_key_contacts: list[ContactMove] = strawberry.field(
+        description="Every key contact who came from another account (champions included)."
+    )
 
     @classmethod
     def from_domain(cls, health: rules.AccountHealth) -> Self:
@@ -230,6 +242,10 @@ class AccountHealth:
             rising_advocates=[ActiveContact.from_domain(c) for c in health.rising_advocates],
             departed_champions=[ContactMove.from_domain(m) for m in health.departed_champions],
             arriving_champions=[ContactMove.from_domain(m) for m in health.arriving_champions],
+            departed_key_contacts=[ContactMove.from_domain(m)
+                                   for m in health.departed_key_contacts],
+            arriving_key_contacts=[ContactMove.from_domain(m)
+                                   for m in health.arriving_key_contacts],
         )  # fmt: skip
 
 

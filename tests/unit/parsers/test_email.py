@@ -585,3 +585,19 @@ def test_common_address_forms_read_as_the_header_registry_reads_them(
         assert [(n.strip(), e) for n, e in fast] == [
             (n.strip(), normalise_address(a)) for n, a in slow
         ]
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 7])
+def test_an_mbox_in_parts_gives_the_items_of_the_whole(tmp_path: Path, parts: int) -> None:
+    path = tmp_path / "big.mbox"
+    lines = [b"stray preamble\n", b"\n"]
+    for n in range(40):
+        lines.append(f"From a{n}@firm.test Mon Jan  1 00:00:00 2026\n".encode())
+        lines.append(f"From: a{n}@firm.test\nTo: b@acme.com\nMessage-ID: <m{n}@x>\n".encode())
+        lines.append(b"Date: Mon, 1 Jan 2026 10:00:00 +0000\n\nbody\nFrom inside a body\n\n")
+    path.write_bytes(b"".join(lines))
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    pieces = email_parser.mbox_parts(path, parts)
+    got = [item for part in pieces for item in email_parser.iter_mbox_part(path, part, now=now)]
+    assert got == list(email_parser.iter_mbox(path, now=now))
+    assert len(pieces) == parts

@@ -1,0 +1,122 @@
+"""The first load against the incremental path, in one run, on the benchmark mailbox.
+
+    .venv/bin/python -m bench.initial [--messages 200000] [--seed 7] [--batch-size 5000]
+
+A throwaway local Neo4j (heap 2g, page cache 1g, as bench/ingest.py) is started in a temporary
+folder. First the incremental path end to end (`Ingestor.run(iter_mbox(path))` in a child
+process, bench/ingest.py's step (c)), then the database is emptied and `tiegraph ingest
+--initial` runs end to end in another child (stopping, importing into and starting that same
+Neo4j). Times are wall-clock; the peak memory is each of our processes' VmHWM. Figures go to
+bench/out/initial.json and docs/benchmarks.md.
+"""
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from app.local.neo4j_server import ensure_installed, local_neo4j
+from bench.ingest import HEAP, PAGECACHE, WIPE, _end_to_end_in_child, _free_port, _machine
+from bench.mailbox import ensure_mailbox
+from graph.driver import create_driver
+from ingest.bulk import peak_rss_mb
+from ingest.sources import SourceOptions
+from tiegraph.settings import Settings
+
+OUT = Path(__file__).parent / "out" / "initial.json"
+
+
+def _settings(home: Path, port: int, batch_size: int) -> Settings:
+    return Settings(neo4j_uri=f"bolt://127.0.0.1:{port}", data_dir=home, neo4j_heap=HEAP,
+                    neo4j_pagecache=PAGECACHE, firm_domains=["firm.test"],
+                    ingest_batch_size=batch_size)  # fmt: skip
+
+
+def initial_in_this_process(home: Path, port: int, path: Path, batch_size: int) -> dict[str, Any]:
+    """The child's side: `ingest_initial` end to end, its stages and peak memory."""
+    from app.initial_load import ingest_initial
+
+    stages: dict[str, float] = {}
+    started = time.perf_counter()
+    result = ingest_initial(_settings(home, port, batch_size), [path], SourceOptions(),
+                            Console(file=io.StringIO()),
+                            on_stage=lambda name, at: stages.__setitem__(name, at))  # fmt: skip
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds, "messages": result.report.read, "ingested": result.report.ingested,
+        "messages_per_s": result.report.read / seconds, "stages": stages,
+        "people": result.people, "ties": result.ties,
+        "parent_peak_mb": peak_rss_mb(), "worker_peak_mb": result.worker_peak_mb,
+    }  # fmt: skip
+
+
+def _initial_in_child(home: Path, port: int, path: Path, batch_size: int) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.initial", "--child", str(home), str(port), str(path),
+               "--batch-size", str(batch_size)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise RuntimeError(f"the --initial child failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+async def _wipe(settings: Settings) -> None:
+    driver = create_driver(settings)
+    try:
+        async with driver.session() as session:
+            await (await session.run(WIPE)).consume()
+    finally:
+        await driver.close()
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__)
+    args.add_argument("--messages", type=int, default=200_000)
+    args.add_argument("--seed", type=int, default=7)
+    args.add_argument("--batch-size", type=int, default=5_000)
+    args.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    options = args.parse_args()
+    if options.child:
+        home, port, path = options.child
+        print(json.dumps(initial_in_this_process(Path(home), int(port), Path(path),
+                                                 options.batch_size)))  # fmt: skip
+        return
+    say = Console()
+    path = ensure_mailbox(options.messages, options.seed)
+    home = Path(tempfile.mkdtemp(prefix="tiegraph-initial-"))
+    port = _free_port()
+    process = local_neo4j(home, port, HEAP, PAGECACHE, classpath=ensure_installed(say.print))
+    process.start()
+    load = {"before": os.getloadavg()}
+    try:
+        uri = f"bolt://127.0.0.1:{port}"
+        say.print("incremental end to end...")
+        incremental = _end_to_end_in_child(uri, path, options.batch_size)
+        load["after_incremental"] = os.getloadavg()
+        asyncio.run(_wipe(_settings(home, port, options.batch_size)))
+        say.print("--initial end to end...")
+        initial = _initial_in_child(home, port, path, options.batch_size)
+        load["after_initial"] = os.getloadavg()
+    finally:
+        process.stop()
+    figures = {
+        "mailbox": str(path), "machine": _machine(), "load_average": load,
+        "incremental": incremental, "initial": initial,
+        "speedup": initial["messages_per_s"] / incremental["messages_per_s"],
+    }  # fmt: skip
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(json.dumps(figures, indent=2))
+    say.print_json(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""The files `neo4j-admin database import full` reads for a first load: the same nodes,
+relationships and properties the write queries in `cypher/ingest/` create, as CSV.
+
+Every string is quoted and a missing value is an empty unquoted field, which the importer
+stores as no property (as Cypher does with a null); a quoted empty string stays an empty
+string. Lists and labels are separated by ARRAY_DELIMITER, a control character no address,
+role or answer holds (responses hold "" for "no answer", kept as empty elements).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from graph.batch import Row
+from tiegraph.domain import PersonKind, TieType
+
+ARRAY_DELIMITER = "\x1f"
+# The importer's own spelling of that delimiter on its command line.
+ARRAY_DELIMITER_ARG = "\\u001F"
+
+# A tie's stored fields (`scoring.tie_state.TieState`) by type.
+TIE_COUNTS = (
+    "email_count", "meeting_count", "call_count", "note_count", "a_initiated", "b_initiated",
+    "two_way_count", "declined_count", "brought_colleagues_count",
+)  # fmt: skip
+TIE_SUMS = ("weight_fast", "weight_slow", "activity_recent", "activity_base")
+TIE_TIMES = ("first_at", "last_at", "last_two_way_at")
+
+HEADERS: dict[str, list[str]] = {
+    "people": ["email:ID(Person)", "name", ":LABEL"],
+    "accounts": ["domain:ID(Account)", ":LABEL"],
+    "interactions": [
+        "id:ID(Interaction)", "kind", "occurred_at:datetime", "subject", "source",
+        "is_admin:boolean", "in_reply_to", "participants:string[]", "roles:string[]",
+        "responses:string[]", ":LABEL",
+    ],
+    "works_at": [":START_ID(Person)", ":END_ID(Account)", ":TYPE"],
+    "involves": [":START_ID(Interaction)", ":END_ID(Person)", ":TYPE"],
+    "ties": [
+        ":START_ID(Person)", ":END_ID(Person)", ":TYPE",
+        *(f"{name}:long" for name in TIE_COUNTS), "reply_buckets:long[]",
+        *(f"{name}:double" for name in TIE_SUMS),
+        "first_at:datetime", "last_at:datetime", "last_two_way_at:datetime",
+    ],
+}  # fmt: skip
+# Which files are nodes; the rest are relationships.
+NODE_FILES = ("people", "accounts", "interactions")
+
+
+def _text(value: object) -> str:
+    """One CSV field: a quoted string, a bare number or boolean, or empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # shortest exact form: Java reads back the same double
+    return str(value)
+
+
+def _array(values: Sequence[object]) -> str:
+    return _text(ARRAY_DELIMITER.join(str(v) for v in values))
+
+
+def iso_ms(ms: int | None) -> str:
+    """An epoch-millisecond time as the importer reads it: what `datetime({epochMillis})`
+    stores, to the millisecond, in UTC."""
+    if ms is None:
+        return ""
+    moment = datetime.fromtimestamp(ms // 1000, tz=UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}Z"
+
+
+def _line(fields: Iterable[str]) -> str:
+    return ",".join(fields) + "\n"
+
+
+def interaction_lines(row: Row) -> tuple[str, list[str]]:
+    """The interaction node's line and its INVOLVES lines, from `graph.batch.interaction_row`."""
+    node = _line([
+        _text(row["id"]), _text(row["kind"]), iso_ms(int(row["occurred_ms"])),  # type: ignore[call-overload]
+        _text(row["subject"]), _text(row["source"]), _text(row["is_admin"]),
+        _text(row["in_reply_to"]), _array(row["participants"]), _array(row["roles"]),  # type: ignore[arg-type]
+        _array(row["responses"]), '"Interaction"',  # type: ignore[arg-type]
+    ])  # fmt: skip
+    ident = _text(row["id"])
+    links = [_line([ident, _text(email), '"INVOLVES"']) for email in row["contacts"]]  # type: ignore[attr-defined]
+    return node, links
+
+
+def tie_line(tie_type: TieType, row: Mapping[str, Any]) -> str:
+    """One tie from `graph.records.tie_row`: what `ingest/merge_ties` creates a new tie from."""
+    sums = row["sums"]
+    return _line([
+        _text(row["a"]), _text(row["b"]), _text(tie_type.value),
+        *(str(sums[name]) for name in TIE_COUNTS), _array(sums["reply_buckets"]),
+        *(repr(float(sums[name])) for name in TIE_SUMS),
+        iso_ms(row["first_ms"]), iso_ms(row["last_ms"]), iso_ms(row["last_two_way_ms"]),
+    ])  # fmt: skip
+
+
+def person_line(email: str, name: str | None, kind: PersonKind) -> str:
+    """A person as `ingest/merge_team_members` or `merge_contacts` creates them."""
+    return _line([_text(email), _text(name), _text(f"Person{ARRAY_DELIMITER}{kind.value}")])
+
+
+def account_line(domain: str) -> str:
+    """An account as `ingest/merge_contacts` creates it (domain only)."""
+    return _line([_text(domain), '"Account"'])
+
+
+def works_at_line(email: str, domain: str) -> str:
+    """A contact's WORKS_AT link to the account of their address."""
+    return _line([_text(email), _text(domain), '"WORKS_AT"'])
+
+
+@dataclass(frozen=True)
+class ImportFiles:
+    """The CSV files of one import in `folder`: per kind (`HEADERS`) a header file and any
+    number of data files, written by several processes."""
+
+    folder: Path
+
+    def write_headers(self) -> None:
+        """One header file per kind."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for kind, header in HEADERS.items():
+            (self.folder / f"{kind}.header.csv").write_text(_line(header), encoding="utf-8")
+
+    def open(self, kind: str, part: str) -> IO[str]:
+        """A new data file of `kind` (`part` names it apart from the other processes')."""
+        return (self.folder / f"{kind}.part-{part}.csv").open("w", encoding="utf-8", newline="")
+
+    def arguments(self) -> list[str]:
+        """The importer's --nodes and --relationships arguments for every kind with data."""
+        arguments = [f"--array-delimiter={ARRAY_DELIMITER_ARG}"]
+        for kind in HEADERS:
+            parts = sorted(self.folder.glob(f"{kind}.part-*.csv"))
+            if not any(p.stat().st_size for p in parts):
+                continue
+            option = "--nodes" if kind in NODE_FILES else "--relationships"
+            paths = [self.folder / f"{kind}.header.csv", *parts]
+            arguments.append(f"{option}={','.join(str(p) for p in paths)}")
+        return arguments

@@ -59,6 +59,7 @@ async def _startup(ctx: dict[str, Any]) -> None:
     ctx["driver"] = driver = create_driver(settings)
     await driver.verify_connectivity()
     ctx["repo"] = GraphRepository(driver, settings.neo4j_database)
+    ctx["connected"].set()
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
@@ -229,7 +230,7 @@ def create_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
             cron(owed_rescores, second=0, run_at_startup=True),
             cron(schedule_syncs, second=_sync_seconds(settings.sync_interval), run_at_startup=True),
         ],
-        "ctx": {"settings": settings, "leases": {}},
+        "ctx": {"settings": settings, "leases": {}, "connected": asyncio.Event()},
         "job_timeout": settings.job_timeout_seconds,
         "handle_signals": True,
         **SERIALIZERS,
@@ -254,8 +255,9 @@ async def worker_alive(settings: Settings) -> bool:
 async def run_worker(settings: Settings) -> None:
     """`tiegraph worker`: run jobs until SIGTERM or SIGINT. Redis or Neo4j going away does not
     stop it: it says so, waits (1 s, doubling to 30 s) and connects again; jobs it was running
-    are taken up again once their lease ends."""
-    stopping = asyncio.Event()
+    are taken up again once their lease ends. Only when neither answers at the very start does
+    it stop (the settings are more likely wrong than the servers down), with the error."""
+    stopping, connected = asyncio.Event(), asyncio.Event()
     current: list[Worker] = []
 
     def stop(sig: signal.Signals) -> None:
@@ -269,10 +271,13 @@ async def run_worker(settings: Settings) -> None:
     delay = BACKOFF_FIRST
     while not stopping.is_set():
         current[:] = [worker := create_worker(settings, handle_signals=False)]
+        worker.ctx["connected"] = connected
         began = time.monotonic()
         try:
             await worker.async_run()
         except SERVICE_DOWN as exc:
+            if not connected.is_set():
+                raise
             log.warning("lost Redis or Neo4j (%s: %s); reconnecting in %.0f s",
                         type(exc).__name__, exc, delay)  # fmt: skip
         except asyncio.CancelledError:

@@ -358,8 +358,10 @@ def _start(log: Path, *argv: str) -> subprocess.Popen[bytes]:
                                 stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
 
 
-def _wait_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + 60
+def _wait_healthy(
+    process: subprocess.Popen[bytes], port: int, log: Path, seconds: float = 60
+) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert process.poll() is None, log.read_text()
         try:
@@ -400,7 +402,8 @@ def test_up_runs_worker_and_api_on_the_running_services(
     log = tmp_path / "up.log"
     process = _start(log, "up")
     try:
-        _wait_healthy(process, port, log)
+        # The API is a child process of `up` (it restarts it): a second interpreter to start.
+        _wait_healthy(process, port, log, seconds=150)
         queued = run_cli(capsys, "ingest", "--queue", str(_jsonl(tmp_path / "q.jsonl", _emails(5))))
         job = re.fullmatch(r"Queued as job (\w+); `tiegraph worker` runs it\.\n", queued.err)
         assert job is not None, queued.err

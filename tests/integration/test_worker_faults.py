@@ -175,14 +175,14 @@ def test_up_restarts_a_killed_worker_and_api(settings: Settings, tmp_path: Path)
     up = _spawn(log, _env(settings.model_copy(update={"data_dir": tmp_path}),
                           TIEGRAPH_API_PORT=str(port)), "up")  # fmt: skip
     try:
-        _wait_for(lambda: _healthy(port), 90, "the API answers", log)
+        _wait_for(lambda: _healthy(port), 180, "the API answers", log)
         first = _children(up.pid)
         os.kill(first["worker"], signal.SIGKILL)
         os.kill(first["serve"], signal.SIGKILL)
         _wait_for(lambda: set(_children(up.pid)) == {"worker", "serve"}
                   and first["worker"] not in _children(up.pid).values(), 30,
                   "a new worker and API", log)  # fmt: skip
-        _wait_for(lambda: _healthy(port), 90, "the restarted API answers", log)
+        _wait_for(lambda: _healthy(port), 180, "the restarted API answers", log)
     finally:
         up.send_signal(signal.SIGINT)
         code = up.wait(60)

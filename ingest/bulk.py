@@ -655,9 +655,8 @@ def _fold_all(
     """Steps 3 to 5 (see the module's description) over the spilled records."""
     files = result.files
     files.write_headers()
-    progress("grouping", 0, 1)
-    prepare_fold(work, batch_size, workers)
-    progress("grouping", 1, 1)
+    # In a worker: DuckDB's memory is then never the parent's on top of the workers'.
+    _wait([pool.submit(prepare_fold, work, batch_size, workers)], "grouping", [1], progress)
     folded = _wait([pool.submit(fold_part, p, admission.policy, work, files)
                     for p in range(workers)], "folding", [1] * workers, progress)  # fmt: skip
     for outcome in folded:

@@ -24,7 +24,13 @@ from ingest.pipeline import Ingestor
 from ingest.rescore import rescore_all
 from ingest.sources import SourceOptions, iter_path
 from scoring.profile import DEFAULT_PROFILE
-from tests.integration.fixtures import RECENT, ics_time, message, write_maildir, write_mbox
+from tests.integration.fixtures import (
+    RECENT,
+    message,
+    weekly_meeting_ics,
+    write_maildir,
+    write_mbox,
+)
 from tests.integration.graphstate import graph_state
 from tiegraph.access import Role
 from tiegraph.errors import BadInput, Unavailable
@@ -84,23 +90,8 @@ def _corpus(folder: Path) -> list[Path]:
     single = folder / "one.eml"
     single.write_bytes(_mail(700, subject='Re: \u00e9t\u00e9 "quoted", comma').as_bytes())
     return [roster, accounts, contacts, aliases, sent, maildir, single,
-            _calendar(folder / "cal.ics"), _crm(folder / "crm.csv"), _jsonl(folder / "x.jsonl")]  # fmt: skip
-
-
-def _calendar(path: Path) -> Path:
-    start = RECENT - timedelta(days=60)
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tiegraph tests//EN", "BEGIN:VEVENT",
-        "UID:weekly@firm.test", f"DTSTAMP:{ics_time(start)}", f"DTSTART:{ics_time(start)}",
-        f"DTEND:{ics_time(start + timedelta(minutes=30))}", "RRULE:FREQ=WEEKLY;COUNT=6",
-        "SUMMARY:Weekly sync\\nwith notes", "ORGANIZER;CN=Ann Lee:mailto:ann@firm.test",
-        "ATTENDEE;CN=Cy One;PARTSTAT=ACCEPTED:mailto:c1@acme.com",
-        "ATTENDEE;CN=Cy Four;PARTSTAT=DECLINED:mailto:c4@initech.com",
-        "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:bob@firm.test",
-        "END:VEVENT", "END:VCALENDAR",
-    ]  # fmt: skip
-    path.write_text("\r\n".join(lines) + "\r\n")
-    return path
+            weekly_meeting_ics(folder / "cal.ics", RECENT - timedelta(days=60), 6),
+            _crm(folder / "crm.csv"), _jsonl(folder / "x.jsonl")]  # fmt: skip
 
 
 def _crm(path: Path) -> Path:

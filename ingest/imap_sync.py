@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from imapclient import IMAPClient
 
 from graph.repository import GraphRepository
-from graph.sources import Checkpoint, checkpoints, save_checkpoint
+from graph.sources import Checkpoint, save_checkpoint
 from ingest import imap
 from ingest.parsers.email import parse_message_bytes
 from ingest.pipeline import Ingestor, IngestReport
@@ -134,13 +134,12 @@ async def _sync_folder(run: _Folder, folder: str, saved: Checkpoint | None, size
 
 
 async def sync_imap(
-    repo: GraphRepository, source: Source, ingestor: Ingestor, report: SyncReport,
-    batch_size: int, on_batch: BatchHook | None = None,
+    repo: GraphRepository, source: Source, saved: dict[str, Checkpoint], ingestor: Ingestor,
+    report: SyncReport, batch_size: int, on_batch: BatchHook | None = None,
 ) -> None:  # fmt: skip
-    """Read every wanted folder of `source` past its checkpoint into `ingestor`; raises
-    SourceFailure when the server, the network or the secret fails."""
+    """Read every wanted folder of `source` past its checkpoint (`saved`, by folder) into
+    `ingestor`; raises SourceFailure when the server, the network or the secret fails."""
     secret = await asyncio.to_thread(resolve_secret, source.secret)
-    saved = await checkpoints(repo, source.id)
     client = await asyncio.to_thread(imap.connect, source, secret)
     run = _Folder(source, client, secret, repo, ingestor, report, on_batch)
     size = max(1, min(batch_size, MAX_FETCH))

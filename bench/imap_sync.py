@@ -8,7 +8,9 @@ indexes them once, before the clock runs (a mailbox in use has its index). Again
 throwaway Neo4j (or `--neo4j-uri`, emptied), after a warm-up sync of another folder, it times:
 (1) the first sync of the folder, end to end (`ingest.sync.sync_source`: sign-in, listing,
 header fetches, parsing, writes, checkpoints); (2) a sync that finds `--new` messages put in
-with IMAP APPEND; (3) `--polls` syncs with nothing new. Figures go to bench/out/imap_sync.json.
+with IMAP APPEND; (3) `--polls` syncs with nothing new; (4) as a baseline under the same load,
+the same folder's files through the Ingestor (what `tiegraph ingest` does), into an emptied
+graph. Wall and CPU seconds of this process; figures go to bench/out/imap_sync.json.
 """
 
 import argparse
@@ -32,6 +34,8 @@ from bench.mailbox import OUT_DIR, ensure_mailbox
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
 from graph.sources import add_source
+from ingest.parsers.email import iter_maildir
+from ingest.pipeline import Ingestor
 from ingest.sync import sync_source
 from tests.conftest import free_port
 from tests.integration.mailservers import Dovecot
@@ -97,16 +101,28 @@ async def _source(repo: GraphRepository, server: Dovecot, folder: str) -> str:
 
 
 async def _timed(repo: GraphRepository, settings: Settings, source_id: str) -> dict[str, Any]:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     report = await sync_source(repo, settings, source_id)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if report.error:
         raise SystemExit(f"sync failed: {report.error}")
     Console(stderr=True).print(f"  {report.read:,} read, {report.ingest.ingested:,} new in "
                                f"{seconds:.3f} s")  # fmt: skip
-    return {"seconds": seconds, "fetched": report.read, "ingested": report.ingest.ingested,
-            "duplicates": report.ingest.duplicates, "skipped": sum(report.ingest.skipped.values()),
-            "errors": report.ingest.error_count}  # fmt: skip
+    ingest = report.ingest
+    return {"seconds": seconds, "cpu_seconds": cpu, "fetched": report.read,
+            "ingested": ingest.ingested, "duplicates": ingest.duplicates,
+            "skipped": sum(ingest.skipped.values()), "errors": ingest.error_count}  # fmt: skip
+
+
+async def _from_files(repo: GraphRepository, settings: Settings, maildir: Path) -> dict[str, Any]:
+    """The baseline under the same load: the folder's files through the Ingestor directly."""
+    start, cpu = time.perf_counter(), time.process_time()
+    report = await Ingestor.for_settings(repo, settings).run(iter_maildir(maildir))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    Console(stderr=True).print(f"  {report.read:,} read, {report.ingested:,} new in "
+                               f"{seconds:.3f} s")  # fmt: skip
+    return {"seconds": seconds, "cpu_seconds": cpu, "read": report.read,
+            "ingested": report.ingested}  # fmt: skip
 
 
 async def _measure(
@@ -130,9 +146,12 @@ async def _measure(
         say.print(f"(3) {args.polls} idle polls...")
         polls = [(await _timed(repo, settings, source_id))["seconds"] * 1000
                  for _ in range(args.polls)]  # fmt: skip
+        await wipe(driver, settings.neo4j_database)
+        say.print("(4) the same folder from its maildir files (`tiegraph ingest`'s path)...")
+        files = await _from_files(repo, settings, server.root / "mail" / USER)
     finally:
         await driver.close()
-    return {"warmup": warmup, "initial": initial, "incremental": incremental,
+    return {"warmup": warmup, "initial": initial, "incremental": incremental, "files": files,
             "idle_poll_ms": {"median": statistics.median(polls), "max": max(polls),
                              "all": [round(p, 1) for p in polls]}}  # fmt: skip
 
@@ -160,12 +179,14 @@ def _run(args: argparse.Namespace, say: Console) -> dict[str, Any]:
 def _summary(args: argparse.Namespace, figures: dict[str, Any]) -> dict[str, Any]:
     initial = figures["initial"]
     rate = initial["fetched"] / initial["seconds"]
+    files = figures["files"]
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_average": os.getloadavg(),
         "machine": machine(),
         "messages": args.messages,
         "initial_messages_per_s": round(rate),
+        "files_messages_per_s": round(files["read"] / files["seconds"]),
         "incremental_s": round(figures["incremental"]["seconds"], 3),
         "idle_poll_ms_median": round(figures["idle_poll_ms"]["median"], 1),
         "targets": TARGETS,
@@ -188,6 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(summary, indent=2, default=str))
     shown = ("date", "load_average_before", "load_average", "initial_messages_per_s",
+             "files_messages_per_s", "files",
              "incremental_s", "idle_poll_ms_median", "initial", "incremental", "idle_poll_ms",
              "dovecot_index_s")  # fmt: skip
     Console().print_json(json.dumps({k: summary[k] for k in shown}))

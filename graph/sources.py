@@ -42,10 +42,19 @@ async def list_sources(repo: GraphRepository) -> list[Source]:
 
 async def get_source(repo: GraphRepository, source_id: str) -> Source:
     """The source `source_id`; NotFound when there is none."""
+    return (await source_and_checkpoints(repo, source_id))[0]
+
+
+async def source_and_checkpoints(
+    repo: GraphRepository, source_id: str
+) -> tuple[Source, dict[str, Checkpoint]]:
+    """The source and each of its folders' or calendars' checkpoints, by key; NotFound when
+    there is no such source."""
     rows = await repo.read_rows("source/get", id=source_id)
     if not rows:
         raise NotFound(f"no source {source_id!r}")
-    return to_source(rows[0]["source"])
+    marks = {key: json.loads(state) for key, state in rows[0]["checkpoints"]}
+    return to_source(rows[0]["source"]), marks
 
 
 async def set_paused(repo: GraphRepository, source_id: str, paused: bool) -> Source:
@@ -63,17 +72,12 @@ async def remove_source(repo: GraphRepository, source_id: str) -> None:
         raise NotFound(f"no source {source_id!r}")
 
 
-async def record_attempt(repo: GraphRepository, source_id: str, at: datetime) -> None:
-    """Note that a sync of the source starts now."""
-    await repo.write_rows("source/record_attempt", id=source_id, at_ms=epoch_ms(at))
-
-
 async def record_success(
-    repo: GraphRepository, source_id: str, at: datetime, read: int, written: int
+    repo: GraphRepository, source_id: str, started: datetime, at: datetime, counts: tuple[int, int]
 ) -> None:
-    """A finished sync: counts added, the backoff cleared."""
-    await repo.write_rows("source/record_success", id=source_id, at_ms=epoch_ms(at), read=read,
-                          written=written)  # fmt: skip
+    """A finished sync (started, ended): counts read and written added, the backoff cleared."""
+    await repo.write_rows("source/record_success", id=source_id, started_ms=epoch_ms(started),
+                          at_ms=epoch_ms(at), read=counts[0], written=counts[1])  # fmt: skip
 
 
 async def record_failure(
@@ -87,8 +91,7 @@ async def record_failure(
 
 async def checkpoints(repo: GraphRepository, source_id: str) -> dict[str, Checkpoint]:
     """Each folder's or calendar's checkpoint, by key."""
-    rows = await repo.read_rows("source/checkpoints", id=source_id)
-    return {row["key"]: json.loads(row["state"]) for row in rows}
+    return (await source_and_checkpoints(repo, source_id))[1]
 
 
 async def save_checkpoint(

@@ -12,6 +12,7 @@ import ssl
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 from typing import TypeVar
 
 from imapclient import IMAPClient
@@ -67,10 +68,17 @@ def _sign_in(client: IMAPClient, spec: SourceSpec, secret: str) -> None:
         client.login(spec.user, secret)
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    # Loading the system's certificates takes tens of milliseconds: once per process, not per
+    # connection (a poll that finds nothing new is a few milliseconds otherwise).
+    return ssl.create_default_context()
+
+
 def _open(spec: SourceSpec, secret: str) -> IMAPClient:
     host, port = spec.host or "", spec.imap_port
-    context = ssl.create_default_context()
     secure = spec.security is Security.TLS
+    context = _tls() if spec.security is not Security.NONE else None
     client = IMAPClient(host, port, ssl=secure, ssl_context=context, timeout=TIMEOUT_SECONDS)
     try:
         if spec.security is Security.STARTTLS:

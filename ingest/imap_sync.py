@@ -5,7 +5,7 @@ after each batch: a sync that stops anywhere (server gone, worker killed) resume
 last committed batch, and a batch written again is found stored (Message-ID is the
 interaction id, as for files), so nothing is lost or doubled. A changed UIDVALIDITY means
 the server renumbered the folder: it is read again from the start, which changes nothing
-already stored. The next batch's headers are fetched while one is written.
+already stored. The next batch's headers are fetched, and it is checked, while one is written.
 """
 
 import asyncio
@@ -19,12 +19,12 @@ from typing import Any, TypeVar
 from imapclient import IMAPClient
 
 from graph.repository import GraphRepository
-from graph.sources import Checkpoint, checkpoints, save_checkpoint
+from graph.sources import Checkpoint, save_checkpoint
 from ingest import imap
 from ingest.parsers.email import parse_message_bytes
-from ingest.pipeline import Ingestor, IngestReport
+from ingest.pipeline import Committed, Ingestor, IngestReport
 from ingest.results import ParsedItem, owned_by
-from ingest.secrets import resolve_secret
+from ingest.secrets import SourceFailure, resolve_secret
 from tiegraph.sources import Source
 
 # Messages per FETCH and per checkpoint: about a megabyte of headers.
@@ -92,6 +92,7 @@ async def _start_at(run: _Folder, folder: str, saved: Checkpoint | None) -> tupl
 
 
 Fetch = tuple[list[int], "asyncio.Task[list[tuple[int, bytes]]]"]
+Started = tuple[Committed, Checkpoint]
 
 
 def _next_fetch(run: _Folder, folder: str, chunks: Iterator[list[int]]) -> Fetch | None:
@@ -102,14 +103,17 @@ def _next_fetch(run: _Folder, folder: str, chunks: Iterator[list[int]]) -> Fetch
     return chunk, asyncio.create_task(call)
 
 
-async def _commit(
-    run: _Folder, folder: str, got: list[tuple[int, bytes]], mark: Checkpoint
-) -> None:
-    await run.ingestor.run(_parsed(run.source, folder, got))
-    run.report.fetched[folder] += len(got)
-    await save_checkpoint(run.repo, run.source.id, folder, mark)
-    if run.on_batch is not None:
-        await run.on_batch(folder, mark)
+async def _save_committed(run: _Folder, folder: str, started: list[Started], wait: bool) -> None:
+    """Checkpoint the last of the `started` batches that has committed (waiting for all of
+    them when `wait`); batches commit in order, so every one before it has too."""
+    mark = None
+    while started and (wait or started[0][0].done()):
+        committed, mark = started.pop(0)
+        await committed
+    if mark is not None:
+        await save_checkpoint(run.repo, run.source.id, folder, mark)
+        if run.on_batch is not None:
+            await run.on_batch(folder, mark)
 
 
 async def _sync_folder(run: _Folder, folder: str, saved: Checkpoint | None, size: int) -> None:
@@ -121,26 +125,36 @@ async def _sync_folder(run: _Folder, folder: str, saved: Checkpoint | None, size
         await save_checkpoint(run.repo, run.source.id, folder, mark)
     chunks = iter([uids[start : start + size] for start in range(0, len(uids), size)])
     fetching = _next_fetch(run, folder, chunks)
+    started: list[Started] = []
     try:
         while fetching is not None:
             chunk, task = fetching
             got = await task
             fetching = _next_fetch(run, folder, chunks)  # while this batch is written
-            await _commit(run, folder, got, {"uidvalidity": uidvalidity, "last_uid": chunk[-1]})
+            parsed = _parsed(run.source, folder, got)
+            committed = await run.ingestor.start_batch(parsed)
+            run.report.fetched[folder] += len(got)
+            started.append((committed, {"uidvalidity": uidvalidity, "last_uid": chunk[-1]}))
+            await _save_committed(run, folder, started, wait=False)
+        await _save_committed(run, folder, started, wait=True)
+    except SourceFailure:
+        # The server went away: what was sent to Neo4j still commits, and is checkpointed.
+        await _save_committed(run, folder, started, wait=True)
+        raise
     finally:
         if fetching is not None:  # a thread cannot be stopped: let its fetch end first
             with suppress(Exception):
                 await fetching[1]
+        await run.ingestor.abandon()  # only after a failure is anything left in flight
 
 
 async def sync_imap(
-    repo: GraphRepository, source: Source, ingestor: Ingestor, report: SyncReport,
-    batch_size: int, on_batch: BatchHook | None = None,
+    repo: GraphRepository, source: Source, saved: dict[str, Checkpoint], ingestor: Ingestor,
+    report: SyncReport, batch_size: int, on_batch: BatchHook | None = None,
 ) -> None:  # fmt: skip
-    """Read every wanted folder of `source` past its checkpoint into `ingestor`; raises
-    SourceFailure when the server, the network or the secret fails."""
+    """Read every wanted folder of `source` past its checkpoint (`saved`, by folder) into
+    `ingestor`; raises SourceFailure when the server, the network or the secret fails."""
     secret = await asyncio.to_thread(resolve_secret, source.secret)
-    saved = await checkpoints(repo, source.id)
     client = await asyncio.to_thread(imap.connect, source, secret)
     run = _Folder(source, client, secret, repo, ingestor, report, on_batch)
     size = max(1, min(batch_size, MAX_FETCH))

@@ -75,6 +75,9 @@ class IngestReport:
             self.errors.append(issue)
 
 
+# What `Ingestor.start_batch` returns: done once that batch has committed.
+Committed = asyncio.Future[None]
+
 # Called after each batch with the running report; may be a coroutine function.
 ProgressCallback = Callable[["IngestReport"], Awaitable[None] | None]
 
@@ -245,14 +248,7 @@ class Ingestor:
         its messages waits for it to commit and looks it up then. Meanwhile the loop reads the
         next batch, yielding to the tasks every `YIELD_EVERY` items.
         """
-        if self._aliases is None:  # read once per ingestor: a run sees one profile and firm
-            # Refused before anything is read when the firm is not set up: its people would
-            # be stored as contacts, and the firm as an account.
-            firm = await checked_firm(self._repo, self._policy.firm_domains)
-            self._aliases = await self._repo.aliases()
-            self._erased = await self._repo.erased_hashes()
-            profile = await self._repo.scoring_profile()
-            self._policy = IngestPolicy(firm_domains=firm.domains, profile=profile, capture=firm)
+        await self._prepare()
         try:
             for item in items:
                 self.report.read += 1
@@ -278,6 +274,43 @@ class Ingestor:
         if any(delta.values()):
             await self._repo.count_ingest(**delta)
         self._counted = now
+
+    async def _prepare(self) -> None:
+        if self._aliases is None:  # read once per ingestor: a run sees one profile and firm
+            # Refused before anything is read when the firm is not set up: its people would
+            # be stored as contacts, and the firm as an account.
+            firm = await checked_firm(self._repo, self._policy.firm_domains)
+            self._aliases = await self._repo.aliases()
+            self._erased = await self._repo.erased_hashes()
+            profile = await self._repo.scoring_profile()
+            self._policy = IngestPolicy(firm_domains=firm.domains, profile=profile, capture=firm)
+
+    async def start_batch(self, items: Iterable[ParsedItem]) -> Committed:
+        """Take `items` as one batch of their own and start checking and writing it behind the
+        batches in flight, without waiting for it to commit; at most two are in flight, as in
+        `run`. For a reader that fetches while it writes and must know when each of its
+        batches has committed (the IMAP sync checkpoints after each). The returned awaitable
+        ends once this batch and every one before it have committed, raising what the write
+        raised. `finish` waits for every batch; `abandon` drops those not yet written."""
+        await self._prepare()
+        for item in items:
+            self.report.read += 1
+            self._take(item)
+        await self._flush()
+        if self._flights:
+            return self._flights[-1].task
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done
+
+    async def finish(self) -> None:
+        """Wait for every batch `start_batch` started; the first error is raised here."""
+        await self._settle()
+        await self._count()
+
+    async def abandon(self) -> None:
+        """Drop the batches in flight (see `_abandon`)."""
+        await self._abandon()
 
     def _take(self, item: PipelineItem) -> None:
         if isinstance(item, ParseIssue):

@@ -11,10 +11,16 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from graph.repository import GraphRepository
-from graph.sources import get_source, list_sources, record_attempt, record_failure, record_success
+from graph.sources import (
+    Checkpoint,
+    list_sources,
+    record_failure,
+    record_success,
+    source_and_checkpoints,
+)
 from ingest.caldav_sync import sync_caldav
 from ingest.imap_sync import BatchHook, SyncReport, sync_imap
-from ingest.pipeline import Ingestor
+from ingest.pipeline import Ingestor, IngestReport
 from ingest.secrets import SourceFailure
 from tiegraph.settings import Settings
 from tiegraph.sources import Source, SourceKind
@@ -47,13 +53,16 @@ async def due_sources(repo: GraphRepository, interval: timedelta) -> list[Source
 
 
 async def _run(
-    repo: GraphRepository, settings: Settings, source: Source, report: SyncReport,
-    ingestor: Ingestor, on_batch: BatchHook | None,
+    repo: GraphRepository, settings: Settings, source: Source, saved: dict[str, Checkpoint],
+    report: SyncReport, on_batch: BatchHook | None,
 ) -> None:  # fmt: skip
+    ingestor = Ingestor.for_settings(repo, settings)
+    report.ingest = ingestor.report
     if source.kind is SourceKind.IMAP:
-        await sync_imap(repo, source, ingestor, report, settings.ingest_batch_size, on_batch)
+        size = settings.ingest_batch_size
+        await sync_imap(repo, source, saved, ingestor, report, size, on_batch)
     else:
-        await sync_caldav(repo, settings, source, ingestor, report)
+        await sync_caldav(repo, settings, source, saved, ingestor, report)
 
 
 async def sync_source(
@@ -61,13 +70,11 @@ async def sync_source(
 ) -> SyncReport:
     """Sync one source now (paused or not, backoff or not) and record how it went. A failure
     of the source is in the report's `error`; Neo4j's own failures are raised."""
-    source = await get_source(repo, source_id)
+    source, saved = await source_and_checkpoints(repo, source_id)
     started, clock = datetime.now(UTC), time.perf_counter()
-    await record_attempt(repo, source.id, started)
-    ingestor = Ingestor.for_settings(repo, settings)
-    report = SyncReport(source_id=source.id, ingest=ingestor.report)
+    report = SyncReport(source_id=source.id, ingest=IngestReport())
     try:
-        await _run(repo, settings, source, report, ingestor, on_batch)
+        await _run(repo, settings, source, saved, report, on_batch)
     except SourceFailure as exc:
         report.error = str(exc)
         wait = backoff(source.failures + 1, timedelta(seconds=settings.sync_interval))
@@ -76,7 +83,8 @@ async def sync_source(
         log.warning("sync of %s failed: %s (next attempt in %d s)", source.id, report.error,
                     wait.total_seconds())  # fmt: skip
         return report
-    await record_success(repo, source.id, datetime.now(UTC), report.read, report.written)
+    counts = (report.read, report.written)
+    await record_success(repo, source.id, started, datetime.now(UTC), counts)
     log.info("sync of %s: %d read, %d written, %d duplicates in %.3f s", source.id, report.read,
              report.written, report.ingest.duplicates, time.perf_counter() - clock)  # fmt: skip
     return report

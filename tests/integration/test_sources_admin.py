@@ -160,6 +160,7 @@ async def test_the_schedule_queues_the_due_sources_only(
     await run_worker(settings)
     state = {s.id: s for s in await list_sources(repo)}
     assert state[due].items_written == 2
-    assert state[paused].last_attempt_at is None and state[waiting].last_attempt_at is None  # noqa: PT018
+    assert state[paused].last_success_at is None
+    assert state[waiting].last_success_at is None
     await schedule_syncs(ctx)  # just synced: not due again before the interval
     assert await queue.queued_jobs() == []

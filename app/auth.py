@@ -6,7 +6,8 @@ see any colleague's tie as it stands now: score, label, colour, trend and counts
 in the 90 days before now, when scanned: the coarse recency they get). What dates an interaction,
 or lets a date be worked out, they see only on ties they hold: those fields are listed in
 INTERACTION_DETAIL and come back null, and HOLDER_ARGUMENTS refuses a colleague's tie at another
-moment (bisecting `asOf` on a count finds an interaction's time).
+moment (bisecting `asOf` on a count finds an interaction's time). A member who opted out has
+their ties left out of every read of anyone else's request (`hidden_from`).
 """
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -22,6 +23,7 @@ from app.graphql.context import Context
 from graph.tokens import authenticate
 from tiegraph.access import Role, Viewer
 from tiegraph.errors import BadInput, Forbidden
+from tiegraph.firm import hidden_members
 from tiegraph.identity import lookup_address
 
 Info = GraphQLResolveInfo  # graphql-core's, as extensions receive it (not strawberry's Info)
@@ -45,10 +47,16 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Query.influencePath": Role.REP,
     # A rep's own feed (see SELF_SCOPED); the team's or a colleague's is a manager's view.
     "Query.attentionFeed": Role.REP,
+    # When interactions happened, as every tie's timeline: a rep sees their own only
+    # (SELF_SCOPED); the team's dates a colleague's interactions.
+    "Query.contactTimeline": Role.REP,
+    "Query.accountTimeline": Role.REP,
     # Book-wide risk and "what if this person left" are management questions.
     "Query.singleThreadedAccounts": Role.MANAGER,
     "Query.departureImpact": Role.MANAGER,
     "Query.ingestJob": Role.ADMIN,
+    # Who ingested what and when, and what failed: the admin who runs ingestion.
+    "Query.jobs": Role.ADMIN,
     "Query.apiTokens": Role.ADMIN,
     "Mutation.ingestInteractions": Role.ADMIN,
     "Mutation.updateScoringProfile": Role.ADMIN,
@@ -57,6 +65,20 @@ GRAPHQL_ROLES: dict[str, Role] = {
     "Mutation.revokeToken": Role.ADMIN,
     "Mutation.eraseContact": Role.ADMIN,
     "Mutation.restoreErasedAddress": Role.ADMIN,
+    "Query.firmSettings": Role.ADMIN,
+    "Mutation.excludeFromCapture": Role.ADMIN,
+    "Mutation.includeInCapture": Role.ADMIN,
+    "Mutation.setStoreSubjects": Role.ADMIN,
+    # Each member's own choice, about themselves only (the mutation takes no member).
+    "Mutation.setOptOut": Role.REP,
+    # Live sources name the team's mailboxes and how to reach them: an admin's business.
+    "Query.sources": Role.ADMIN,
+    "Mutation.addImapSource": Role.ADMIN,
+    "Mutation.addCaldavSource": Role.ADMIN,
+    "Mutation.pauseSource": Role.ADMIN,
+    "Mutation.resumeSource": Role.ADMIN,
+    "Mutation.removeSource": Role.ADMIN,
+    "Mutation.syncSource": Role.ADMIN,
 }
 
 # Minimum role per non-root field: the same rule inside an answer. The field is nullable, so a
@@ -72,11 +94,17 @@ FIELD_ROLES: dict[str, Role] = {
 REST_ROLES: dict[tuple[str, str], Role] = {
     ("POST", "/ingest"): Role.ADMIN,
     ("GET", "/jobs/{job_id}"): Role.ADMIN,
+    ("GET", "/jobs"): Role.ADMIN,
     ("GET", "/metrics"): Role.REP,
 }
-# Root fields a role below manager may call only about themselves: the argument named here
-# must be the caller's own member address (leaving it out means "the whole team": refused).
-SELF_SCOPED: dict[str, str] = {"Query.attentionFeed": "memberEmail"}
+# Root fields a role below manager may call only about themselves: (the argument naming a member,
+# the flag asking for the whole team). The member must be the caller (left out, it means the
+# caller); the team flag is refused.
+SELF_SCOPED: dict[str, tuple[str, str]] = {
+    "Query.attentionFeed": ("memberEmail", "team"),
+    "Query.contactTimeline": ("memberEmail", "team"),
+    "Query.accountTimeline": ("memberEmail", "team"),
+}
 # Root fields whose second argument a role below manager may give only on their own tie (the
 # first argument names its holder): a colleague's tie is shown as it stands now, never at a
 # moment of the caller's choosing.
@@ -93,6 +121,7 @@ GRAPHQL_PATH = "/graphql"
 INTERACTION_DETAIL: frozenset[tuple[str, str]] = frozenset({
     ("Evidence", "firstAt"), ("Evidence", "lastAt"), ("Evidence", "lastTwoWayAt"),
     ("TeamTie", "lastInteractionAt"), ("TeamTie", "lastTwoWayAt"),
+    ("InfluenceEdge", "lastInteractionAt"),
     ("Component", "value"), ("Component", "explanation"),
     ("RouteHop", "explanation"), ("IntroRoute", "stalestAt"), ("Tie", "timeline"),
 })  # fmt: skip
@@ -126,10 +155,14 @@ def check_scope(
     viewer: Viewer, field: str, arguments: dict[str, Any], firm_domains: Sequence[str]
 ) -> None:
     """Raise Forbidden when a rep asks a self-scoped field about someone else."""
-    argument = SELF_SCOPED.get(field)
-    if argument is None or viewer.at_least(Role.MANAGER):
+    names = SELF_SCOPED.get(field)
+    if names is None or viewer.at_least(Role.MANAGER):
         return
-    if not names_viewer(viewer, arguments.get(argument), firm_domains):
+    argument, team = names
+    if arguments.get(team):
+        raise Forbidden(f"{field} for the whole team ({team}) needs the manager role")
+    asked = arguments.get(argument)
+    if asked is not None and not names_viewer(viewer, asked, firm_domains):
         raise Forbidden(f"{field} for anyone but yourself ({argument}) needs the manager role")
 
 
@@ -156,6 +189,13 @@ def sees_detail(viewer: Viewer | None, holders: Iterable[str]) -> bool:
         return True
     held = tuple(holders)
     return bool(held) and all(h == viewer.member_email for h in held)
+
+
+def hidden_from(viewer: Viewer) -> frozenset[str]:
+    """The one opt-out rule: the members whose ties every answer to `viewer` leaves out (every
+    read of the request gets them as `$hidden`): whoever opted out, except the viewer. Managers
+    and admins included: an opt-out is the member's, not a role's, to lift."""
+    return hidden_members(viewer.opted_out, viewer.member_email)
 
 
 def redacted(viewer: Viewer | None, type_name: str, field_name: str, root: Any) -> bool:
@@ -185,12 +225,14 @@ async def _guarded(
 ) -> Any:
     context: Context = info.context
     viewer = await context.authenticated()
+    context.hide(hidden_from(viewer))
     name = info.field_name
     if not name.startswith("__"):  # introspection: any valid token
         field = f"{info.parent_type.name}.{name}"
         check(viewer, required_role(info.parent_type.name, name), field)
-        check_scope(viewer, field, kwargs, context.firm_domains)
-        check_holder_arguments(viewer, field, kwargs, context.firm_domains)
+        firm = await context.firm_domains()
+        check_scope(viewer, field, kwargs, firm)
+        check_holder_arguments(viewer, field, kwargs, firm)
     result = next_(root, info, *args, **kwargs)
     return await result if isawaitable(result) else result
 

@@ -6,7 +6,6 @@ before pydantic, rich or the Neo4j driver load. Each command imports what it nee
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app import sources_cli
 from tiegraph import __version__
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ def _db(action: str, settings: "Settings") -> int:
         _say(f"TIEGRAPH_NEO4J_URI is {settings.neo4j_uri}: not a local bolt:// server, "
              "so tiegraph does not manage it.")  # fmt: skip
         return 2
+    if action == "start":
+        settings = settings.with_local_credentials()
     process = neo4j_process(settings, _say)
     answers = port_open("127.0.0.1", settings.neo4j_port)
     if action == "start":
@@ -79,13 +81,15 @@ def _redis(action: str, settings: "Settings") -> int:
     if not redis_is_local(settings):
         _say("TIEGRAPH_REDIS_URL is not local; tiegraph does not manage it.")
         return 2
+    if action == "start":
+        settings = settings.with_local_credentials()
     process = redis_process(settings)
     answers = port_open("127.0.0.1", redis_port(settings))
     if action == "start":
         if answers and process.pid() is None:
-            _say(f"A Redis already answers at {settings.redis_url}; using it.")
+            _say(f"A Redis already answers at {settings.redis_shown}; using it.")
             return 0
-        _say(f"Redis is up at {settings.redis_url} (pid {process.start()})")
+        _say(f"Redis is up at {settings.redis_shown} (pid {process.start()})")
     elif action == "stop":
         _say("Redis stopped." if process.stop() else "Redis was not running.")
     else:
@@ -100,20 +104,16 @@ def _serve(settings: "Settings", host: str | None, port: int | None) -> int:
     return 0
 
 
-def _worker(settings: "Settings") -> int:
+def _worker(settings: "Settings", check: bool) -> int:
     from app.observability import configure_logging
-    from app.worker import create_worker
+    from app.worker import run_worker, worker_alive
 
+    if check:  # a container's health check
+        alive = asyncio.run(worker_alive(settings))
+        _say("A worker is running." if alive else "No worker has reported in 11 s.")
+        return 0 if alive else 1
     configure_logging(settings.log_level)  # JSON lines, as the API writes them
-    # arq's Worker takes the current event loop, which Python 3.12+ warns it will no longer make
-    # on demand; it gets one of its own, closed (with its signal handlers) once it stops.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        create_worker(settings).run()
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
+    asyncio.run(run_worker(settings))
     return 0
 
 
@@ -147,6 +147,20 @@ def _token(settings: "Settings", args: argparse.Namespace) -> int:
     else:
         asyncio.run(list_tokens(settings, args.json))
     return 0
+
+
+def _init(settings: "Settings", args: argparse.Namespace) -> int:
+    from app.commands import init_now
+
+    return asyncio.run(init_now(settings, args.firm_domain, _console(), args.change, args.force))
+
+
+def _capture(settings: "Settings", args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from app.commands import capture_now
+
+    return asyncio.run(capture_now(settings, args, _console(), Console()))
 
 
 def _days(text: str) -> float:
@@ -224,6 +238,57 @@ def _port(text: str) -> int:
     return port
 
 
+def _init_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    init = commands.add_parser(
+        "init",
+        help="set up the firm once: store its domains in the graph (ingestion needs them)",
+        description="Store the firm's own domains in the graph: addresses on them (and their "
+        "subdomains) are team members, every other address a contact. Every process reads "
+        "them from there; TIEGRAPH_FIRM_DOMAINS, when set, must agree. Running it again with "
+        "the same domains changes nothing.",
+    )
+    init.add_argument("--firm-domain", nargs="+", action="extend", required=True,
+                      metavar="DOMAIN", help="the firm's domains; the first is where firm "
+                      "addresses on the others fold to")  # fmt: skip
+    init.add_argument("--change", action="store_true", help="replace domains stored already")
+    init.add_argument("--force", action="store_true", help="with --change, even when "
+                      "interactions are stored (they keep their old classification)")  # fmt: skip
+
+
+def _capture_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    capture = commands.add_parser(
+        "capture",
+        help="what may be captured and shown: exclusions, subjects, opt-outs",
+        description="Capture controls, stored in the graph and applied by every process: at "
+        "capture (ingestion, sync) and to what is already stored. See the README, 'Capture "
+        "controls'.",
+    )
+    actions = capture.add_subparsers(dest="action", required=True)
+    actions.add_parser("show", help="the firm's domains and every control")
+    for name, verb in (("exclude", "stop capturing"), ("include", "capture again")):
+        action = actions.add_parser(name, help=f"{verb}: a member's sources, an address, a domain")
+        what = action.add_mutually_exclusive_group(required=True)
+        what.add_argument("--member", help=f"{verb} this member's mailboxes and calendars")
+        what.add_argument(
+            "--address",
+            help=f"{verb} interactions with this address"
+            + (" (and erase the stored ones)" if name == "exclude" else ""),
+        )
+        what.add_argument(
+            "--domain",
+            help=f"{verb} interactions with anyone on this domain"
+            + (" (and erase the stored ones)" if name == "exclude" else ""),
+        )
+    subjects = actions.add_parser("subjects", help="store subjects (on) or not (off: the "
+                                  "stored ones are removed too)")  # fmt: skip
+    subjects.add_argument("state", choices=["on", "off"], help="on: store subjects; off: drop them")
+    for name, verb in (("opt-out", "leave out of"), ("opt-in", "show again in")):
+        choice = actions.add_parser(name, help=f"{verb} other people's answers: a member's "
+                                    "ties (their own choice; members can also set it through "
+                                    "GraphQL setOptOut)")  # fmt: skip
+        choice.add_argument("--member", required=True, help="the member (their address)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: every command and option, each with its help."""
     parser = argparse.ArgumentParser(prog="tiegraph", description=__doc__)
@@ -241,7 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API (GraphQL at /graphql)")
     serve.add_argument("--host", help="address to listen on (default TIEGRAPH_API_HOST)")
     serve.add_argument("--port", type=_port, help="port to listen on (TIEGRAPH_API_PORT)")
-    commands.add_parser("worker", help="run the arq worker that executes ingestion jobs")
+    worker = commands.add_parser("worker", help="run the arq worker that executes ingestion jobs")
+    worker.add_argument(
+        "--check", action="store_true", help="exit 0 if a worker is running (health checks)"
+    )
     ingest = commands.add_parser(
         "ingest", help="ingest mailboxes, calendars, CRM/reference CSVs or JSON Lines"
     )
@@ -267,6 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--budget", type=int, default=150, help="profiles to score at most")
     tune.add_argument("--apply", action="store_true", help="save it (queues a rescore)")
     commands.add_parser("demo", help="load the built-in demo firm")
+    _init_parser(commands)
+    _capture_parser(commands)
+    sources_cli.add_parser(commands)
     up = commands.add_parser("up", help="start everything (make run): db, redis, worker, API")
     up.add_argument("--demo", action="store_true", help="load the demo firm first")
     return parser
@@ -275,10 +346,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tiegraph` console script."""
     args = build_parser().parse_args(argv)
-    if getattr(args, "demo", False) or args.command == "demo":
-        from ingest.demo import DEMO_FIRM_DOMAIN
-
-        os.environ.setdefault("TIEGRAPH_FIRM_DOMAINS", DEMO_FIRM_DOMAIN)
     try:
         from tiegraph.settings import get_settings
 
@@ -359,7 +426,7 @@ def _dispatch(args: argparse.Namespace, settings: "Settings") -> int:
         case "serve":
             return _serve(settings, args.host, args.port)
         case "worker":
-            return _worker(settings)
+            return _worker(settings, args.check)
         case "ingest":
             return _ingest(settings, args)
         case "demo":
@@ -370,6 +437,12 @@ def _dispatch(args: argparse.Namespace, settings: "Settings") -> int:
             return _truth(settings, args)
         case "token":
             return _token(settings, args)
+        case "init":
+            return _init(settings, args)
+        case "capture":
+            return _capture(settings, args)
+        case "source":
+            return sources_cli.run(settings, args, _console())
         case "up":
             return _up(settings, args.demo)
     return 2

@@ -1,10 +1,11 @@
 """What the CLI's longer commands do; kept apart so `tiegraph --help` stays quick to load."""
 
+import argparse
 import asyncio
+import contextlib
 import json
+import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,7 +39,9 @@ from app.score_truth import calibration_table, picture, rankings_table
 from app.token_commands import connected, create_token
 from app.worker import queue_pool
 from graph.driver import apply_schema
+from graph.firm import checked_firm, firm_domains, init_firm
 from graph.repository import GraphRepository
+from ingest import capture
 from ingest.backtest import (
     Plan,
     backtest_json,
@@ -59,7 +62,8 @@ from scoring.backtest import History
 from scoring.policy import IngestPolicy
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from tiegraph.domain import InteractionRecord
-from tiegraph.errors import BadInput, Unavailable
+from tiegraph.errors import BadInput, SetupRequired, Unavailable
+from tiegraph.firm import FirmSettings
 from tiegraph.settings import Settings
 
 
@@ -162,6 +166,7 @@ async def _ingest_items(
     async with connected(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
+        await checked_firm(repo, settings.firm_domains)  # refused in one line, before any output
         with metered() as meter, _progress_bar(console, not demo) as progress:
             total = len(demo_items) if demo else input_bytes(paths)
             task = progress.add_task("reading", total=total)
@@ -188,8 +193,79 @@ async def ingest_files(
     return report
 
 
+async def init_now(
+    settings: Settings, domains: list[str], console: Console, change: bool = False,
+    force: bool = False,
+) -> int:  # fmt: skip
+    """`tiegraph init --firm-domain ...`: store the firm's domains (see graph.firm.init_firm)."""
+    async with connected(settings) as driver:
+        await apply_schema(driver, settings.neo4j_database)
+        repo = GraphRepository(driver, settings.neo4j_database)
+        firm, changed = await init_firm(repo, domains, change, force)
+    shown = ", ".join(firm.domains)
+    console.print(f"Firm domains stored: {shown}." if changed else f"The firm is already {shown}.")
+    if changed and force:
+        console.print("People already stored keep the classification they had; ingest again "
+                      "into an empty graph to reclassify them.")  # fmt: skip
+    return 0
+
+
+def firm_table(firm: FirmSettings) -> Table:
+    """The firm's settings as `tiegraph capture show` prints them."""
+    table = Table("setting", "value", title="Firm settings")
+    excluded = f"{len(firm.excluded_hashes)} (kept as SHA-256 only)"
+    rows = {"firm domains": ", ".join(firm.domains) or "(none: run tiegraph init)",
+            "excluded sources (members)": ", ".join(firm.excluded_sources),
+            "excluded domains": ", ".join(firm.excluded_domains),
+            "excluded addresses": excluded, "subjects stored": "yes" if firm.store_subjects
+            else "no", "opted out (members)": ", ".join(firm.opted_out)}  # fmt: skip
+    for name, value in rows.items():
+        table.add_row(name, escape(value))
+    return table
+
+
+async def capture_now(
+    settings: Settings, args: argparse.Namespace, console: Console, out: Console
+) -> int:
+    """`tiegraph capture ...`: change a control (ingest/capture.py) and show the result."""
+    told = settings.firm_domains
+    async with connected(settings) as driver:
+        await apply_schema(driver, settings.neo4j_database)
+        repo = GraphRepository(driver, settings.neo4j_database)
+        if args.action in ("exclude", "include"):
+            target = "member" if args.member else "address" if args.address else "domain"
+            value = args.member or args.address or args.domain
+            change = await getattr(capture, args.action)(repo, told, target, value)
+            if change.interactions_deleted or change.people_erased:
+                console.print(f"Erased {change.people_erased} people and "
+                              f"{change.interactions_deleted} interactions.")  # fmt: skip
+        elif args.action == "subjects":
+            await capture.store_subjects(repo, told, args.state == "on")
+        elif args.action in ("opt-out", "opt-in"):
+            await capture.opt_out(repo, told, args.member, args.action == "opt-out")
+        firm = await repo.firm_settings()
+    out.print(firm_table(firm))
+    return 0
+
+
+async def _set_up_demo_firm(settings: Settings) -> None:
+    """A graph with no firm yet becomes the demo's; another firm's graph refuses the demo."""
+    async with connected(settings) as driver:
+        await apply_schema(driver, settings.neo4j_database)
+        repo = GraphRepository(driver, settings.neo4j_database)
+        firm = await repo.firm_settings()
+        if not firm.initialised:
+            await init_firm(repo, [DEMO_FIRM_DOMAIN])
+        elif firm.domains != (DEMO_FIRM_DOMAIN,):
+            shown = ",".join(firm.domains)
+            raise SetupRequired(f"this graph's firm is {shown}; the demo is {DEMO_FIRM_DOMAIN}'s: "
+                                "load it into an empty database")  # fmt: skip
+
+
 async def load_demo(settings: Settings, console: Console) -> int:
-    """`tiegraph demo`: load the deterministic demo firm (loading twice changes nothing)."""
+    """`tiegraph demo`: load the deterministic demo firm (loading twice changes nothing). The
+    first run sets the demo's domain up as the firm's (`_set_up_demo_firm`)."""
+    await _set_up_demo_firm(settings)
     report = await _ingest_items(settings, [], console, demo=True)
     console.print(summary_table(report))
     return 0
@@ -201,6 +277,8 @@ async def queue_files(settings: Settings, paths: list[Path]) -> str:
     for path in paths:
         if not path.exists():
             raise BadInput("no such file or directory", location=str(path))
+    async with connected(settings) as driver:  # the worker would refuse it: say so now
+        await checked_firm(GraphRepository(driver, settings.neo4j_database), settings.firm_domains)
     async with _queue(settings) as pool:
         return await enqueue_ingest(pool, [str(p.resolve()) for p in paths])
 
@@ -220,27 +298,36 @@ def _start_local_services(settings: Settings, console: Console) -> list[ManagedP
 
 
 def bring_up(settings: Settings, demo: bool, console: Console) -> int:
-    """`make run`: start what is missing, load the demo, run worker and API until Ctrl-C."""
+    """`make run`: start what is missing, load the demo, then run worker and API as children,
+    restarted when they exit, until Ctrl-C."""
+    from app.supervise import Child, Supervisor
+
+    if settings.neo4j_is_local or settings.redis_is_local:
+        settings = settings.with_local_credentials()
+    _check_port(settings.api_host, settings.api_port)
     started = _start_local_services(settings, console)
-    worker: subprocess.Popen[bytes] | None = None
+    supervisor = Supervisor([Child("worker", ("worker",)), Child("API", ("serve",))], started)
     try:
         asyncio.run(apply_schema_now(settings, console))
         if demo:
             asyncio.run(load_demo(settings, console))
             token = asyncio.run(create_token(settings, f"admin@{DEMO_FIRM_DOMAIN}", "admin"))
             console.print(f"Admin token for trying the API (Authorization: Bearer ...): {token}")
-        worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
         url = f"http://{settings.api_host}:{settings.api_port}/graphql"
         console.print(f"[bold green]tiegraph is up.[/] GraphQL: {url}  (Ctrl-C stops everything)")
-        serve(settings)
+        signal.signal(signal.SIGTERM, _interrupted)  # a service manager's stop: as Ctrl-C
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how `up` is meant to end
+            supervisor.run(console)
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+        supervisor.stop()
         for process in reversed(started):
             console.print(f"Stopping {process.name}...")
             process.stop()
     return 0
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @dataclass(frozen=True)
@@ -268,14 +355,23 @@ async def _graph_history(
         return await graph_records(repo, show), await repo.scoring_profile()
 
 
+async def _stored_firm(settings: Settings) -> tuple[str, ...]:
+    async with connected(settings) as driver:
+        return await firm_domains(GraphRepository(driver, settings.neo4j_database),
+                                  settings.firm_domains)  # fmt: skip
+
+
 def _history(
     settings: Settings, options: TruthOptions, console: Console
 ) -> tuple[History, ScoringProfile]:
-    policy = IngestPolicy(firm_domains=tuple(settings.firm_domains))
+    for path in options.paths:
+        if not path.exists():
+            raise BadInput("no such file or directory", location=str(path))
+    # A backtest of files writes nothing: TIEGRAPH_FIRM_DOMAINS may stand in for the graph's.
+    told = tuple(settings.firm_domains)
+    firm = told if options.paths and told else asyncio.run(_stored_firm(settings))
+    policy = IngestPolicy(firm_domains=firm)
     if options.paths:
-        for path in options.paths:
-            if not path.exists():
-                raise BadInput("no such file or directory", location=str(path))
         records, dropped = file_records(options.paths, policy)
         console.print(f"{len(records):,} interactions from files ({dropped:,} items not kept)")
         profile = DEFAULT_PROFILE

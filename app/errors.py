@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 HTTP_STATUS = {
     "BAD_INPUT": 400, "UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404,
-    "LIMIT": 429, "UNAVAILABLE": 503, "INTERNAL": 500,
+    "LIMIT": 429, "UNAVAILABLE": 503, "INTERNAL": 500, "SETUP_REQUIRED": 409,
 }  # fmt: skip
 # Outages of Neo4j or Redis: the request may succeed later, nothing is wrong with it.
 OUTAGES = (ServiceUnavailable, SessionExpired, RedisConnectionError, RedisTimeoutError)
@@ -30,7 +30,8 @@ OUTAGES = (ServiceUnavailable, SessionExpired, RedisConnectionError, RedisTimeou
 HTTP_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 413: "LIMIT",
               429: "LIMIT"}  # fmt: skip
 # What a client did wrong, not the service: logged at info, without a traceback.
-EXPECTED = frozenset({"BAD_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "LIMIT"})
+EXPECTED = frozenset({"BAD_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "LIMIT",
+                      "SETUP_REQUIRED"})  # fmt: skip
 GRAPHQL_PATH = "/graphql"
 # strawberry's limiters report plain validation or syntax errors; these messages mark them.
 LIMIT_MESSAGES = (

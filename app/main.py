@@ -20,10 +20,12 @@ from app.graphql.context import Context
 from app.graphql.router import Router
 from app.graphql.schema import build_schema
 from app.observability import CYPHER_QUERIES, INGEST_TOTALS, QUEUE_DEPTH, RequestGuard
+from app.source_metrics import SOURCE_METRICS
 from app.web import DEFAULT_WEB_DIR, mount_explorer
 from app.worker import queue_pool
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
+from graph.sources import list_sources
 from tiegraph.settings import Settings, get_settings
 
 # /readyz waits this long for each dependency before calling it unreachable.
@@ -140,15 +142,20 @@ def _operations(app: FastAPI) -> None:
     @app.get("/metrics", tags=["operations"], dependencies=[Depends(authorize_rest)],
              responses=ERROR_RESPONSES)  # fmt: skip
     async def metrics(request: Request) -> Response:
-        """Prometheus metrics; the queue depth (Redis) and the ingestion totals (Neo4j) are
-        read at each scrape."""
+        """Prometheus metrics; the queue depth (Redis), the ingestion totals and the sources'
+        status (Neo4j) are read at each scrape."""
         await _reachable(_queue_depth(request))  # without Redis the last depth stays
-        await _reachable(_ingest_totals(request))  # without Neo4j the last totals stay
+        await _reachable(_ingest_totals(request))  # without Neo4j the last figures stay
+        await _reachable(_source_status(request))
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 async def _ingest_totals(request: Request) -> None:
     INGEST_TOTALS.refresh(await request.app.state.repo.ingest_totals())
+
+
+async def _source_status(request: Request) -> None:
+    SOURCE_METRICS.update(await list_sources(request.app.state.repo))
 
 
 async def _queue_depth(request: Request) -> None:

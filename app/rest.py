@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 from arq.connections import ArqRedis
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from pydantic import BaseModel
 
+from app.graphql.types.pages import checked_first
 from app.observability import JOBS_ENQUEUED
-from ingest.jobs import JobReport, enqueue_ingest, job_report
+from graph.firm import firm_domains
+from graph.repository import GraphRepository
+from ingest.jobs import JobReport, JobSummary, enqueue_ingest, job_history, job_report
 from ingest.parsers.detect import detect_source
 from tiegraph.errors import BadInput, NotFound
 from tiegraph.settings import Settings
@@ -31,7 +34,13 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _repo(request: Request) -> GraphRepository:
+    repo: GraphRepository = request.app.state.repo
+    return repo
+
+
 Queue = Annotated[ArqRedis, Depends(_queue)]
+Repo = Annotated[GraphRepository, Depends(_repo)]
 CurrentSettings = Annotated[Settings, Depends(_settings)]
 
 
@@ -64,19 +73,20 @@ async def _save(upload: UploadFile, folder: Path, index: int) -> UploadedFile:
 
 @router.post("/ingest", status_code=202, response_model=EnqueuedJob)
 async def upload_for_ingestion(
-    queue: Queue, settings: CurrentSettings, files: Annotated[list[UploadFile], File()]
-) -> EnqueuedJob:
+    queue: Queue, repo: Repo, settings: CurrentSettings,
+    files: Annotated[list[UploadFile], File()],
+) -> EnqueuedJob:  # fmt: skip
     """Queue files (mbox, .eml, .zip, .ics, CSV, JSON Lines) for the worker to ingest."""
+    await firm_domains(repo, settings.firm_domains)  # refused now, not in the job, when unset
     job_id = uuid.uuid4().hex
     folder = settings.data_dir.resolve() / "uploads" / job_id
     folder.mkdir(parents=True)
     try:
         saved = [await _save(f, folder, i) for i, f in enumerate(files)]
-    except BadInput:
+        await enqueue_ingest(queue, sorted(str(p) for p in folder.iterdir()), job_id)
+    except BaseException:  # refused (bad input, Redis down, cancelled): no job will remove it
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    paths = sorted(str(p) for p in folder.iterdir())
-    await enqueue_ingest(queue, paths, job_id)
     JOBS_ENQUEUED.inc()
     return EnqueuedJob(job_id=job_id, files=saved)
 
@@ -88,3 +98,19 @@ async def ingestion_job(queue: Queue, job_id: str) -> JobReport:
     if report.status == "not_found":
         raise NotFound(f"no job {job_id}")
     return report
+
+
+class JobHistory(BaseModel):
+    """Queued, running and finished jobs, newest first."""
+
+    jobs: list[JobSummary]
+
+
+@router.get("/jobs", response_model=JobHistory)
+async def ingestion_jobs(
+    queue: Queue, settings: CurrentSettings, first: Annotated[int, Query()] = 50
+) -> JobHistory:
+    """Queued, running and finished jobs, newest first, at most `first` (finished ones are kept
+    TIEGRAPH_JOB_HISTORY_DAYS)."""
+    size = checked_first(first, settings.max_page_size)
+    return JobHistory(jobs=await job_history(queue, size))

@@ -12,6 +12,7 @@ from neo4j import AsyncDriver
 
 from graph import tokens
 from graph.driver import apply_schema, create_driver
+from graph.firm import firm_domains
 from graph.repository import GraphRepository
 from tiegraph.access import ApiToken, Role
 from tiegraph.settings import Settings
@@ -34,7 +35,8 @@ async def create_token(settings: Settings, member: str, role: str) -> str:
     async with connected(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)  # the hash constraint must exist
         repo = GraphRepository(driver, settings.neo4j_database)
-        token, _ = await tokens.issue_token(repo, member, Role.parse(role), settings.firm_domains)
+        firm = await firm_domains(repo, settings.firm_domains)
+        token, _ = await tokens.issue_token(repo, member, Role.parse(role), firm)
     return token
 
 

@@ -1,7 +1,8 @@
 """Two running APIs over one database, compared in the same run: latency and answers.
 
     .venv/bin/python -m bench.compare --neo4j-uri bolt://127.0.0.1:7797 \\
-        --a http://127.0.0.1:8101 --b http://127.0.0.1:8102 [--calls 200] [--seed 7]
+        --a http://127.0.0.1:8101 --b http://127.0.0.1:8102 [--calls 200] [--seed 7] \
+        [--only attentionFeed]
 
 For a change that must not change behaviour (a refactor), serve the code before it and after it
 (two checkouts, `tiegraph serve` from each) against the same database, then run this. The calls
@@ -57,6 +58,8 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {}
     try:
         for name, batch in draw_calls(sample, args.calls, args.seed).items():
+            if args.only and name not in args.only:
+                continue
             a.post(*batch[0])  # one warm-up call each, not counted
             b.post(*batch[0])
             results[name] = _compare(a, b, batch)
@@ -88,6 +91,7 @@ def main() -> None:
     args.add_argument("--b", required=True, help="the second API's URL (after it)")
     args.add_argument("--calls", type=int, default=200)
     args.add_argument("--seed", type=int, default=7)
+    args.add_argument("--only", action="append", help="compare only this query (repeatable)")
     parsed = args.parse_args()
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     meta = {**vars(parsed), "machine": platform.platform(), "cpus": os.cpu_count()}

@@ -3,15 +3,22 @@
     .venv/bin/python -m bench.explorer                       # the shipped weight only
     .venv/bin/python -m bench.explorer --api-url http://127.0.0.1:8000 --token TOKEN \\
         --domain big-account.example --search acme [--runs 10]
+    .venv/bin/python -m bench.explorer --api-url http://127.0.0.1:8000 \\
+        --neo4j-uri bolt://127.0.0.1:7687 [--search-calls 200]   # token and domain made here
 
 Weight: the gzipped JavaScript and CSS the app page loads (web/dist/.vite/manifest.json: the
 index entry and its imports; GraphiQL is another page and not counted), against 300 KB. With an
 API: in Debian's chromium (headless, Playwright), the time from navigation to the account page's
 relationship map drawn, and from a keystroke's search request to its results drawn (the
-120 ms typing debounce excluded, reported apart). Figures go to bench/out/explorer.json.
+120 ms typing debounce excluded, reported apart). With `--neo4j-uri` (the database behind the
+API) also `search` over HTTP as bench.queries calls it (what a person types: the first 2-6
+letters of an address or a domain), and the token (a manager's) and the domain (the account
+with the most contacts) are made and found there when not given. Figures go to
+bench/out/explorer.json.
 """
 
 import argparse
+import asyncio
 import gzip
 import json
 import statistics
@@ -83,6 +90,17 @@ _TYPE_AND_WAIT = """text => new Promise(done => {
 })"""
 
 
+async def _from_database(uri: str, token: str | None, domain: str | None, calls: int,
+                         api: str) -> tuple[str, str, dict[str, float]]:  # fmt: skip
+    from bench.queries import _measure, draw_calls, manager_token, sample_arguments
+
+    sample = await sample_arguments(uri)
+    token = token or await manager_token(uri)
+    domain = domain or sample["big"][0]
+    searches = {"search": draw_calls(sample, calls, seed=7)["search"]}
+    return token, domain, _measure(api, token, searches)["search"]
+
+
 def _summary(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     return {"p50": statistics.median(ordered), "max": ordered[-1], "runs": len(ordered)}
@@ -96,6 +114,8 @@ def main() -> None:
     args.add_argument("--domain")
     args.add_argument("--search", default="ac")
     args.add_argument("--runs", type=int, default=10)
+    args.add_argument("--neo4j-uri")
+    args.add_argument("--search-calls", type=int, default=200)
     options = args.parse_args()
     weights = shipped()
     total_kb = sum(weights.values()) / 1024
@@ -103,9 +123,13 @@ def main() -> None:
         "files": weights, "total_gzip_kb": round(total_kb, 1), "budget_kb": BUDGET_KB,
         "within_budget": total_kb <= BUDGET_KB,
     }  # fmt: skip
+    token, domain = options.token, options.domain
+    if options.api_url and options.neo4j_uri:
+        token, domain, over_http = asyncio.run(_from_database(
+            options.neo4j_uri, token, domain, options.search_calls, options.api_url))  # fmt: skip
+        result |= {"domain": domain, "search_http_ms": over_http}
     if options.api_url:
-        result |= _in_browser(options.api_url, options.token, options.domain, options.search,
-                              options.runs)  # fmt: skip
+        result |= _in_browser(options.api_url, token, domain, options.search, options.runs)
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from graph.driver import apply_schema, create_driver
+from graph.firm import init_firm
 from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor, PipelineItem
 from tiegraph.domain import InteractionKind, InteractionRecord, Participant, ParticipantRole
@@ -230,6 +231,7 @@ async def generate(uri: str, shape: Shape, batch_size: int = 10_000) -> float:
     try:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
+        await init_firm(repo, [FIRM])  # as `tiegraph init`: ingestion refuses to run without it
         firm = Firm(shape)
         started = time.perf_counter()
         ingestor = Ingestor.for_settings(repo, settings)

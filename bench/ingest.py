@@ -28,7 +28,6 @@ import os
 import platform
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,8 +44,10 @@ from rich.console import Console
 from rich.table import Table
 
 from app.local.neo4j_server import NEO4J_VERSION, ensure_installed, local_neo4j
+from app.local.system import free_port, throwaway_password
 from bench.mailbox import DEFAULT_MESSAGES, DEFAULT_SEED, OUT_DIR, ensure_mailbox
 from graph.driver import apply_schema, create_driver
+from graph.firm import init_firm
 from graph.repository import GraphRepository
 from ingest.parsers.email import iter_mbox
 from ingest.pipeline import Ingestor, IngestReport, PipelineItem
@@ -130,11 +131,13 @@ async def _graph_size(driver: AsyncDriver, database: str) -> dict[str, int]:
     }
 
 
-async def _wipe(driver: AsyncDriver, database: str) -> None:
-    """Empty the database in transactions of 10,000 (constraints and indexes stay)."""
+async def wipe(driver: AsyncDriver, database: str) -> None:
+    """Empty the database in transactions of 10,000 (constraints and indexes stay), and set
+    the firm up again (ingestion refuses to run without it)."""
     async with driver.session(database=database) as session:
         result = await session.run(WIPE)
         await result.consume()
+    await init_firm(GraphRepository(driver, database), FIRM_DOMAINS)
 
 
 # --- (a) parsing ---------------------------------------------------------------------------
@@ -225,22 +228,16 @@ def _end_to_end_in_child(uri: str, path: Path, batch_size: int) -> dict[str, Any
 # --- Neo4j -----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
-def _neo4j(uri: str | None, say: Console) -> Iterator[str]:
+def throwaway_neo4j(uri: str | None, say: Console) -> Iterator[str]:
     """The URI to benchmark against: the given one, or a throwaway local Neo4j."""
     if uri is not None:
         yield uri
         return
     home = Path(tempfile.mkdtemp(prefix="tiegraph-bench-"))
-    port = _free_port()
-    process = local_neo4j(home, port, HEAP, PAGECACHE, classpath=ensure_installed(say.print))
+    port = free_port()
+    process = local_neo4j(home, port, HEAP, PAGECACHE, classpath=ensure_installed(say.print),
+                          password=throwaway_password())  # fmt: skip
     say.print(f"Starting a throwaway Neo4j {NEO4J_VERSION} in {home} (heap {HEAP}, "
               f"page cache {PAGECACHE})...")  # fmt: skip
     process.start()
@@ -260,6 +257,7 @@ async def _driver(uri: str, batch_size: int, wipe: bool) -> AsyncIterator[tuple[
         if await _count(driver, database, "MATCH (n) RETURN count(n)") and not wipe:
             raise SystemExit(f"{uri} holds data; the benchmark empties it: pass --wipe to allow")
         await apply_schema(driver, database)
+        await init_firm(GraphRepository(driver, database), FIRM_DOMAINS)
         yield driver, database
     finally:
         await driver.close()
@@ -274,18 +272,18 @@ async def _database_steps(
     """Warm-up, (b) write path, (d) naive baseline; each on an emptied database."""
     records = _records(items)
     async with _driver(uri, args.batch_size, args.wipe) as (driver, database):
-        await _wipe(driver, database)
+        await wipe(driver, database)
         warmup = _warmup_records(records)
         say.print(f"Warming up the write queries on {len(warmup):,} throwaway records...")
         await _run_ingestor(driver, database, warmup, max(1, args.batch_size // 2))
-        await _wipe(driver, database)
+        await wipe(driver, database)
         say.print(f"(b) write path: {len(records):,} records, batch size {args.batch_size:,}")
         write, marks = await _run_ingestor(driver, database, items, args.batch_size)
         graph = await _graph_size(driver, database)
-        await _wipe(driver, database)
+        await wipe(driver, database)
         say.print(f"(d) naive baseline: {args.naive:,} records, one transaction each")
         naive, _ = await _run_ingestor(driver, database, records[: args.naive], 1)
-        await _wipe(driver, database)
+        await wipe(driver, database)
     return {"write": write, "write_marks": marks, "graph": graph, "naive": naive}
 
 
@@ -297,7 +295,7 @@ def _measure(args: argparse.Namespace, say: Console) -> dict[str, Any]:
     say.print("(a) header parsing: iter_mbox over the whole file...")
     parse, kinds = _parse_pass(path)
     items = _parsed(path)
-    with _neo4j(args.neo4j_uri, say) as uri:
+    with throwaway_neo4j(args.neo4j_uri, say) as uri:
         steps = asyncio.run(_database_steps(args, uri, items, say))
         del items
         say.print("(c) end to end, in a child process: Ingestor.run(iter_mbox(path))...")
@@ -305,7 +303,7 @@ def _measure(args: argparse.Namespace, say: Console) -> dict[str, Any]:
     return {"mailbox": path, "parse": parse, "kinds": kinds, "e2e": e2e, **steps}
 
 
-def _machine() -> dict[str, Any]:
+def machine() -> dict[str, Any]:
     cpu = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
          if line.startswith("model name")),
@@ -336,7 +334,7 @@ def _figures(args: argparse.Namespace, measured: dict[str, Any]) -> dict[str, An
             "firm_domains": list(FIRM_DOMAINS),
             "neo4j": neo4j,
         },
-        "machine": _machine(),
+        "machine": machine(),
         "mailbox": {
             "path": str(mailbox),
             "mb": round(mailbox.stat().st_size / 1e6, 1),

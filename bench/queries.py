@@ -35,6 +35,7 @@ from rich.table import Table
 
 from app.local.neo4j_server import ensure_installed, local_neo4j
 from app.local.redis_server import local_redis
+from app.local.system import free_port, throwaway_password
 from bench.generate import FIRM, generate, parser, shape_of
 from graph.driver import create_driver
 from graph.repository import GraphRepository
@@ -65,8 +66,8 @@ QUERIES = {
     "contacts { contact { email } successor { member { email } } } accounts { domain becomes } } }",
     "search": "query($t: String!) { search(text: $t, first: 10) { kind person { email name } "
     "account { domain name } } }",
-    "attentionFeed": "query($m: String) { attentionFeed(memberEmail: $m, first: 20) { kind "
-    "severity reason } }",
+    "attentionFeed": "query($m: String, $t: Boolean!) { attentionFeed(memberEmail: $m, "
+    "team: $t, first: 20) { kind severity reason } }",
 }
 
 
@@ -110,7 +111,9 @@ def draw_calls(sample: dict[str, list[Any]], count: int, seed: int) -> dict[str,
         "influencePath": lambda: dict(zip(("a", "b"), pick("pairs"), strict=True)),
         "singleThreadedAccounts": lambda: {"min": rng.choice([None, 100_000.0, 1_000_000.0])},
         "departureImpact": lambda: {"m": pick("members")},
-        "attentionFeed": lambda: {"m": pick("members") if rng.random() < 0.9 else None},
+        "attentionFeed": lambda: (
+            {"m": pick("members"), "t": False} if rng.random() < 0.9 else {"m": None, "t": True}
+        ),
         # What a person types: the first letters of an address or of a domain.
         "search": lambda: {"t": pick(rng.choice(["contacts", "accounts"]))[: rng.randint(2, 6)]},
     }
@@ -215,15 +218,6 @@ def _report(results: dict[str, dict[str, float]], meta: dict[str, Any]) -> None:
     print(f"written to {OUT}")
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _serve(uri: str, redis: str, port: int, home: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -277,10 +271,13 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        neo4j_port, redis_port, api_port = _free_port(), _free_port(), _free_port()
-        neo4j = local_neo4j(home / "neo4j", neo4j_port, "4g", "2g", ensure_installed())
-        redis = local_redis(home / "redis", redis_port)
-        uri, redis_url = f"bolt://127.0.0.1:{neo4j_port}", f"redis://127.0.0.1:{redis_port}/0"
+        neo4j_port, redis_port, api_port = free_port(), free_port(), free_port()
+        neo4j = local_neo4j(home / "neo4j", neo4j_port, "4g", "2g", ensure_installed(),
+                            password=throwaway_password())  # fmt: skip
+        redis_password = throwaway_password("TIEGRAPH_BENCH_REDIS_PASSWORD")
+        redis = local_redis(home / "redis", redis_port, redis_password)
+        uri = f"bolt://127.0.0.1:{neo4j_port}"
+        redis_url = f"redis://:{redis_password}@127.0.0.1:{redis_port}/0"
         neo4j.start()
         redis.start()
         api = None

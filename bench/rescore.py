@@ -17,7 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.local.neo4j_server import ensure_installed, local_neo4j
+from app.local.system import throwaway_password
 from graph.driver import apply_schema, create_driver
+from graph.firm import init_firm
 from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor
 from ingest.rescore import rescore_all
@@ -56,6 +58,7 @@ async def run(uri: str, count: int, reuse: bool) -> None:
     driver = create_driver(settings)
     await apply_schema(driver, settings.neo4j_database)
     repo = GraphRepository(driver, settings.neo4j_database)
+    await init_firm(repo, [FIRM])  # as `tiegraph init`: ingestion refuses to run without it
     if not reuse:
         started = time.perf_counter()
         report = await Ingestor.for_settings(repo, settings).run(synthetic(count))
@@ -97,7 +100,8 @@ def main() -> None:
         asyncio.run(run(args.neo4j_uri, args.interactions, args.reuse))
         return
     with tempfile.TemporaryDirectory() as home:
-        process = local_neo4j(Path(home), 7699, "4g", "2g", ensure_installed())
+        process = local_neo4j(Path(home), 7699, "4g", "2g", ensure_installed(),
+                              password=throwaway_password())  # fmt: skip
         process.start()
         try:
             asyncio.run(run("bolt://127.0.0.1:7699", args.interactions, reuse=False))

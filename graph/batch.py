@@ -67,6 +67,7 @@ def _interaction_row(record: InteractionRecord, kinds: Mapping[str, PersonKind])
         "occurred_ms": epoch_ms(record.occurred_at),
         "subject": record.subject,
         "source": record.source,
+        "owner": record.owner,
         "is_admin": record.is_admin,
         "in_reply_to": record.in_reply_to,
         "contacts": _contacts(record, kinds),

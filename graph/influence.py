@@ -18,6 +18,7 @@ from graph.repository import GraphRepository
 from scoring.influence import Centrality, centrality, scored_graph, strongest_path
 from scoring.strength import TieLabel
 from scoring.tie_score import label_for, shown_score
+from scoring.timeline import recently_active
 from tiegraph.domain import PersonRef
 from tiegraph.errors import BadInput, NotFound
 from tiegraph.identity import lookup_address
@@ -40,6 +41,8 @@ class InfluenceEdge(_Frozen):
 
     source: PersonRef
     target: PersonRef
+    last_at: datetime | None
+    recently_active: bool
     score: float
     label: TieLabel
 
@@ -70,11 +73,14 @@ def _edges(row: dict[str, Any], at: datetime) -> list[InfluenceEdge]:
     for tie in row["ties"]:
         # Score and label only, as quick_score rounds and labels them: neither the explanation
         # of score_tie nor the trend of quick_score is shown on a map (a sixth of its time).
-        score = shown_score(to_tie_state(tie["tie"]), profile, at)
+        state = to_tie_state(tie["tie"])
+        score = shown_score(state, profile, at)
         edges.append(
             InfluenceEdge(
                 source=people[tie["a"]],
                 target=people[tie["b"]],
+                last_at=state.last_at,
+                recently_active=recently_active(state.last_at, at),
                 score=score,
                 label=label_for(score, profile).label,
             )

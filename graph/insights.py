@@ -1,7 +1,7 @@
 """Answers to the product's questions: repository reads combined with pure scoring."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,7 +13,7 @@ from scoring.policy import IngestPolicy
 from scoring.profile import ScoringProfile
 from scoring.tie_score import TieScore, score_tie
 from scoring.tie_state import TieState
-from scoring.timeline import MonthCounts, monthly_counts
+from scoring.timeline import RECENT_WINDOW, MonthCounts, monthly_counts, recently_active
 from tiegraph.domain import InteractionKind, InteractionRecord, PersonRef, TieType
 from tiegraph.errors import NotFound
 from tiegraph.identity import lookup_address
@@ -29,6 +29,8 @@ class KnownBy(BaseModel):
     last_interaction_at: datetime | None
     last_two_way_at: datetime | None
     interaction_count: int
+    # An interaction in the 90 days before the moment: the coarse recency every role sees.
+    recently_active: bool = False
     # This member's score as a percentage of the sum of every member's score for the contact
     # (0 when all score 0), as CRMs show "share of relationship".
     share: float = 0.0
@@ -73,6 +75,7 @@ def rank_known_by(
             last_interaction_at=tie.state.last_at,
             last_two_way_at=tie.state.last_two_way_at,
             interaction_count=score.evidence.interaction_count,
+            recently_active=recently_active(tie.state.last_at, as_of),
             share=share_of(score.score, total),
         )
         for tie, score in scores
@@ -136,9 +139,6 @@ class TieView(BaseModel):
     as_of: datetime
     strength: TieScore
     timeline: tuple[MonthCounts, ...] = ()
-
-
-RECENT_WINDOW = timedelta(days=90)
 
 
 def _rebuild_state(

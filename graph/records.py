@@ -13,9 +13,10 @@ from scoring.threads import ColleagueTie
 from scoring.tie_events import TieKey
 from scoring.tie_state import TieState
 from tiegraph.access import ApiToken, Role
-from tiegraph.domain import InteractionRecord, PersonRef, TieType
+from tiegraph.domain import InteractionKind, InteractionRecord, PersonRef, TieType
 from tiegraph.identity import domain_of, person_kind
 from tiegraph.reference import AccountRow, AliasRow, ContactRow, ReferenceRow, RosterRow
+from tiegraph.sources import SecretRef, Source, SourceSpec
 
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -102,6 +103,26 @@ def to_api_token(row: dict[str, Any]) -> ApiToken:
         id=row["id"], role=Role.parse(row["role"]), member_email=row["member_email"],
         created_at=_from_ms(row["created_ms"]), revoked_at=_from_ms(row["revoked_ms"]),
     )  # fmt: skip
+
+
+_SOURCE_TIMES = ("created", "last_attempt", "last_success", "last_error", "next_attempt")
+
+
+def source_props(spec: SourceSpec, source_id: str, created: datetime) -> dict[str, Any]:
+    """The properties a new `:Source` is created with: settings and the secret's reference."""
+    props = spec.model_dump(mode="json", exclude={"secret"})
+    props["folders"] = list(spec.folders) if spec.folders is not None else None
+    return {**props, "id": source_id, "secret": spec.secret.stored, "paused": False,
+            "created_ms": epoch_ms(created)}  # fmt: skip
+
+
+def to_source(props: dict[str, Any]) -> Source:
+    """A source from its node's properties (`source/*` queries)."""
+    fields = {k: v for k, v in props.items() if not k.endswith("_ms") and k != "secret"}
+    times = {f"{t}_at": _from_ms(props.get(f"{t}_ms")) for t in _SOURCE_TIMES}
+    folders = props.get("folders")
+    fields["folders"] = tuple(folders) if folders is not None else None
+    return Source.model_validate({**fields, **times, "secret": SecretRef.parse(props["secret"])})
 
 
 # Read once: `TieState.model_fields` is rebuilt on every access, and every tie read asks.
@@ -286,3 +307,10 @@ def reference_params(
             _reference_row(row, firm_domains)
         )
     return grouped
+
+
+def to_moments(pairs: Sequence[Sequence[Any]]) -> list[tuple[datetime, InteractionKind]]:
+    """[epoch millis, kind] pairs of a timeline read as (moment, kind)."""
+    return [
+        (datetime.fromtimestamp(ms / 1000, tz=UTC), InteractionKind(kind)) for ms, kind in pairs
+    ]

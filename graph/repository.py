@@ -1,7 +1,8 @@
 """The repository: the only code that runs Cypher. Every query is a named file in `cypher/`."""
 
+import copy
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, LiteralString
 
@@ -31,6 +32,7 @@ from graph.records import (
 from scoring.profile import ScoringProfile
 from tiegraph.access import ApiToken
 from tiegraph.domain import InteractionRecord, TieType
+from tiegraph.firm import FirmSettings
 from tiegraph.reference import ReferenceRow
 
 # Called with the name of every catalog query the repository runs (metrics, query-count tests).
@@ -42,6 +44,8 @@ class GraphRepository:
 
     `read_timeout` (seconds) is sent with every read as the transaction timeout, so the server
     itself stops a read the API has stopped waiting for; the worker's repository has none.
+    Every read also gets `$hidden`: the team members whose ties the reads leave out (`hiding`;
+    app/auth.py decides who they are for each caller), none by default.
     """
 
     def __init__(
@@ -51,6 +55,14 @@ class GraphRepository:
         self._database = database
         self._read_timeout = read_timeout
         self._observers: list[QueryObserver] = []
+        self._hidden: list[str] = []
+
+    def hiding(self, members: Iterable[str]) -> "GraphRepository":
+        """This repository (same driver and observers) with the ties of `members` left out of
+        every read."""
+        scoped = copy.copy(self)
+        scoped._hidden = sorted(members)
+        return scoped
 
     def observe(self, observer: QueryObserver) -> None:
         """Call `observer(name)` for every query run from now on."""
@@ -65,6 +77,11 @@ class GraphRepository:
         `_read_maps`) as dicts, for graph/ modules that turn them into domain models
         themselves (graph/health.py). Nothing above graph/ calls this."""
         return await self._read_maps(name, **params)
+
+    async def write_rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a named write query in one managed transaction and return its rows as dicts,
+        for graph/ modules that keep their own small stores (graph/sources.py)."""
+        return await self._write(name, **params)
 
     async def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return [record.data() for record in await self._read_records(name, params)]
@@ -88,7 +105,7 @@ class GraphRepository:
             bookmark_manager=self._driver.execute_query_bookmark_manager,
         ) as session:
             query = Query(cypher.query(name), timeout=self._read_timeout)
-            result = await session.run(query, params)
+            result = await session.run(query, {**params, "hidden": self._hidden})
             return [record async for record in result]
 
     async def stored_interactions(self, ids: Sequence[str]) -> dict[str, InteractionRecord]:
@@ -111,6 +128,38 @@ class GraphRepository:
     async def ping(self) -> None:
         """Raise unless the database answers a trivial read."""
         await self._read("ops/ping")
+
+    async def firm_settings(self) -> FirmSettings:
+        """The firm's settings as stored (empty ones before `tiegraph init`)."""
+        rows = await self._read_maps("firm/settings")
+        return FirmSettings.model_validate(rows[0]) if rows else FirmSettings()
+
+    async def save_firm_settings(self, firm: FirmSettings) -> None:
+        """Store the whole of the firm's settings."""
+        await self._write("firm/save", **firm.model_dump(mode="json"))
+
+    async def interaction_count(self) -> int:
+        """How many interactions are stored."""
+        rows = await self._read("firm/interaction_count")
+        return int(rows[0]["interactions"])
+
+    async def domain_contacts(self, domain: str) -> list[str]:
+        """The addresses of every contact on `domain` or one of its subdomains."""
+        rows = await self._read("firm/domain_contacts", domain=domain)
+        return [row["email"] for row in rows]
+
+    async def source_interactions(self, member: str) -> list[InteractionRecord]:
+        """The interactions whose first copy came from `member`'s own mailbox or calendar."""
+        rows = await self._read("firm/source_interactions", member=member)
+        return [to_interaction(row) for row in rows]
+
+    async def drop_subjects(self) -> None:
+        """Remove every stored subject, in transactions of 10,000 (auto-commit: CALL IN
+        TRANSACTIONS needs it)."""
+        self._ran("firm/drop_subjects")
+        async with self._driver.session(database=self._database) as session:
+            result = await session.run(cypher.query("firm/drop_subjects"))
+            await result.consume()
 
     async def count_ingest(
         self, ingested: int, duplicates: int, errors: int, reference_rows: int
@@ -356,10 +405,16 @@ class GraphRepository:
                           member_email=token.member_email,
                           created_ms=epoch_ms(token.created_at))  # fmt: skip
 
-    async def token_by_hash(self, hashed: str) -> ApiToken | None:
-        """The token with this hash (revoked ones included), or None."""
+    async def token_by_hash(
+        self, hashed: str
+    ) -> tuple[ApiToken, tuple[str, ...], tuple[str, ...]] | None:
+        """The token with this hash (revoked ones included), the members who opted out of
+        being shown and the firm's stored domains, or None."""
         rows = await self._read("auth/token_by_hash", hash=hashed)
-        return to_api_token(rows[0]) if rows else None
+        if not rows:
+            return None
+        row = rows[0]
+        return to_api_token(row), tuple(row["opted_out"]), tuple(row["firm_domains"])
 
     async def tokens(self) -> list[ApiToken]:
         """Every token, newest first."""
@@ -392,6 +447,22 @@ class GraphRepository:
         self._ran("erase/apply")
         async with self._driver.session(database=self._database) as session:
             await session.execute_write(_apply_erasure, plan)
+
+    async def event_interactions(self, uids: Sequence[str]) -> list[InteractionRecord]:
+        """The stored occurrences of the calendar events `uids` (ids `UID@start`)."""
+        rows = await self._read_maps("ingest/event_interactions", prefixes=[f"{u}@" for u in uids])
+        found = [to_interaction(row) for row in rows[0]["interactions"]]
+        wanted = set(uids)
+        return [r for r in found if r.external_id.rpartition("@")[0] in wanted]
+
+    async def retract_interactions(
+        self, ids: Sequence[str], pairs: Sequence[tuple[str, str]], ties: dict[TieType, list[Row]]
+    ) -> None:
+        """Delete interactions and give the ties of `pairs` their rebuilt state (`ties`; a
+        pair without rows loses its ties), in one transaction."""
+        self._ran("ingest/retract")
+        async with self._driver.session(database=self._database) as session:
+            await session.execute_write(_retract, list(ids), [list(p) for p in pairs], ties)
 
     async def erased_hashes(self) -> frozenset[str]:
         """The erasure list: hashes of addresses ingestion must drop."""
@@ -434,6 +505,17 @@ async def _replace_ties(
     tx: AsyncManagedTransaction, tie_type: TieType, rows: Sequence[Row]
 ) -> None:
     await _run(tx, "rescore/replace_ties", rows=list(rows), type=tie_type.value)
+
+
+async def _retract(
+    tx: AsyncManagedTransaction, ids: list[str], pairs: list[list[str]],
+    ties: dict[TieType, list[Row]],
+) -> None:  # fmt: skip
+    await _run(tx, "erase/delete_interactions", ids=ids)
+    await _run(tx, "erase/delete_ties", pairs=pairs)
+    for tie_type, rows in ties.items():
+        if rows:
+            await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)
 
 
 async def _apply_erasure(tx: AsyncManagedTransaction, plan: ErasurePlan) -> None:

@@ -36,10 +36,12 @@ async def authenticate(repo: GraphRepository, token: str | None) -> Viewer:
     """The caller a bearer token stands for; Unauthenticated for none, unknown or revoked."""
     if not token:
         raise Unauthenticated("send a bearer token: Authorization: Bearer <token>")
-    stored = await repo.token_by_hash(token_hash(token))
-    if stored is None or stored.revoked_at is not None:
+    found = await repo.token_by_hash(token_hash(token))
+    if found is None or found[0].revoked_at is not None:
         raise Unauthenticated("the bearer token is unknown or revoked")
-    return Viewer(token_id=stored.id, role=stored.role, member_email=stored.member_email)
+    stored, opted_out, firm_domains = found
+    return Viewer(token_id=stored.id, role=stored.role, member_email=stored.member_email,
+                  opted_out=opted_out, firm_domains=firm_domains)  # fmt: skip
 
 
 async def revoke_token(repo: GraphRepository, ident: str) -> ApiToken:

@@ -59,12 +59,13 @@ def touched_ties(records: Sequence[InteractionRecord], policy: IngestPolicy) -> 
     return set(fold_events(records, policy))
 
 
-async def _rebuilt_ties(
+async def rebuilt_ties(
     repo: GraphRepository, keys: set[TieKey], cleaned: list[InteractionRecord],
     deleted: list[str], gone: set[str], policy: IngestPolicy,
 ) -> dict[TieType, list[Row]]:  # fmt: skip
-    """The touched ties rebuilt from every interaction between their two people, with the
-    erased person already taken out of them."""
+    """The touched ties rebuilt from every interaction between their two people: `cleaned`
+    replaces the stored form of its interactions, `deleted` ones are left out, and the `gone`
+    addresses are taken out of the reply parents (an erasure; a retraction passes none)."""
     pairs = sorted({(a, b) for _, a, b in keys})
     replay = {r.external_id: r for r in await repo.pair_interactions(pairs)} if pairs else {}
     replay.update({r.external_id: r for r in cleaned})
@@ -78,12 +79,16 @@ async def _rebuilt_ties(
 
 
 async def erase_contact(
-    repo: GraphRepository, email: str, firm_domains: tuple[str, ...]
-) -> ErasureReport:
+    repo: GraphRepository, email: str, firm_domains: tuple[str, ...],
+    whole_interactions: bool = False, listed: bool = True,
+) -> ErasureReport:  # fmt: skip
     """Erase the contact `email` names (directly or as an alias) and list their addresses.
 
     An address nobody holds is still listed, so it never arrives later. A team member is not
-    erased this way (they are part of the firm's roster).
+    erased this way (they are part of the firm's roster). With `whole_interactions` (an
+    excluded address: ingest/capture.py) every interaction they took part in goes, not only
+    their place in it, as capture would not have stored it; without `listed` their addresses
+    are not put on the erasure list (the exclusion keeps them out instead, whole).
     """
     address = lookup_address(email, "email", firm_domains)
     target = await repo.erasure_target(address)
@@ -92,11 +97,14 @@ async def erase_contact(
     person, aliases = (target[0], target[2]) if target else (address, [])
     gone = {address, person, *aliases}
     policy = IngestPolicy(firm_domains=firm_domains, profile=await repo.scoring_profile())
-    cleaned, deleted = strip_addresses(await repo.interactions_with(sorted(gone)), gone)
+    found = await repo.interactions_with(sorted(gone))
+    cleaned, deleted = strip_addresses(found, gone)
     keys = touched_ties(cleaned, policy)
-    ties = await _rebuilt_ties(repo, keys, cleaned, deleted, gone, policy)
+    if whole_interactions:
+        cleaned, deleted = [], [r.external_id for r in found]
+    ties = await rebuilt_ties(repo, keys, cleaned, deleted, gone, policy)
     plan = ErasurePlan(
-        email=person, hashes=tuple(sorted(address_hash(a) for a in gone)),
+        email=person, hashes=tuple(sorted(address_hash(a) for a in gone)) if listed else (),
         erased_ms=epoch_ms(datetime.now(UTC)), rewritten=[participant_row(r) for r in cleaned],
         deleted_interactions=tuple(deleted), pairs=tuple(sorted({(a, b) for _, a, b in keys})),
         ties=ties,
@@ -112,3 +120,23 @@ async def restore_address(repo: GraphRepository, email: str, firm_domains: Seque
     """Take an address off the erasure list (ingest accepts it again); False if it was not on."""
     address = lookup_address(email, "email", firm_domains)
     return await repo.unlist_erased(address_hash(address))
+
+
+async def purge_interactions(
+    repo: GraphRepository, records: Sequence[InteractionRecord], firm_domains: tuple[str, ...]
+) -> int:
+    """Delete these interactions and rebuild the ties they fed from what is left, in one
+    transaction (an erasure of no person); returns the ties rebuilt."""
+    if not records:
+        return 0
+    policy = IngestPolicy(firm_domains=firm_domains, profile=await repo.scoring_profile())
+    keys = touched_ties(records, policy)
+    deleted = [r.external_id for r in records]
+    ties = await rebuilt_ties(repo, keys, [], deleted, set(), policy)
+    plan = ErasurePlan(
+        email="", hashes=(), erased_ms=epoch_ms(datetime.now(UTC)), rewritten=[],
+        deleted_interactions=tuple(deleted), pairs=tuple(sorted({(a, b) for _, a, b in keys})),
+        ties=ties,
+    )  # fmt: skip
+    await repo.apply_erasure(plan)
+    return sum(len(r) for r in ties.values())

@@ -1,19 +1,29 @@
 """Ingestion jobs on arq: enqueue, report progress while running, and read their status."""
 
 import json
+import re
 from datetime import datetime
 from typing import Any, Literal
 
 from arq.connections import ArqRedis
+from arq.constants import in_progress_key_prefix
 from arq.jobs import Job, JobStatus
 from pydantic import BaseModel, Field
 
+from ingest.imap_sync import SyncReport
 from ingest.pipeline import IngestReport
 
 INGEST_FUNCTION = "ingest_paths"
 RESCORE_FUNCTION = "rescore_ties"
 BACKTEST_FUNCTION = "backtest_ties"
+SYNC_FUNCTION = "sync_source_job"
 PROGRESS_TTL_SECONDS = 7 * 24 * 3600
+KINDS = {
+    INGEST_FUNCTION: "ingest",
+    RESCORE_FUNCTION: "rescore",
+    BACKTEST_FUNCTION: "backtest",
+    SYNC_FUNCTION: "sync",
+}
 
 State = Literal["queued", "in_progress", "complete", "failed", "not_found"]
 
@@ -72,14 +82,19 @@ def report_as_dict(report: IngestReport) -> dict[str, Any]:
     }
 
 
-async def save_counts(redis: ArqRedis, job_id: str, counts: dict[str, Any]) -> None:
-    """Store a running job's counts so status requests see them move."""
-    await redis.set(progress_key(job_id), json.dumps(counts), ex=PROGRESS_TTL_SECONDS)
+async def save_counts(
+    redis: ArqRedis, job_id: str, keep_seconds: int, counts: dict[str, Any]
+) -> None:
+    """Store a running job's counts so status requests see them move; kept as long as the
+    job's result (`TIEGRAPH_JOB_HISTORY_DAYS`)."""
+    await redis.set(progress_key(job_id), json.dumps(counts), ex=keep_seconds)
 
 
-async def save_progress(redis: ArqRedis, job_id: str, report: IngestReport) -> None:
+async def save_progress(
+    redis: ArqRedis, job_id: str, keep_seconds: int, report: IngestReport
+) -> None:
     """Store a running ingestion's report as its progress."""
-    await save_counts(redis, job_id, report_as_dict(report))
+    await save_counts(redis, job_id, keep_seconds, report_as_dict(report))
 
 
 async def enqueue_ingest(redis: ArqRedis, paths: list[str], job_id: str | None = None) -> str:
@@ -110,6 +125,23 @@ async def enqueue_backtest(
     return job.job_id
 
 
+async def enqueue_sync(redis: ArqRedis, source_id: str, job_id: str | None = None) -> str | None:
+    """Queue a sync of one source; returns the job id, or None when a job of that id (a
+    scheduled sync of the same source and tick) is queued or kept already."""
+    job = await redis.enqueue_job(SYNC_FUNCTION, source_id, _job_id=job_id)
+    return None if job is None else job.job_id
+
+
+def sync_result(report: SyncReport) -> dict[str, Any]:
+    """A sync job's result: the ingestion counts, with `read` the messages or calendar
+    objects read from the server, and the sync's own figures in `result`."""
+    summary = {
+        "source": report.source_id, "fetched": report.fetched, "resynced": report.resynced,
+        "changed": report.changed, "error": report.error,
+    }  # fmt: skip
+    return {**report_as_dict(report.ingest), "read": report.read, "result": summary}
+
+
 async def job_report(redis: ArqRedis, job_id: str) -> JobReport:
     """The state of a job and its latest counts."""
     job = Job(job_id, redis, _deserializer=_loads)
@@ -118,7 +150,7 @@ async def job_report(redis: ArqRedis, job_id: str) -> JobReport:
         info = await job.result_info()
         if info is not None and info.success:
             return JobReport(id=job_id, status="complete", **info.result)
-        failure = str(info.result) if info is not None else "unknown"
+        failure = _failure(str(info.result)) if info is not None else "unknown"
         return JobReport(
             id=job_id, status="failed", failure=failure, **await _progress(redis, job_id)
         )
@@ -130,6 +162,62 @@ async def job_report(redis: ArqRedis, job_id: str) -> JobReport:
     return JobReport(id=job_id, status=state, **await _progress(redis, job_id))
 
 
+def _failure(message: str) -> str:
+    """arq's "max N retries exceeded" said as what happened to the job."""
+    tries = re.fullmatch(r"max (\d+) retries exceeded", message)
+    if tries is None:
+        return message
+    return (f"started {tries[1]} times without finishing (its worker stopped each time: "
+            "killed, or out of memory?); not tried again")  # fmt: skip
+
+
 async def _progress(redis: ArqRedis, job_id: str) -> dict[str, Any]:
     raw = await redis.get(progress_key(job_id))
     return dict(json.loads(raw)) if raw else {}
+
+
+class JobSummary(BaseModel):
+    """One line of the job history (`GET /jobs`, `jobs`): never a job's arguments (paths on
+    the server's disk)."""
+
+    id: str
+    kind: str  # ingest, rescore, backtest, sync
+    status: State
+    enqueued_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    read: int = 0
+    ingested: int = 0
+    error_count: int = 0
+    failure: str | None = None
+
+
+async def job_history(redis: ArqRedis, limit: int) -> list[JobSummary]:
+    """Queued, running and finished jobs (finished ones are kept `TIEGRAPH_JOB_HISTORY_DAYS`),
+    newest first, at most `limit`."""
+    jobs: list[JobSummary] = []
+    for queued in await redis.queued_jobs():
+        if queued.job_id is None or queued.function not in KINDS:
+            continue
+        running = await redis.exists(in_progress_key_prefix + queued.job_id)
+        jobs.append(JobSummary(id=queued.job_id, kind=KINDS[queued.function],
+                               status="in_progress" if running else "queued",
+                               enqueued_at=queued.enqueue_time,
+                               **_counts(await _progress(redis, queued.job_id))))  # fmt: skip
+    for done in await redis.all_job_results():
+        if done.job_id is None or done.function not in KINDS:
+            continue
+        counts = done.result if done.success else await _progress(redis, done.job_id)
+        jobs.append(JobSummary(
+            id=done.job_id, kind=KINDS[done.function],
+            status="complete" if done.success else "failed", enqueued_at=done.enqueue_time,
+            started_at=done.start_time, finished_at=done.finish_time,
+            failure=None if done.success else _failure(str(done.result)),
+            **_counts(counts if isinstance(counts, dict) else {}),
+        ))  # fmt: skip
+    jobs.sort(key=lambda job: job.enqueued_at, reverse=True)
+    return jobs[:limit]
+
+
+def _counts(counts: dict[str, Any]) -> dict[str, int]:
+    return {key: int(counts.get(key) or 0) for key in ("read", "ingested", "error_count")}

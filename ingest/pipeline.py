@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from neo4j.exceptions import ConstraintError
 
 from graph.batch import GrownInteraction, PreparedBatch, Row, prepare_batch
+from graph.firm import checked_firm
 from graph.records import to_interaction
 from graph.repository import GraphRepository
 from ingest.parsers.noise import AUTOMATED_SENDER, is_automated_address
@@ -21,6 +22,7 @@ from scoring.policy import IngestPolicy
 from tiegraph.access import address_hash
 from tiegraph.domain import InteractionRecord, Participant, PersonKind, time_problem
 from tiegraph.errors import BadInput
+from tiegraph.firm import capture_refusal, captured
 from tiegraph.identity import canonical_address, person_kind
 from tiegraph.reference import AliasRow, ContactRow, ReferenceRow, RosterRow
 from tiegraph.settings import Settings
@@ -158,13 +160,17 @@ def admit_record(
     record: InteractionRecord, policy: IngestPolicy, aliases: Mapping[str, str],
     erased: frozenset[str] = frozenset(),
 ) -> InteractionRecord | ParseIssue | Skipped:  # fmt: skip
-    """What ingestion makes of a parsed record: resolved and admin-flagged, or why not
-    (an error for an impossible date, a skip for a robot sender or no one to tie to). The
-    one admission rule: ingestion and a backtest from files both apply it."""
+    """What ingestion makes of a parsed record: resolved, admin-flagged and as the capture
+    controls allow it, or why not (an error for an impossible date, a skip for a robot
+    sender, an excluded source or address, or no one to tie to). The one admission rule:
+    ingestion and a backtest from files both apply it."""
     # Parsers refuse these where they know the file and line; this catches the rest.
     if (problem := time_problem(record.occurred_at)) is not None:
         return ParseIssue(_location(record), f"occurredAt: {problem}")
     resolved = policy.with_admin_flag(resolve_record(record, policy, aliases, erased))
+    if (refusal := capture_refusal(resolved, policy.capture)) is not None:
+        return Skipped(_location(record), refusal)
+    resolved = captured(resolved, policy.capture)
     initiator = resolved.initiator
     if initiator is not None and is_automated_address(initiator.email):
         return Skipped(_location(record), AUTOMATED_SENDER)
@@ -189,6 +195,8 @@ class Ingestor:
         on_progress: ProgressCallback | None = None,
     ) -> None:
         self._repo = repo
+        # What this process was told (TIEGRAPH_FIRM_DOMAINS, or nothing): `run` checks it
+        # against the graph's firm and then uses the graph's.
         self._policy = IngestPolicy(firm_domains=firm_domains)
         self._batch_size = batch_size
         self._on_progress = on_progress
@@ -207,7 +215,8 @@ class Ingestor:
         settings: Settings,
         on_progress: ProgressCallback | None = None,
     ) -> "Ingestor":
-        """An ingestor with the policy and batch size of `settings`."""
+        """An ingestor with the batch size of `settings`; its firm is the graph's, which
+        `TIEGRAPH_FIRM_DOMAINS` may repeat but not contradict."""
         return cls(repo, tuple(settings.firm_domains), settings.ingest_batch_size, on_progress)
 
     async def run(self, items: Iterable[PipelineItem]) -> IngestReport:
@@ -221,11 +230,14 @@ class Ingestor:
         its messages waits for it to commit and looks it up then. Meanwhile the loop reads the
         next batch, yielding to the tasks every `YIELD_EVERY` items.
         """
-        if self._aliases is None:  # read once per ingestor: a run sees one profile
+        if self._aliases is None:  # read once per ingestor: a run sees one profile and firm
+            # Refused before anything is read when the firm is not set up: its people would
+            # be stored as contacts, and the firm as an account.
+            firm = await checked_firm(self._repo, self._policy.firm_domains)
             self._aliases = await self._repo.aliases()
             self._erased = await self._repo.erased_hashes()
             profile = await self._repo.scoring_profile()
-            self._policy = self._policy.model_copy(update={"profile": profile})
+            self._policy = IngestPolicy(firm_domains=firm.domains, profile=profile, capture=firm)
         try:
             for item in items:
                 self.report.read += 1
@@ -261,7 +273,7 @@ class Ingestor:
             self._take_record(item)
         elif isinstance(item, RosterRow) and self._off_firm(item.email):
             self.report.add_error(ParseIssue(f"roster {item.email}", "email: not on a firm "
-                                             "domain (TIEGRAPH_FIRM_DOMAINS)"))  # fmt: skip
+                                             "domain (tiegraph init)"))  # fmt: skip
         elif self._erased and _names_erased(item, self._erased):
             self.report.skipped[ERASED] += 1
         else:

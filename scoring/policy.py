@@ -1,18 +1,22 @@
-"""The rules one ingestion run applies: who is ours (settings) and how ties score (profile)."""
+"""The rules one ingestion run applies: who is ours and what may be captured (the firm's
+settings) and how ties score (profile)."""
 
 from pydantic import BaseModel, ConfigDict
 
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
 from tiegraph.domain import InteractionRecord
+from tiegraph.firm import FirmSettings
 
 
 class IngestPolicy(BaseModel):
-    """Firm domains from `TIEGRAPH_FIRM_DOMAINS`; the scoring profile stored in the graph."""
+    """Firm domains and capture controls (`tiegraph init`, `tiegraph capture`) and the scoring
+    profile, all stored in the graph."""
 
     model_config = ConfigDict(frozen=True)
 
     firm_domains: tuple[str, ...] = ()
     profile: ScoringProfile = DEFAULT_PROFILE
+    capture: FirmSettings = FirmSettings()
 
     @property
     def firm_domain_set(self) -> frozenset[str]:
@@ -21,7 +25,10 @@ class IngestPolicy(BaseModel):
 
     def with_admin_flag(self, record: InteractionRecord) -> InteractionRecord:
         """`record` flagged admin exactly when the profile's admin-subject patterns match its
-        subject: set or cleared, so that a profile change undoes what an older one decided."""
+        subject: set or cleared, so that a profile change undoes what an older one decided.
+        Without a subject (subjects are not stored) the flag decided at capture stays."""
+        if record.subject is None:
+            return record
         admin = self.profile.is_admin_subject(record.subject)
         if admin == record.is_admin:
             return record

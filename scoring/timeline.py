@@ -6,7 +6,7 @@ moment's is present (zero where nothing happened), so a chart's gaps are real si
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
@@ -52,8 +52,21 @@ def monthly_counts(
     [('2026-01', {<InteractionKind.CALL: 'call'>: 1}), ('2026-02', {}),
      ('2026-03', {<InteractionKind.CALL: 'call'>: 1})]
     """
+    return counts_by_month(((r.occurred_at, r.kind) for r in records), until)
+
+
+def counts_by_month(
+    moments: Iterable[tuple[datetime, InteractionKind]], until: datetime
+) -> tuple[MonthCounts, ...]:
+    """Counts per month and kind of (moment, kind) pairs up to `until`: `monthly_counts` for
+    timelines read as bare moments (a contact's, an account's) rather than whole records.
+
+    >>> [(m.month, m.counts) for m in counts_by_month([(datetime(2026, 2, 1, tzinfo=UTC),
+    ...     InteractionKind.EMAIL)], datetime(2026, 2, 9, tzinfo=UTC))]
+    [('2026-02', {<InteractionKind.EMAIL: 'email'>: 1})]
+    """
     counted: Counter[tuple[tuple[int, int], InteractionKind]] = Counter(
-        (_month(r.occurred_at), r.kind) for r in records if r.occurred_at <= until
+        (_month(at), kind) for at, kind in moments if at <= until
     )
     if not counted:
         return ()
@@ -68,3 +81,19 @@ def _kinds(
     counted: Counter[tuple[tuple[int, int], InteractionKind]], month: tuple[int, int]
 ) -> dict[InteractionKind, int]:
     return {k: counted[(month, k)] for k in InteractionKind if counted[(month, k)]}
+
+
+# The one recency every role sees on any tie: a rep reads a colleague's counts over these days
+# before now (and so whether there were any), never when they happened.
+RECENT_WINDOW = timedelta(days=90)
+
+
+def recently_active(last_at: datetime | None, at: datetime) -> bool:
+    """Whether a tie last touched at `last_at` had an interaction in the window before `at`.
+
+    >>> recently_active(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 3, 1, tzinfo=UTC))
+    True
+    >>> recently_active(None, datetime(2026, 3, 1, tzinfo=UTC))
+    False
+    """
+    return last_at is not None and at - RECENT_WINDOW < last_at <= at

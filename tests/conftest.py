@@ -7,7 +7,7 @@ run first). Redis: `TIEGRAPH_REDIS_URL` when set, else a local redis-server on a
 """
 
 import os
-import socket
+import secrets
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -18,15 +18,16 @@ from pydantic import SecretStr
 from app.local.neo4j_server import ensure_installed, local_neo4j
 from app.local.processes import ManagedProcess
 from app.local.redis_server import local_redis
+from app.local.system import free_port
 from tiegraph.settings import Settings
 
+__all__ = ["free_port"]  # the suite's one way to pick a port
 
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+
+# The suite's local servers ask for these, as a user's local servers ask for theirs
+# (`TIEGRAPH_DATA_DIR/credentials.json`): nothing else on the machine can use them.
+NEO4J_PASSWORD = secrets.token_urlsafe(24)
+REDIS_PASSWORD = secrets.token_urlsafe(24)
 
 
 def docker_answers() -> bool:
@@ -70,7 +71,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _launch(home: Path, heap: str, pagecache: str, classpath: str) -> tuple[ManagedProcess, int]:
     """A launcher Neo4j under `home`, started, and its port (free when the start begins)."""
     port = free_port()
-    process = local_neo4j(home, port, heap=heap, pagecache=pagecache, classpath=classpath)
+    process = local_neo4j(home, port, heap=heap, pagecache=pagecache, classpath=classpath,
+                          password=NEO4J_PASSWORD)  # fmt: skip
     process.start()
     return process, port
 
@@ -118,7 +120,7 @@ def neo4j_settings(launcher_neo4js: dict[str, Launched]) -> Iterator[dict[str, o
         yield {"neo4j_uri": uri}
     elif launched := launcher_neo4js.get("neo4j_settings"):
         _, port = launched.result()  # raises what made the start fail, if it did
-        yield {"neo4j_uri": f"bolt://127.0.0.1:{port}"}
+        yield {"neo4j_uri": f"bolt://127.0.0.1:{port}", "neo4j_password": SecretStr(NEO4J_PASSWORD)}
     else:
         from testcontainers.community.neo4j import Neo4jContainer
 
@@ -132,7 +134,7 @@ def neo4j_settings(launcher_neo4js: dict[str, Launched]) -> Iterator[dict[str, o
 @pytest.fixture(scope="session")
 def spare_neo4j(launcher_neo4js: dict[str, Launched]) -> tuple[ManagedProcess, int]:
     """A launcher Neo4j (512 MB heap) besides the suite's, with an empty store, and its port:
-    for a test that stops and starts it (test_outage). Stopped at the session's end at the
+    for a test that stops and starts it (test_outage). It asks for `NEO4J_PASSWORD`. Stopped at the session's end at the
     latest; whoever is done with it sooner may `stop_throwaway` it."""
     return launcher_neo4js["spare_neo4j"].result()
 
@@ -144,10 +146,10 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
         return
     port = free_port()
-    process = local_redis(Path(tmp_path_factory.mktemp("redis")), port)
+    process = local_redis(Path(tmp_path_factory.mktemp("redis")), port, REDIS_PASSWORD)
     process.start()
     try:
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://:{REDIS_PASSWORD}@127.0.0.1:{port}/0"
     finally:
         process.stop()
 

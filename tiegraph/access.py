@@ -55,6 +55,11 @@ class Viewer(BaseModel):
     token_id: str
     role: Role
     member_email: str
+    # The firm's members who opted out of being shown, read with the token (app/auth.py).
+    opted_out: tuple[str, ...] = ()
+    # The firm's domains as stored, read with the token (a request needs them to read the
+    # addresses it is given; tiegraph.firm.agreed_domains checks them).
+    firm_domains: tuple[str, ...] = ()
 
     def at_least(self, role: Role) -> bool:
         """True when this caller's role is `role` or above."""

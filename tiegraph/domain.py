@@ -94,6 +94,9 @@ class InteractionRecord(BaseModel):
     subject: str | None = None
     participants: tuple[Participant, ...] = Field(min_length=1)
     source: str = "jsonl"
+    # The team member whose mailbox or calendar it was read from (a synced source's member);
+    # None for files. Capture refuses it while that member's sources are excluded.
+    owner: str | None = None
     # The external id of the message this one answers (from In-Reply-To/References).
     in_reply_to: str | None = None
     duration_minutes: float | None = None

@@ -45,3 +45,9 @@ class LimitExceeded(TiegraphError):
     """The request is too large or too slow: depth, aliases, tokens, page size or time."""
 
     code = "LIMIT"
+
+
+class SetupRequired(TiegraphError):
+    """The firm is not set up (no domains stored), or this process disagrees with what is."""
+
+    code = "SETUP_REQUIRED"

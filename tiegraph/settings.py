@@ -2,11 +2,13 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
-from urllib.parse import urlsplit
+from typing import Annotated, Self
+from urllib.parse import SplitResult, urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from tiegraph.credentials import ensure_credentials, load_credentials
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -27,6 +29,13 @@ class Settings(BaseSettings):
     firm_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ingest_batch_size: int = Field(default=5000, ge=1, le=100_000)
     job_timeout_seconds: int = Field(default=3600, ge=1)
+    # Seconds between scheduled syncs of each live source (mailboxes, calendars).
+    sync_interval: int = Field(default=300, ge=5, le=7 * 24 * 3600)
+    # A running job holds a lease this long, renewed while it runs: a job whose worker died
+    # is taken up again by another worker (or the same one, restarted) once it ends.
+    job_lease_seconds: int = Field(default=30, ge=3)
+    # Finished jobs (their counts, errors and failure) are kept this long (`GET /jobs`).
+    job_history_days: float = Field(default=30.0, gt=0)
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # API limits: every one of them answers with code LIMIT, never a 500.
@@ -63,6 +72,42 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @model_validator(mode="after")
+    def _local_credentials(self) -> Self:
+        """A local server tiegraph started has a generated password: use it unless one is set."""
+        return self._with_passwords(load_credentials(self.data_dir))
+
+    def with_local_credentials(self) -> "Settings":
+        """These settings with the local servers' passwords, generated now if there are none
+        yet (a first `tiegraph db start`, `redis start` or `up`)."""
+        return self.model_copy()._with_passwords(ensure_credentials(self.data_dir))
+
+    def _with_passwords(self, stored: dict[str, str]) -> Self:
+        neo4j, redis = stored.get("neo4j_password"), stored.get("redis_password")
+        if neo4j and self.neo4j_is_local and not self.neo4j_password.get_secret_value():
+            self.neo4j_password = SecretStr(neo4j)
+        url = urlsplit(self.redis_url)
+        if redis and self.redis_is_local and url.password is None:
+            self.redis_url = url._replace(netloc=f":{redis}@{_host_port(url)}").geturl()
+        return self
+
+    @property
+    def redis_is_local(self) -> bool:
+        """True when `TIEGRAPH_REDIS_URL` names a Redis on this machine."""
+        return (urlsplit(self.redis_url).hostname or "") in LOOPBACK_HOSTS
+
+    @property
+    def redis_password(self) -> str | None:
+        """The password in `TIEGRAPH_REDIS_URL` (a local Redis's generated one included)."""
+        return urlsplit(self.redis_url).password
+
+    @property
+    def redis_shown(self) -> str:
+        """`TIEGRAPH_REDIS_URL` without its password, for messages and logs."""
+        url = urlsplit(self.redis_url)
+        user = f"{url.username}@" if url.username else ""
+        return url._replace(netloc=user + _host_port(url)).geturl()
+
     @property
     def neo4j_is_local(self) -> bool:
         """True when the URI names a plain Bolt server on this machine: one `tiegraph db` runs."""
@@ -79,6 +124,11 @@ class Settings(BaseSettings):
         """Basic auth for the driver, or None for a server without authentication."""
         password = self.neo4j_password.get_secret_value()
         return (self.neo4j_user, password) if password else None
+
+
+def _host_port(url: SplitResult) -> str:
+    host = f"[{url.hostname}]" if ":" in (url.hostname or "") else url.hostname or ""
+    return f"{host}:{url.port}" if url.port else host
 
 
 @lru_cache

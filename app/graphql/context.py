@@ -15,6 +15,7 @@ from graph.repository import GraphRepository
 from graph.tokens import authenticate
 from scoring.account_health import AccountHealth
 from tiegraph.access import Viewer
+from tiegraph.firm import FirmSettings, agreed_domains
 from tiegraph.settings import Settings
 
 
@@ -31,6 +32,7 @@ class Context(BaseContext):
     # Account.health for every account of an answer, read concurrently (one read each).
     account_health: DataLoader[str, AccountHealth] = field(init=False)
     _checking: "asyncio.Future[Viewer] | None" = field(init=False, default=None)
+    _hiding: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -52,10 +54,17 @@ class Context(BaseContext):
 
         self.account_health = DataLoader(load_fn=load_health)
 
-    @property
-    def firm_domains(self) -> tuple[str, ...]:
-        """The firm's domains, in order (the first is where a subdomain's address moves)."""
-        return tuple(self.settings.firm_domains)
+    def hide(self, members: frozenset[str]) -> None:
+        """Leave the ties of `members` out of every read of this request (app/auth.py decides
+        who, once the caller is known)."""
+        if not self._hiding:
+            self.repo, self._hiding = self.repo.hiding(members), True
+
+    async def firm_domains(self) -> tuple[str, ...]:
+        """The firm's domains as stored in the graph, read with the caller's token
+        (SetupRequired before `tiegraph init`)."""
+        stored = FirmSettings(domains=(await self.authenticated()).firm_domains)
+        return agreed_domains(stored, self.settings.firm_domains)
 
     async def authenticated(self) -> Viewer:
         """The caller, checked once per request; Unauthenticated without a valid token."""

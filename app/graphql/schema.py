@@ -14,14 +14,17 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_limit
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.scalars import JSON
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from app.auth import Authorization
 from app.errors import ErrorCodes, log_graphql_errors
 from app.graphql.context import Context
+from app.graphql.sources import SourceMutation, SourceQuery
 from app.graphql.types.access import ApiToken, CreatedToken, Erasure, Me
+from app.graphql.types.firm import CaptureTarget, FirmSettings
 from app.graphql.types.health import AccountHealth, ContactHealth
-from app.graphql.types.ingest import IngestJob, IngestResult, InteractionInput
+from app.graphql.types.ingest import IngestJob, IngestResult, InteractionInput, JobHistoryEntry
 from app.graphql.types.intelligence import (
     AttentionItem,
     DepartureImpact,
@@ -33,7 +36,7 @@ from app.graphql.types.intelligence import (
 from app.graphql.types.pages import Connection, checked_first, connection, page_window
 from app.graphql.types.profile import ProfileUpdate
 from app.graphql.types.search import SearchHit
-from app.graphql.types.tie import Tie
+from app.graphql.types.tie import MonthCount, Tie
 from app.graphql.types.ties import Account, TeamTie
 from app.observability import GraphQLMetrics
 from graph import (
@@ -45,10 +48,11 @@ from graph import (
     routes,
     search,
     threads,
+    timelines,
     tokens,
 )
-from ingest import erasure
-from ingest.jobs import enqueue_backtest, job_report
+from ingest import capture, erasure
+from ingest.jobs import enqueue_backtest, job_history, job_report
 from ingest.jsonl import records_from_wire
 from ingest.pipeline import Ingestor, require_storable
 from ingest.profiles import update_profile
@@ -59,6 +63,22 @@ from tiegraph.settings import Settings
 MAX_INTERACTIONS_PER_CALL = 10_000
 
 
+MEMBER_OR_ME = strawberry.argument(description="Whose; the signed-in member when omitted.")
+TEAM = strawberry.argument(description="The whole team's instead of one member's (managers).")
+
+
+async def _member_or_me(info: Info[Context, None], given: str | None) -> str:
+    """The member an argument names, or the signed-in one when it is omitted."""
+    return given if given is not None else (await info.context.authenticated()).member_email
+
+
+async def _member_or_team(info: Info[Context, None], given: str | None, team: bool) -> str | None:
+    """One member (as `_member_or_me`), or None for the whole team."""
+    if team and given is not None:
+        raise BadInput("give memberEmail or team: true, not both", location="team")
+    return None if team else await _member_or_me(info, given)
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="The caller: whose token this is and its role.")
@@ -67,7 +87,7 @@ class Query:
 
     @strawberry.field(description="Team members who know this contact, strongest tie first.")
     async def who_knows(self, info: Info[Context, None], email: str) -> list[TeamTie]:
-        ties = await insights.who_knows(info.context.repo, email, info.context.firm_domains)
+        ties = await insights.who_knows(info.context.repo, email, await info.context.firm_domains())
         return [TeamTie.from_domain(t) for t in ties]
 
     @strawberry.field(description="One tie scored as of a moment (now by default), with why.")
@@ -78,7 +98,7 @@ class Query:
         contact_email: str,
         as_of: datetime | None = None,
     ) -> Tie:
-        firm = info.context.firm_domains
+        firm = await info.context.firm_domains()
         view = await insights.tie_view(info.context.repo, member_email, contact_email, firm, as_of)
         return Tie.from_domain(view)
 
@@ -94,7 +114,7 @@ class Query:
         self, info: Info[Context, None], email: str, as_of: datetime | None = None
     ) -> ContactHealth:
         view = await health.contact_health(
-            info.context.repo, email, info.context.firm_domains, as_of
+            info.context.repo, email, await info.context.firm_domains(), as_of
         )
         return ContactHealth.from_domain(view)
 
@@ -109,6 +129,14 @@ class Query:
         if report.status == "not_found":
             raise NotFound(f"no job {id}")
         return IngestJob.from_domain(report)
+
+    @strawberry.field(
+        description="Queued, running and finished jobs, newest first (finished ones are kept "
+        "TIEGRAPH_JOB_HISTORY_DAYS); as GET /jobs."
+    )
+    async def jobs(self, info: Info[Context, None], first: int = 50) -> list[JobHistoryEntry]:
+        size = checked_first(first, info.context.settings.max_page_size)
+        return [JobHistoryEntry.from_domain(j) for j in await job_history(info.context.queue, size)]
 
     @strawberry.field(description="An account (by email domain) with its contacts and ties.")
     async def account(self, info: Info[Context, None], domain: str) -> Account:
@@ -130,11 +158,11 @@ class Query:
         first: int = 5,
     ) -> list[IntroRoute]:
         size = checked_first(first, info.context.settings.max_page_size)
-        requester = requester_email or (await info.context.authenticated()).member_email
+        requester = await _member_or_me(info, requester_email)
         found = await routes.warm_intro_routes(
             info.context.repo,
             requester,
-            info.context.firm_domains,
+            await info.context.firm_domains(),
             target_email,
             target_domain,
             size,
@@ -168,7 +196,7 @@ class Query:
         self, info: Info[Context, None], from_email: str, to_email: str
     ) -> InfluencePath | None:
         found = await influence.influence_path(
-            info.context.repo, from_email, to_email, info.context.firm_domains
+            info.context.repo, from_email, to_email, await info.context.firm_domains()
         )
         return None if found is None else InfluencePath.from_domain(found)
 
@@ -177,21 +205,60 @@ class Query:
         self, info: Info[Context, None], member_email: str
     ) -> DepartureImpact:
         found = await departure.departure_impact(
-            info.context.repo, member_email, info.context.firm_domains
+            info.context.repo, member_email, await info.context.firm_domains()
         )
         return DepartureImpact.from_domain(found)
 
     @strawberry.field(
-        description="What needs attention first (one member's, or the team's without one)."
+        description="What needs attention first: one member's (the signed-in member when "
+        "memberEmail is omitted), or the whole team's with team: true (managers)."
     )
     async def attention_feed(
-        self, info: Info[Context, None], member_email: str | None = None, first: int = 20
+        self,
+        info: Info[Context, None],
+        member_email: Annotated[str | None, MEMBER_OR_ME] = None,
+        team: Annotated[bool, TEAM] = False,
+        first: int = 20,
     ) -> list[AttentionItem]:
         size = checked_first(first, info.context.settings.max_page_size)
-        items = await attention.attention_feed(
-            info.context.repo, info.context.firm_domains, member_email, size
-        )
+        member = await _member_or_team(info, member_email, team)
+        firm = await info.context.firm_domains()
+        items = await attention.attention_feed(info.context.repo, firm, member, size)
         return [AttentionItem.from_domain(i) for i in items]
+
+    @strawberry.field(
+        description="A contact's interactions per month and kind, from the first month to now's: "
+        "those one member took part in (the signed-in member when memberEmail is omitted), or "
+        "the whole team's with team: true (managers)."
+    )
+    async def contact_timeline(
+        self,
+        info: Info[Context, None],
+        email: str,
+        member_email: Annotated[str | None, MEMBER_OR_ME] = None,
+        team: Annotated[bool, TEAM] = False,
+    ) -> list[MonthCount]:
+        member = await _member_or_team(info, member_email, team)
+        firm = await info.context.firm_domains()
+        found = await timelines.contact_timeline(info.context.repo, email, member, firm)
+        return [MonthCount.from_domain(m) for m in found]
+
+    @strawberry.field(
+        description="The interactions with an account's contacts per month and kind (each "
+        "counted once), from the first month to now's: one member's (the signed-in member when "
+        "memberEmail is omitted), or the whole team's with team: true (managers)."
+    )
+    async def account_timeline(
+        self,
+        info: Info[Context, None],
+        domain: str,
+        member_email: Annotated[str | None, MEMBER_OR_ME] = None,
+        team: Annotated[bool, TEAM] = False,
+    ) -> list[MonthCount]:
+        member = await _member_or_team(info, member_email, team)
+        firm = await info.context.firm_domains()
+        found = await timelines.account_timeline(info.context.repo, domain, member, firm)
+        return [MonthCount.from_domain(m) for m in found]
 
     @strawberry.field(description="Accounts in domain order, a page at a time.")
     async def accounts(
@@ -211,6 +278,10 @@ class Query:
         size = checked_first(first, info.context.settings.max_page_size)
         hits = await search.search(info.context.repo, text, size)
         return [SearchHit.from_domain(h) for h in hits]
+
+    @strawberry.field(description="The firm's domains and capture controls (tiegraph init).")
+    async def firm_settings(self, info: Info[Context, None]) -> FirmSettings:
+        return FirmSettings.from_domain(await info.context.repo.firm_settings())
 
     @strawberry.field(description="Every API token, newest first (never the tokens themselves).")
     async def api_tokens(self, info: Info[Context, None]) -> list[ApiToken]:
@@ -272,7 +343,7 @@ class Mutation:
     async def create_token(
         self, info: Info[Context, None], member_email: str, role: Role
     ) -> CreatedToken:
-        firm = info.context.firm_domains
+        firm = await info.context.firm_domains()
         token, stored = await tokens.issue_token(info.context.repo, member_email, role, firm)
         return CreatedToken(token=token, info=ApiToken.from_domain(stored))
 
@@ -286,12 +357,50 @@ class Mutation:
         "address is listed so later ingestion drops it (restoreErasedAddress undoes that)."
     )
     async def erase_contact(self, info: Info[Context, None], email: str) -> Erasure:
-        firm = info.context.firm_domains
+        firm = await info.context.firm_domains()
         return Erasure.from_domain(await erasure.erase_contact(info.context.repo, email, firm))
+
+    @strawberry.mutation(
+        description="Stop capturing a member's mailboxes and calendars, an address or a domain; "
+        "an address's or domain's stored interactions are erased (see the README)."
+    )
+    async def exclude_from_capture(
+        self, info: Info[Context, None], target: CaptureTarget, value: str
+    ) -> FirmSettings:
+        told = info.context.settings.firm_domains
+        change = await capture.exclude(info.context.repo, told, target.value, value)
+        return FirmSettings.from_domain(change.settings)
+
+    @strawberry.mutation(description="Capture a member's sources, an address or a domain again.")
+    async def include_in_capture(
+        self, info: Info[Context, None], target: CaptureTarget, value: str
+    ) -> FirmSettings:
+        told = info.context.settings.firm_domains
+        change = await capture.include(info.context.repo, told, target.value, value)
+        return FirmSettings.from_domain(change.settings)
+
+    @strawberry.mutation(description="Store subjects or not; off also removes the stored ones.")
+    async def set_store_subjects(self, info: Info[Context, None], store: bool) -> FirmSettings:
+        told = info.context.settings.firm_domains
+        return FirmSettings.from_domain(
+            await capture.store_subjects(info.context.repo, told, store)
+        )
+
+    @strawberry.mutation(
+        description="The caller's own choice: leave my ties out of other people's answers "
+        "(true) or show them again (false). Returns the new choice."
+    )
+    async def set_opt_out(self, info: Info[Context, None], opted_out: bool) -> bool:
+        viewer = await info.context.authenticated()
+        told = info.context.settings.firm_domains
+        await capture.opt_out(info.context.repo, told, viewer.member_email, opted_out)
+        return opted_out
 
     @strawberry.mutation(description="Take an address off the erasure list; true if it was on.")
     async def restore_erased_address(self, info: Info[Context, None], email: str) -> bool:
-        return await erasure.restore_address(info.context.repo, email, info.context.firm_domains)
+        return await erasure.restore_address(
+            info.context.repo, email, await info.context.firm_domains()
+        )
 
 
 class Schema(strawberry.Schema):
@@ -323,8 +432,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         alias_limit(settings.max_aliases),
     ]
     return Schema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", (Query, SourceQuery)),
+        mutation=merge_types("Mutation", (Mutation, SourceMutation)),
         extensions=[
             partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
             partial(AddValidationRules, limits),

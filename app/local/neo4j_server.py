@@ -69,10 +69,14 @@ def ensure_installed(say: Callable[[str], None] = lambda _: None) -> str:
     return f"{lib}/*{os.pathsep}{classes}"
 
 
+PASSWORD_VARIABLE = "TIEGRAPH_NEO4J_LAUNCH_PASSWORD"  # noqa: S105 - the name, not the value
+
+
 def local_neo4j(
-    home: Path, port: int, heap: str, pagecache: str, classpath: str = ""
+    home: Path, port: int, heap: str, pagecache: str, classpath: str = "", password: str = ""
 ) -> ManagedProcess:
-    """The managed process for a Neo4j whose files live under `home`."""
+    """The managed process for a Neo4j whose files live under `home`; with a password, Bolt
+    asks for it (user `neo4j`), without one it runs without authentication."""
     java = require_tool("java", "openjdk-17-jdk-headless")
     home = home.resolve()
     argv = (java, f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC", "-cp", classpath,
@@ -83,4 +87,6 @@ def local_neo4j(
         workdir=home,
         ready_marker="TIEGRAPH-NEO4J READY",
         signature=str(home / "neo4j"),
+        port=port,
+        env=((PASSWORD_VARIABLE, password),),
     )

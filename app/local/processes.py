@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.local.system import check_listen_port
 from tiegraph.errors import Unavailable
 
 # Servers this process started, kept so they are reaped when stopped (no zombies, and no
@@ -24,6 +25,9 @@ class ManagedProcess:
     ready_marker: str  # a line the server logs once it accepts connections
     # A word of the command line, checked so a recycled pid is never mistaken for ours.
     signature: str
+    port: int  # the one it listens on
+    # Extra environment: secrets go here, never on the command line (any user can read that).
+    env: tuple[tuple[str, str], ...] = ()
 
     @property
     def pid_file(self) -> Path:
@@ -47,11 +51,16 @@ class ManagedProcess:
         running = self.pid()
         if running is not None:
             return running
+        check_listen_port(self.name, self.port)
         self.workdir.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
             offset = log.tell()
             proc = subprocess.Popen(  # noqa: S603 - argv is built by the project, not by input
-                self.argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                self.argv,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env={**os.environ, **dict(self.env)},
             )
         _children[proc.pid] = proc
         self.pid_file.write_text(str(proc.pid))

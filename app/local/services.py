@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from app.local.neo4j_server import ensure_installed, local_neo4j
 from app.local.processes import ManagedProcess
 from app.local.redis_server import local_redis
-from tiegraph.settings import LOOPBACK_HOSTS, Settings
+from tiegraph.settings import Settings
 
 
 def port_open(host: str, port: int) -> bool:
@@ -26,13 +26,13 @@ def neo4j_process(
     classpath = ensure_installed(say)
     return local_neo4j(
         settings.data_dir, settings.neo4j_port, settings.neo4j_heap, settings.neo4j_pagecache,
-        classpath,
+        classpath, settings.neo4j_password.get_secret_value(),
     )  # fmt: skip
 
 
 def redis_is_local(settings: Settings) -> bool:
     """True when `TIEGRAPH_REDIS_URL` names a Redis on this machine."""
-    return (urlsplit(settings.redis_url).hostname or "") in LOOPBACK_HOSTS
+    return settings.redis_is_local
 
 
 def redis_port(settings: Settings) -> int:
@@ -42,4 +42,4 @@ def redis_port(settings: Settings) -> int:
 
 def redis_process(settings: Settings) -> ManagedProcess:
     """The local Redis tiegraph runs when none answers at `TIEGRAPH_REDIS_URL`."""
-    return local_redis(settings.data_dir, redis_port(settings))
+    return local_redis(settings.data_dir, redis_port(settings), settings.redis_password)

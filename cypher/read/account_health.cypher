@@ -4,6 +4,8 @@
 // themselves live in scoring/account_health.py.
 // Times are returned as epoch microseconds (UTC): the driver decodes a DateTime far more slowly
 // than an int, there are three per tie, and a large account has hundreds of ties.
+// Ties of members in $hidden (opted out: app/auth.py), and the interactions they took part
+// in, are left out of the answer.
 MATCH (a:Account {domain: $domain})
 OPTIONAL MATCH (p:ScoringProfile {name: 'active'})
 WITH a, p.json AS profile
@@ -12,6 +14,7 @@ CALL (a) {
   WITH c WHERE c IS NOT NULL
   CALL (c) {
     OPTIONAL MATCH (m:TeamMember)-[t:KNOWS]->(c)
+    WHERE NOT m.email IN $hidden
     RETURN collect(CASE WHEN m IS NULL THEN null ELSE {member: properties(m), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond, last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond, last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond}} END) AS ties
   }
   // Same name and same local part elsewhere: a prefix seek on the Contact.email index (the
@@ -27,6 +30,7 @@ CALL (a) {
     WITH o, collect(oa.domain) AS accounts
     CALL (o) {
       OPTIONAL MATCH (om:TeamMember)-[ot:KNOWS]->(o)
+      WHERE NOT om.email IN $hidden
       RETURN collect(CASE WHEN om IS NULL THEN null ELSE {member: properties(om), tie: ot {.*, first_at: ot.first_at.epochSeconds * 1000000 + ot.first_at.microsecond, last_at: ot.last_at.epochSeconds * 1000000 + ot.last_at.microsecond, last_two_way_at: ot.last_two_way_at.epochSeconds * 1000000 + ot.last_two_way_at.microsecond}} END) AS ties
     }
     RETURN collect({contact: properties(o), accounts: accounts, ties: ties}) AS namesakes
@@ -42,6 +46,7 @@ CALL (a) {
   OPTIONAL MATCH (c:Contact)-[:WORKS_AT]->(a)
   OPTIONAL MATCH (c)<-[:INVOLVES]-(i)
   WHERE i.occurred_at <= datetime({epochMillis: $as_of_ms})
+    AND NOT any(x IN i.participants WHERE x IN $hidden)
   WITH i, c WHERE i IS NOT NULL
   // Whether this contact came: their answer (at their place in the participants) is no decline.
   WITH i, any(k IN range(0, size(i.participants) - 1)
@@ -60,6 +65,7 @@ CALL (a) {
   OPTIONAL MATCH (c:Contact)-[:WORKS_AT]->(a)
   OPTIONAL MATCH (c)<-[:INVOLVES]-(i)
   WHERE i.occurred_at <= datetime({epochMillis: $as_of_ms})
+    AND NOT any(x IN i.participants WHERE x IN $hidden)
   WITH DISTINCT i WHERE i IS NOT NULL
   ORDER BY i.occurred_at DESC
   LIMIT $latest

@@ -8,6 +8,7 @@
 // graph/threads.py pages through and reads the page's accounts whole (account_threads_of).
 // Tie times are returned as epoch microseconds (UTC): the driver's DateTime decoding costs
 // about half a millisecond a value, more than all the rest of a tie (graph.records).
+// Ties of members in $hidden (opted out: app/auth.py) are left out of the answer.
 CALL () {
   // Accounts with a value, read from the account_annual_value index in value order.
   MATCH (a:Account)
@@ -39,14 +40,14 @@ CALL (a) {
   MATCH (c:Contact)-[:WORKS_AT]->(a)
   CALL (c) {
     MATCH (m:TeamMember)-[t:KNOWS]->(c)
-    WHERE $reach_score IS NULL
+    WHERE NOT m.email IN $hidden AND ($reach_score IS NULL
        OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast
                                + coalesce(t.weight_slow, 0.0) * $reach_slow) / $reach_saturation))
           * CASE WHEN t.last_two_way_at IS NULL THEN $reach_floor
                  ELSE $reach_floor + (1.0 - $reach_floor) * 2.0 ^ (-toFloat(CASE
                         WHEN t.last_two_way_at.epochMillis < $reach_at_ms
                         THEN $reach_at_ms - t.last_two_way_at.epochMillis ELSE 0 END) / $reach_recency_ms)
-            END >= $reach_score
+            END >= $reach_score)
     RETURN collect({member: properties(m), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond, last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond, last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond}}) AS ties
   }
   WITH c, ties WHERE size(ties) > 0

@@ -9,8 +9,9 @@
 // scoring/attention.py; contacts who may have moved come from read/attention_*_movers. Tie
 // times come as epoch microseconds (UTC): the driver's DateTime decoding costs about half a
 // millisecond a value.
+// Ties of members in $hidden (opted out: app/auth.py) are left out of the answer.
 MATCH (m:TeamMember {email: $member})-[t:KNOWS]->(c:Contact)
-WHERE t.two_way_count >= $min_two_way
+WHERE t.two_way_count >= $min_two_way AND NOT m.email IN $hidden
   AND ((t.last_two_way_at < datetime({epochMillis: $cold_ms})
         AND t.last_two_way_at > datetime({epochMillis: $forget_ms})
         AND ($reach_score IS NULL

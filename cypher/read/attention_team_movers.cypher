@@ -5,8 +5,9 @@
 // (roster left_on after $today) with at least $min_two_way two-way exchanges. Only the
 // $max_moves most recently heard from (then by email) are returned, as scoring/attention.py
 // checks no more; the move rules run in graph/attention.py.
+// Ties of members in $hidden (opted out: app/auth.py) are left out of the answer.
 MATCH (m:TeamMember)-[t:KNOWS]->(c:Contact)
-WHERE t.two_way_count >= $min_two_way
+WHERE t.two_way_count >= $min_two_way AND NOT m.email IN $hidden
   AND (m.left_on IS NULL OR date(m.left_on) > date($today))
   AND (c.left_on IS NOT NULL
        OR (t.last_at < datetime({epochMillis: $cold_ms})

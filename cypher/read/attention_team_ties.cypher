@@ -9,28 +9,34 @@
 // scoring/attention.py; contacts who may have moved come from read/attention_*_movers. Tie
 // times come as epoch microseconds (UTC): the driver's DateTime decoding costs about half a
 // millisecond a value.
-MATCH (m:TeamMember)-[t:KNOWS]->(c:Contact)
+// Ties of members in $hidden (opted out: app/auth.py) are left out of the answer.
+MATCH (m)-[t:KNOWS]->(c)
 WHERE t.two_way_count >= $min_two_way
-  AND ((t.last_two_way_at < datetime({epochMillis: $cold_ms})
-        AND t.last_two_way_at > datetime({epochMillis: $forget_ms})
-        AND ($reach_score IS NULL
+// One scan of every KNOWS tie, people's labels checked only on the few rows left, and the
+// times projected once: with labels in the MATCH the planner expands from every member, and
+// with the times in the WHERE it splits the OR into a union of two scans, then filters their
+// distinct rows a second time (PROFILE, 1M firm; docs/benchmarks.md).
+WITH m, t, c, t.last_at.epochMillis AS last_ms, t.last_two_way_at.epochMillis AS two_way_ms
+WHERE ((two_way_ms < $cold_ms AND two_way_ms > $forget_ms)
+       AND ($reach_score IS NULL
             OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast_norm
-                 * 2.0 ^ (-toFloat(t.last_at.epochMillis - $reach_epoch_ms) / $reach_fast_ms)
+                 * 2.0 ^ (-toFloat(last_ms - $reach_epoch_ms) / $reach_fast_ms)
                + coalesce(t.weight_slow, 0.0) * $reach_slow_norm
-                 * 2.0 ^ (-toFloat(t.last_at.epochMillis - $reach_epoch_ms) / $reach_slow_ms))
+                 * 2.0 ^ (-toFloat(last_ms - $reach_epoch_ms) / $reach_slow_ms))
                / $reach_saturation))
                * ($reach_floor + (1.0 - $reach_floor) * 2.0 ^ (-toFloat(
-                   t.last_at.epochMillis - t.last_two_way_at.epochMillis) / $reach_recency_ms))
+                   last_ms - two_way_ms) / $reach_recency_ms))
                >= $reach_score))
-       OR (t.last_at > datetime({epochMillis: $recent_ms})
-           AND ($reach_score IS NULL
+   OR (last_ms > $recent_ms
+       AND ($reach_score IS NULL
             OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast
                                     + coalesce(t.weight_slow, 0.0) * $reach_slow) / $reach_saturation))
-               * CASE WHEN t.last_two_way_at IS NULL THEN $reach_floor
+               * CASE WHEN two_way_ms IS NULL THEN $reach_floor
                       ELSE $reach_floor + (1.0 - $reach_floor) * 2.0 ^ (-toFloat(CASE
-                             WHEN t.last_two_way_at.epochMillis < $reach_at_ms
-                             THEN $reach_at_ms - t.last_two_way_at.epochMillis ELSE 0 END) / $reach_recency_ms)
-                 END >= $reach_score)))
+                             WHEN two_way_ms < $reach_at_ms
+                             THEN $reach_at_ms - two_way_ms ELSE 0 END) / $reach_recency_ms)
+                 END >= $reach_score))
+WITH m, t, c WHERE m:TeamMember AND c:Contact AND NOT m.email IN $hidden
 // One record holding every row as a list: the driver's client CPU cost is per
 // record it receives, and the team-wide read returns thousands.
 RETURN collect({member: properties(m), contact: properties(c), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond,

@@ -9,7 +9,9 @@
 // Rules: scoring/departure.py.
 // Tie times are returned as epoch microseconds (UTC): the driver's DateTime decoding costs
 // about half a millisecond a value, more than all the rest of a tie (graph.records).
+// Members in $hidden (opted out: app/auth.py): not found as the leaver, their ties left out.
 MATCH (leaver:TeamMember {email: $member})
+WHERE NOT leaver.email IN $hidden
 CALL (leaver) {
   OPTIONAL MATCH (leaver)-[l:KNOWS]->(c:Contact)
   WHERE $reach_score IS NULL
@@ -23,6 +25,7 @@ CALL (leaver) {
   WITH c WHERE c IS NOT NULL
   CALL (c) {
     MATCH (m:TeamMember)-[t:KNOWS]->(c)
+    WHERE NOT m.email IN $hidden
     RETURN collect({member: properties(m), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond, last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond, last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond}}) AS ties
   }
   CALL (c) {
@@ -46,14 +49,14 @@ CALL (leaver) {
     MATCH (c:Contact)-[:WORKS_AT]->(a)
     CALL (c) {
       MATCH (m:TeamMember)-[t:KNOWS]->(c)
-      WHERE $reach_score IS NULL
+      WHERE NOT m.email IN $hidden AND ($reach_score IS NULL
      OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast
                              + coalesce(t.weight_slow, 0.0) * $reach_slow) / $reach_saturation))
         * CASE WHEN t.last_two_way_at IS NULL THEN $reach_floor
                ELSE $reach_floor + (1.0 - $reach_floor) * 2.0 ^ (-toFloat(CASE
                       WHEN t.last_two_way_at.epochMillis < $reach_at_ms
                       THEN $reach_at_ms - t.last_two_way_at.epochMillis ELSE 0 END) / $reach_recency_ms)
-          END >= $reach_score
+          END >= $reach_score)
       RETURN collect({member: properties(m), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond, last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond, last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond}}) AS ties
     }
     WITH c, ties WHERE size(ties) > 0
@@ -63,6 +66,7 @@ CALL (leaver) {
 }
 CALL (leaver) {
   OPTIONAL MATCH (leaver)-[w:WORKS_WITH]-(o:TeamMember)
+  WHERE NOT o.email IN $hidden
   RETURN collect(CASE WHEN o IS NULL THEN null ELSE {colleague: properties(o), tie: w {.*, first_at: w.first_at.epochSeconds * 1000000 + w.first_at.microsecond, last_at: w.last_at.epochSeconds * 1000000 + w.last_at.microsecond, last_two_way_at: w.last_two_way_at.epochSeconds * 1000000 + w.last_two_way_at.microsecond}} END) AS colleagues
 }
 RETURN properties(leaver) AS member, contacts, accounts, colleagues

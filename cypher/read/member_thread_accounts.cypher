@@ -7,8 +7,9 @@
 // active tie of their own, so these are all the accounts whose thread they may hold: the
 // member's attention feed (graph/threads.py, member_single_threads) runs the rule on them.
 // Tie times are returned as epoch microseconds (UTC), as in read/account_threads.
-MATCH (:TeamMember {email: $member})-[mt:KNOWS]->(:Contact)-[:WORKS_AT]->(a:Account)
-WHERE a.annual_value >= $min_value
+// Ties of members in $hidden (opted out: app/auth.py) are left out of the answer.
+MATCH (mh:TeamMember {email: $member})-[mt:KNOWS]->(:Contact)-[:WORKS_AT]->(a:Account)
+WHERE a.annual_value >= $min_value AND NOT mh.email IN $hidden
   AND ($reach_score IS NULL
     OR 100.0 * (1.0 - exp(-(coalesce(mt.weight_fast, 0.0) * $reach_fast
                             + coalesce(mt.weight_slow, 0.0) * $reach_slow) / $reach_saturation))
@@ -22,14 +23,14 @@ CALL (a) {
   MATCH (c:Contact)-[:WORKS_AT]->(a)
   CALL (c) {
     MATCH (m:TeamMember)-[t:KNOWS]->(c)
-    WHERE $reach_score IS NULL
+    WHERE NOT m.email IN $hidden AND ($reach_score IS NULL
        OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast
                                + coalesce(t.weight_slow, 0.0) * $reach_slow) / $reach_saturation))
           * CASE WHEN t.last_two_way_at IS NULL THEN $reach_floor
                  ELSE $reach_floor + (1.0 - $reach_floor) * 2.0 ^ (-toFloat(CASE
                         WHEN t.last_two_way_at.epochMillis < $reach_at_ms
                         THEN $reach_at_ms - t.last_two_way_at.epochMillis ELSE 0 END) / $reach_recency_ms)
-            END >= $reach_score
+            END >= $reach_score)
     RETURN collect({member: properties(m), tie: t {.*, first_at: t.first_at.epochSeconds * 1000000 + t.first_at.microsecond, last_at: t.last_at.epochSeconds * 1000000 + t.last_at.microsecond, last_two_way_at: t.last_two_way_at.epochSeconds * 1000000 + t.last_two_way_at.microsecond}}) AS ties
   }
   WITH c, ties WHERE size(ties) > 0

@@ -4,7 +4,10 @@
 // (ASSOCIATED_WITH) at the same account with who knows those; then the requester's own
 // WORKS_WITH ties. Holders come with their roster left_on; ranking is scoring/routes.py.
 // No target gives one row with no targets; an unknown requester gives no row.
+// Members in $hidden (opted out: app/auth.py): not found as the requester, never a holder
+// or a colleague on a route.
 MATCH (r:TeamMember {email: $requester})
+WHERE NOT r.email IN $hidden
 OPTIONAL MATCH (p:ScoringProfile {name: 'active'})
 WITH r, p.json AS profile
 CALL () {
@@ -17,6 +20,7 @@ CALL () {
   }
   CALL (t) {
     OPTIONAL MATCH (m:TeamMember)-[k:KNOWS]->(t)
+    WHERE NOT m.email IN $hidden
     RETURN collect(CASE WHEN m IS NULL THEN null ELSE {member: properties(m), tie: properties(k)} END) AS knowers
   }
   CALL (t) {
@@ -28,6 +32,7 @@ CALL () {
     WITH c, s WHERE c IS NOT NULL
     CALL (c) {
       MATCH (m:TeamMember)-[k:KNOWS]->(c)
+      WHERE NOT m.email IN $hidden
       RETURN collect({member: properties(m), tie: properties(k)}) AS knowers
     }
     WITH c, s, knowers WHERE size(knowers) > 0
@@ -37,6 +42,7 @@ CALL () {
 }
 CALL (r) {
   OPTIONAL MATCH (r)-[w:WORKS_WITH]-(o:TeamMember)
+  WHERE NOT o.email IN $hidden
   RETURN collect(CASE WHEN o IS NULL THEN null ELSE {email: o.email, tie: properties(w)} END) AS colleagues
 }
 RETURN properties(r) AS requester, targets, colleagues, profile

@@ -241,18 +241,25 @@ def iter_ics(
     path = Path(path)
     with open_binary(path) as handle:
         data = handle.read()
+    yield from iter_ics_bytes(data, path.name, horizon_start, horizon_end)
+
+
+def iter_ics_bytes(
+    data: bytes, name: str, horizon_start: datetime, horizon_end: datetime
+) -> Iterator[ParsedItem]:
+    """`iter_ics` for iCalendar data that is not a file (a CalDAV object), located by `name`."""
     try:
         calendars = Calendar.from_ical(data, multiple=True)
     except Exception as exc:  # icalendar signals bad input with ValueError and others
         line = _first_bad_line(data)
-        where = f"{path.name}:{line}" if line is not None else path.name
+        where = f"{name}:{line}" if line is not None else name
         yield ParseIssue(where, f"not a valid iCalendar file ({exc})")
         return
     if not calendars:
-        yield ParseIssue(path.name, "not a valid iCalendar file (no VCALENDAR)")
+        yield ParseIssue(name, "not a valid iCalendar file (no VCALENDAR)")
     start, end = _as_utc(horizon_start), _as_utc(horizon_end)
     for calendar in calendars:
         if calendar.name != "VCALENDAR":
-            yield ParseIssue(path.name, f"top-level {calendar.name} is not a VCALENDAR")
+            yield ParseIssue(name, f"top-level {calendar.name} is not a VCALENDAR")
             continue
-        yield from _calendar_items(calendar, path.name, start, end)
+        yield from _calendar_items(calendar, name, start, end)

@@ -77,7 +77,7 @@ CACHE_SIZE = 1 << 16
 READ_SIZE = 1 << 20
 
 _ADDRESS_FIELDS = ("from", "to", "cc")
-_FIELDS = (
+HEADER_FIELDS = (
     "from", "to", "cc", "date", "message-id", "in-reply-to", "references", "subject",
     "list-id", "list-unsubscribe", "precedence", "auto-submitted",
 )  # fmt: skip
@@ -86,7 +86,7 @@ _FIELDS = (
 # (printable ASCII but ":", then ":"), a continuation or an mbox "From " line.
 _END_OF_HEADERS = re.compile(r"\n(?![\041-\071\073-\176]*:|[ \t]|From )")
 _WANTED_FIELD = re.compile(
-    rf"\n({'|'.join(_FIELDS)}):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE | re.ASCII
+    rf"\n({'|'.join(HEADER_FIELDS)}):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE | re.ASCII
 )
 # A blank line (the "\n" before it first), and one followed by an mbox "From " line.
 _BLANK_LINE = re.compile(rb"\n\r*\n")
@@ -140,7 +140,7 @@ Fields = dict[str, str]
 
 
 def _header_fields(data: bytes) -> Fields:
-    """The unfolded values of the fields in `_FIELDS` in a header block, by lower-case name.
+    """The unfolded values of the fields in `HEADER_FIELDS` in a header block, by lower-case name.
 
     The first occurrence of a field counts, except that repeated address fields are joined.
     """

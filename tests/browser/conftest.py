@@ -26,6 +26,7 @@ from app.local.system import require_tool
 from app.main import create_app
 from app.web import DEFAULT_WEB_DIR
 from graph.driver import apply_schema, create_driver
+from graph.firm import init_firm
 from graph.repository import GraphRepository
 from graph.tokens import issue_token
 from ingest.demo import DEMO_FIRM_DOMAIN, demo_records
@@ -78,6 +79,7 @@ async def _load_demo(settings: Settings) -> dict[Role, tuple[str, str]]:
         await driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.neo4j_database)
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
+        await init_firm(repo, [DEMO_FIRM_DOMAIN])
         await Ingestor.for_settings(repo, settings).run(demo_records())
         # The rep: the current member with the most ties at Acme, so that their pages are full;
         # the manager: the next one.

@@ -1,8 +1,11 @@
 """Each screen shows what the API answers the same token (numbers, order, labels), a rep never
 reaches a manager screen or asks for manager data, and each screen leaves a screenshot."""
 
+import json
 import re
+from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -92,9 +95,43 @@ def map_counts(data: dict[str, Any]) -> tuple[int, int]:
 
 ACCOUNT = """query($d: String!) {
   account(domain: $d) { name tier annualValue contacts(first: 100) { edges { node {
-    contact { email } knownBy { member { email } } } } } }
+    contact { email } knownBy { member { email } lastInteractionAt recentlyActive } } } } }
   influenceMap(domain: $d) { nodes { contact { email } } edges { weight } }
   accountHealth(domain: $d) { valueAtRisk coverage { gaps } cold { reasons } } }"""
+RECENCY = """query($d: String!) {
+  account(domain: $d) { contacts(first: 100) { edges { node {
+    knownBy { lastInteractionAt recentlyActive } } } } }
+  influenceMap(domain: $d) { edges { lastInteractionAt recentlyActive } } }"""
+
+
+def recency(last_at: str | None, recently_active: bool) -> str:
+    """web/src/recency.ts's band: from the date where the API gives one, else the 90-day flag."""
+    if last_at is None:
+        return "d90" if recently_active else "quiet"
+    days = (datetime.now(UTC) - datetime.fromisoformat(last_at)).total_seconds() / 86400
+    return "d30" if days <= 30 else "d90" if days <= 90 else "y1" if days <= 365 else "older"
+
+
+def recency_bands(data: dict[str, Any]) -> dict[str, int]:
+    """Edges per recency band, as the map should colour them for whoever asked."""
+    ties = [t for e in data["account"]["contacts"]["edges"] for t in e["node"]["knownBy"]]
+    ties += data["influenceMap"]["edges"]
+    return dict(Counter(recency(t["lastInteractionAt"], t["recentlyActive"]) for t in ties))
+
+
+def test_map_edges_are_coloured_by_recency_as_each_role_may_see(
+    pages: Pages, explorer: Explorer
+) -> None:
+    for role in (Role.REP, Role.MANAGER):
+        page = pages(role)
+        page.goto(f"{explorer.url}/account/{ACME}")
+        expect(page.locator("#map")).to_have_attribute("data-recency", re.compile("."))
+        drawn = json.loads(page.get_attribute("#map", "data-recency") or "{}")
+        bands = recency_bands(explorer.gql(role, RECENCY, d=ACME))
+        assert drawn == bands, role
+        # A rep sees dates on their own ties only: the rest are coarse (d90 or quiet).
+        fine = sum(n for band, n in bands.items() if band not in ("d90", "quiet"))
+        assert (fine < sum(bands.values())) if role is Role.REP else "quiet" not in bands
 
 
 def test_account_page_health_and_map_as_the_api_gives(pages: Pages, explorer: Explorer) -> None:
@@ -124,11 +161,22 @@ def test_account_page_health_and_map_as_the_api_gives(pages: Pages, explorer: Ex
 def test_a_rep_sees_no_health_and_asks_for_none(pages: Pages, explorer: Explorer) -> None:
     page = pages(Role.REP)
     sent = asked(page)
+    events: list[tuple[str, str]] = []
+    page.on("request", lambda r: events.append(("sent", r.post_data or "")))
+    page.on("response", lambda r: events.append(("answered", r.request.post_data or "")))
     page.goto(f"{explorer.url}/account/{ACME}")
     expect(page.locator("#map")).to_have_attribute("data-nodes", DIGITS)
     assert page.locator("#health").count() == 0
     assert sent
     assert not any("accountHealth" in q for q in sent)
+    # The account is asked for once, while `me` is still on its way.
+    assert sum("influenceMap" in q for q in sent) == 1
+    account_sent = next(i for i, (e, body) in enumerate(events)
+                        if e == "sent" and "influenceMap" in body)  # fmt: skip
+    me_answered = next(
+        i for i, (e, body) in enumerate(events) if e == "answered" and "me {" in body
+    )
+    assert account_sent < me_answered
 
 
 def test_risk_board_lists_single_threads_by_value_at_risk(pages: Pages, explorer: Explorer) -> None:
@@ -183,12 +231,12 @@ def test_departure_impact_of_a_member(pages: Pages, explorer: Explorer) -> None:
 def test_feed_is_mine_for_a_rep_and_the_teams_for_a_manager(
     pages: Pages, explorer: Explorer
 ) -> None:
-    query = "query($m: String) { attentionFeed(memberEmail: $m, first: 50) { kind reason } }"
-    for role, member in [(Role.REP, explorer.members[Role.REP]), (Role.MANAGER, None)]:
+    query = "query($t: Boolean!) { attentionFeed(team: $t, first: 50) { kind reason } }"
+    for role, team in [(Role.REP, False), (Role.MANAGER, True)]:
         page = pages(role)
         page.goto(f"{explorer.url}/feed")
         expect(page.locator("h1")).to_contain_text("feed")
-        feed = explorer.gql(role, query, m=member)["attentionFeed"]
+        feed = explorer.gql(role, query, t=team)["attentionFeed"]
         page.wait_for_selector("#feed, .empty")
         assert page.locator("#feed .reason").all_inner_texts() == [i["reason"] for i in feed]
         assert attr(page, "#feed > li", "data-kind") == [i["kind"] for i in feed]
@@ -215,3 +263,40 @@ def test_tie_page_shows_score_components_and_evidence(pages: Pages, explorer: Ex
     assert attr(page, "#timeline .month", "data-total") == [str(m["total"]) for m in months]
     assert sum(m["total"] for m in months) > 0
     screenshot(page, "tie")
+
+
+TIMELINES = """query($c: String!, $d: String!, $t: Boolean!) {
+  contactTimeline(email: $c, team: $t) { month total counts { kind count } }
+  accountTimeline(domain: $d, team: $t) { month total counts { kind count } } }"""
+
+
+def drawn_months(page: Page) -> list[tuple[str, int, int]]:
+    """(month, total, bars) of each month of the page's chart."""
+    drawn = page.locator("#timeline .month").evaluate_all(
+        "gs => gs.map(g => [g.dataset.month, Number(g.dataset.total), "
+        "g.querySelectorAll('rect').length])"
+    )
+    return [(month, total, bars) for month, total, bars in drawn]
+
+
+def test_contact_and_account_timelines_are_mine_for_a_rep_and_the_teams_for_a_manager(
+    pages: Pages, explorer: Explorer
+) -> None:
+    contact = best_known_contact(explorer)
+    for role, team in [(Role.REP, False), (Role.MANAGER, True)]:
+        page = pages(role)
+        data = explorer.gql(role, TIMELINES, c=contact, d=ACME, t=team)
+        for path, months in [(f"/contact/{contact}", data["contactTimeline"]),
+                             (f"/account/{ACME}", data["accountTimeline"])]:  # fmt: skip
+            page.goto(explorer.url + path)
+            page.wait_for_selector("#timeline-panel #timeline, #timeline-panel .empty")
+            assert drawn_months(page) == [
+                (m["month"], m["total"], len(m["counts"])) for m in months
+            ], (role, path)
+            title = "The team's" if team else "My"
+            expect(page.locator("section", has=page.locator("#timeline-panel")).locator("h2")
+                   ).to_have_text(f"{title} interactions per month")  # fmt: skip
+        assert sum(m["total"] for m in data["accountTimeline"]) > 0, role
+    mine = explorer.gql(Role.REP, TIMELINES, c=contact, d=ACME, t=False)["accountTimeline"]
+    teams = explorer.gql(Role.MANAGER, TIMELINES, c=contact, d=ACME, t=True)["accountTimeline"]
+    assert sum(m["total"] for m in mine) < sum(m["total"] for m in teams)

@@ -18,6 +18,7 @@ from graph.tokens import issue_token
 from ingest.pipeline import Ingestor
 from tests.conftest import free_port
 from tiegraph.access import Role
+from tiegraph.firm import FirmSettings
 from tiegraph.settings import Settings
 
 
@@ -31,10 +32,23 @@ async def driver(settings: Settings) -> AsyncIterator[AsyncDriver]:
     await driver.close()
 
 
+FIRM_DOMAINS = ("firm.test",)  # as tests/conftest.py's settings
+# Empties the graph in the middle of a test, keeping its firm set up (tiegraph init).
+EMPTY_BUT_THE_FIRM = "MATCH (n) WHERE NOT n:FirmSettings DETACH DELETE n"
+
+
+async def set_firm(repo: GraphRepository, *domains: str) -> None:
+    """Set the firm up with `domains` (none: not set up), as `tiegraph init` would."""
+    await repo.save_firm_settings(FirmSettings(domains=domains))
+
+
 @pytest.fixture(autouse=True)
 async def empty_graph(driver: AsyncDriver, settings: Settings) -> None:
-    """Every test starts from an empty graph (the schema stays)."""
+    """Every test starts from an empty graph (the schema stays) whose firm is set up as
+    `tiegraph init --firm-domain firm.test` does: ingestion refuses to run without it. A test
+    of another firm calls `set_firm`; one of a firm not set up yet, `set_firm()`."""
     await driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.neo4j_database)
+    await set_firm(GraphRepository(driver, settings.neo4j_database), *FIRM_DOMAINS)
 
 
 @pytest.fixture
@@ -49,7 +63,6 @@ def ingestor(repo: GraphRepository, settings: Settings) -> Ingestor:
     return Ingestor.for_settings(repo, settings)
 
 
-FIRM_DOMAINS = ("firm.test",)  # as tests/conftest.py's settings
 ADMIN_EMAIL = "admin@firm.test"
 MANAGER_EMAIL = "manager@firm.test"
 REP_EMAIL = "rep@firm.test"

@@ -10,13 +10,15 @@ from fastapi import FastAPI
 from app.auth import GRAPHQL_PATH, GRAPHQL_ROLES, PUBLIC_PATHS, REST_ROLES
 from app.graphql.schema import build_schema
 from graph.repository import GraphRepository
+from graph.sources import add_source
 from graph.tokens import issue_token
 from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor
-from tests.integration.apihelp import codes, gql, seed_firm
-from tests.integration.conftest import FIRM_DOMAINS, client, token_for
+from tests.integration.apihelp import codes, gql, record, seed_firm
+from tests.integration.conftest import FIRM_DOMAINS, MANAGER_EMAIL, client, token_for
 from tiegraph.access import Role
 from tiegraph.settings import Settings
+from tiegraph.sources import caldav_spec
 
 Setup = Callable[[FastAPI, GraphRepository], Awaitable[dict[str, Any]]]
 
@@ -32,6 +34,11 @@ async def _queued_job(app: FastAPI, repo: GraphRepository) -> dict[str, Any]:
 async def _spare_token(app: FastAPI, repo: GraphRepository) -> dict[str, Any]:
     _, stored = await issue_token(repo, "spare@firm.test", Role.REP, FIRM_DOMAINS)
     return {"id": stored.id}
+
+
+async def _a_source(app: FastAPI, repo: GraphRepository) -> dict[str, Any]:
+    spec = caldav_spec("cal", "https://dav.example/ann/", "ann", "ann@firm.test", "env:NONE")
+    return {"id": (await add_source(repo, spec, FIRM_DOMAINS)).id}
 
 
 # One operation per root field, with what it needs; the key is the permission table's.
@@ -53,12 +60,17 @@ OPERATIONS: dict[str, tuple[str, Setup]] = {
                             "{ strength } }", _nothing),
     "Query.attentionFeed": ('{ attentionFeed(memberEmail: "rep@firm.test") { reason } }',
                             _nothing),
+    "Query.contactTimeline": ('{ contactTimeline(email: "joe@acme.com", '
+                              'memberEmail: "rep@firm.test") { month } }', _nothing),
+    "Query.accountTimeline": ('{ accountTimeline(domain: "acme.com", '
+                              'memberEmail: "rep@firm.test") { month } }', _nothing),
     "Query.singleThreadedAccounts": ("{ singleThreadedAccounts(first: 5) "
                                      "{ pageInfo { hasNextPage } } }", _nothing),
     "Query.departureImpact": ('{ departureImpact(memberEmail: "ann@firm.test") { valueAtRisk } }',
                               _nothing),
     "Query.ingestJob": ("query($id: String!) { ingestJob(id: $id) { status } }", _queued_job),
     "Query.apiTokens": ("{ apiTokens { id role } }", _nothing),
+    "Query.jobs": ("{ jobs(first: 5) { id status } }", _nothing),
     "Mutation.ingestInteractions": (
         'mutation { ingestInteractions(interactions: [{id: "x1", kind: EMAIL, '
         'occurredAt: "2024-05-01T10:00:00Z", from: "ann@firm.test", to: ["kim@acme.com"]}]) '
@@ -74,6 +86,29 @@ OPERATIONS: dict[str, tuple[str, Setup]] = {
         'mutation { eraseContact(email: "gone@acme.com") { personFound } }', _nothing),
     "Mutation.restoreErasedAddress": (
         'mutation { restoreErasedAddress(email: "gone@acme.com") }', _nothing),
+    "Query.firmSettings": ("{ firmSettings { domains } }", _nothing),
+    "Mutation.excludeFromCapture": (
+        'mutation { excludeFromCapture(target: DOMAIN, value: "private.test") { domains } }',
+        _nothing),
+    "Mutation.includeInCapture": (
+        'mutation { includeInCapture(target: DOMAIN, value: "private.test") { domains } }',
+        _nothing),
+    "Mutation.setStoreSubjects": (
+        "mutation { setStoreSubjects(store: true) { storeSubjects } }", _nothing),
+    "Mutation.setOptOut": ("mutation { setOptOut(optedOut: false) }", _nothing),
+    "Query.sources": ("{ sources { id state } }", _nothing),
+    "Mutation.addImapSource": (
+        'mutation { addImapSource(input: {name: "m", host: "imap.example", user: "ann", '
+        'member: "ann@firm.test", password: "env:X"}) { id } }', _nothing),
+    "Mutation.addCaldavSource": (
+        'mutation { addCaldavSource(input: {name: "c", url: "https://dav.example/", user: "ann", '
+        'member: "ann@firm.test", password: "env:X"}) { id } }', _nothing),
+    "Mutation.pauseSource": ("mutation($id: String!) { pauseSource(id: $id) { paused } }",
+                             _a_source),
+    "Mutation.resumeSource": ("mutation($id: String!) { resumeSource(id: $id) { paused } }",
+                              _a_source),
+    "Mutation.removeSource": ("mutation($id: String!) { removeSource(id: $id) }", _a_source),
+    "Mutation.syncSource": ("mutation($id: String!) { syncSource(id: $id) }", _a_source),
 }  # fmt: skip
 
 
@@ -172,7 +207,8 @@ async def test_a_token_is_only_for_a_team_members_address(
 
 
 @pytest.mark.parametrize(
-    ("method", "path"), [("POST", "/ingest"), ("GET", "/jobs/{job_id}"), ("GET", "/metrics")]
+    ("method", "path"),
+    [("POST", "/ingest"), ("GET", "/jobs/{job_id}"), ("GET", "/jobs"), ("GET", "/metrics")],
 )
 async def test_rest_routes_by_role(
     method: str, path: str, app: FastAPI, repo: GraphRepository
@@ -248,10 +284,20 @@ async def test_a_rep_reads_only_their_own_attention_feed(
     ingestor: Ingestor, rep_api: httpx.AsyncClient, manager_api: httpx.AsyncClient
 ) -> None:
     await seed_firm(ingestor)
-    query = "query($m: String) { attentionFeed(memberEmail: $m) { reason } }"
-    assert (await gql(rep_api, query, m="REP@firm.test")).get("errors") is None
-    for someone_else in ("ann@firm.test", None):  # a colleague's feed, or the team's
-        body = await gql(rep_api, query, m=someone_else)
-        assert codes(body) == ["FORBIDDEN"], someone_else
+    await ingestor.run([record("b1", MANAGER_EMAIL, ["joe@acme.com"], 2)])
+    query = """query($m: String, $t: Boolean! = false) {
+      attentionFeed(memberEmail: $m, team: $t) { reason member { email } } }"""
+    own = await gql(rep_api, query, m="REP@firm.test")
+    assert own.get("errors") is None
+    # Without memberEmail it is the signed-in member's own feed, for every role.
+    assert await gql(rep_api, query) == own
+    mine = await gql(manager_api, query)
+    assert mine.get("errors") is None
+    assert mine == await gql(manager_api, query, m=MANAGER_EMAIL)
+    for asked in ({"m": "ann@firm.test"}, {"t": True}):  # a colleague's feed, or the team's
+        body = await gql(rep_api, query, **asked)
+        assert codes(body) == ["FORBIDDEN"], asked
         assert "needs the manager role" in body["errors"][0]["message"]
-        assert (await gql(manager_api, query, m=someone_else)).get("errors") is None
+        assert (await gql(manager_api, query, **asked)).get("errors") is None
+    both = await gql(manager_api, query, m="ann@firm.test", t=True)
+    assert codes(both) == ["BAD_INPUT"]

@@ -14,6 +14,7 @@ from ingest.sources import iter_path
 from scoring.policy import IngestPolicy
 from scoring.profile import DEFAULT_PROFILE
 from tests.integration.apihelp import gql
+from tests.integration.conftest import set_firm
 from tests.rlists import FIRM, rlists_slice
 from tiegraph.settings import Settings
 
@@ -25,6 +26,7 @@ async def test_the_backtest_job_scores_the_graph_as_a_backtest_of_the_files(
     tmp_path: Path, settings: Settings, repo: GraphRepository, api: httpx.AsyncClient
 ) -> None:
     mail = rlists_slice(tmp_path, 600)
+    await set_firm(repo, FIRM)
     await Ingestor(repo, (FIRM,), 500).run(iter_path(mail))
     queued = await gql(api, "mutation { runBacktest(everyDays: 20, horizonDays: 30) }")
     job_id = queued["data"]["runBacktest"]

@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import LiteralString
 from urllib.parse import urlsplit
 
 import httpx
@@ -285,9 +286,15 @@ def test_ingest_queue_with_redis_down_fails_at_once(
     assert time.monotonic() - started < 3  # not arq's five retries a second apart
 
 
+def _write(settings: Settings, cypher: LiteralString) -> None:
+    with GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth) as driver:
+        driver.execute_query(cypher, database_=settings.neo4j_database)
+
+
 def test_demo_loads_the_demo_firm(
     capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _write(cli_settings, "MATCH (f:FirmSettings) DELETE f")  # a first run: no firm yet
     monkeypatch.delenv("TIEGRAPH_FIRM_DOMAINS")  # `demo` makes the demo's domain the firm's
     run = run_cli(capsys, "demo")
     assert run.code == 0, run.err
@@ -504,7 +511,7 @@ def test_redis_start_uses_a_redis_that_already_answers(
     if urlsplit(cli_settings.redis_url).hostname not in {"127.0.0.1", "localhost"}:
         pytest.skip("the suite's Redis is not on this machine")
     assert run_cli(capsys, "redis", "start") == Run(
-        0, "", f"A Redis already answers at {cli_settings.redis_url}; using it.\n"
+        0, "", f"A Redis already answers at {cli_settings.redis_shown}; using it.\n"
     )
 
 
@@ -512,9 +519,13 @@ def test_redis_start_uses_a_redis_that_already_answers(
 
 
 @pytest.fixture
-def rlists_firm(cli_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The rlists helpers are the firm, in the environment as a user's shell would have it."""
+def rlists_firm(
+    capsys: pytest.CaptureFixture[str], cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The rlists helpers are the firm: set up in the graph, and in the environment as a
+    user's shell would have it."""
     monkeypatch.setenv("TIEGRAPH_FIRM_DOMAINS", FIRM)
+    assert run_cli(capsys, "init", "--change", "--firm-domain", FIRM).code == 0
     return FIRM
 
 

@@ -10,6 +10,7 @@ from graph.batch import PreparedBatch
 from graph.repository import GraphRepository
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
+from tests.integration.conftest import EMPTY_BUT_THE_FIRM
 from tests.integration.graphstate import graph_state
 from tiegraph.settings import Settings
 
@@ -140,7 +141,7 @@ async def test_a_batch_checked_while_the_one_before_is_written_sees_what_it_stor
     slow = SlowWrites(driver, settings.neo4j_database)
     await Ingestor(slow, tuple(settings.firm_domains), batch_size=1).run(iter_path(source))
     small = (await driver.execute_query(EVERY_TIE)).records[0]["ties"]
-    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    await driver.execute_query(EMPTY_BUT_THE_FIRM)
     await Ingestor(repo, tuple(settings.firm_domains), batch_size=100).run(iter_path(source))
     whole = (await driver.execute_query(EVERY_TIE)).records[0]["ties"]
     assert [t[:3] for t in small] == [t[:3] for t in whole]
@@ -190,7 +191,7 @@ async def test_batches_written_while_the_next_is_read_see_each_other(
     source = write_jsonl(tmp_path / "thread.jsonl", THREAD)
     await Ingestor(repo, tuple(settings.firm_domains), batch_size=1).run(iter_path(source))
     small = (await driver.execute_query(TIE_AND_COPIES)).records[0].data()
-    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    await driver.execute_query(EMPTY_BUT_THE_FIRM)
     report = await Ingestor(repo, tuple(settings.firm_domains), batch_size=100).run(
         iter_path(source)
     )

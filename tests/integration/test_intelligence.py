@@ -485,8 +485,8 @@ async def test_departure_impact_lists_exactly_the_orphaned_contacts(
     assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
-FEED = """query($member: String, $first: Int) {
-  attentionFeed(memberEmail: $member, first: $first) {
+FEED = """query($member: String, $team: Boolean! = false, $first: Int) {
+  attentionFeed(memberEmail: $member, team: $team, first: $first) {
     kind severity reason nextStep member { email } contact { email } accountDomain valueAtRisk
   }
 }"""
@@ -558,7 +558,7 @@ async def test_attention_feed_orders_by_severity_with_reasons(
     # Bob's own feed has none of Ann's ties; the team feed has the accounts too.
     bobs = data(await gql(api, FEED, member="bob@firm.test"))["attentionFeed"]
     assert all(i["member"] is None or i["member"]["email"] != "ann@firm.test" for i in bobs)
-    team = data(await gql(api, FEED, first=2))["attentionFeed"]
+    team = data(await gql(api, FEED, team=True, first=2))["attentionFeed"]
     assert [i["severity"] for i in team] == ["HIGH", "HIGH"]
     unknown = await gql(api, FEED, member="who@firm.test")
     assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
@@ -588,7 +588,7 @@ async def test_a_members_feed_has_their_single_threads_below_the_teams_most_valu
     def threads(items: list[dict[str, Any]]) -> list[str]:
         return [i["accountDomain"] for i in items if i["kind"] == "SINGLE_THREADED"]
 
-    team = data(await gql(api, FEED, first=50))["attentionFeed"]
+    team = data(await gql(api, FEED, team=True, first=50))["attentionFeed"]
     assert sorted(threads(team)) == sorted(top)
     anns = data(await gql(api, FEED, member="ann@firm.test", first=50))["attentionFeed"]
     assert threads(anns) == ["acme.com", "globex.com"]

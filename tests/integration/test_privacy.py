@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from ingest.pipeline import Ingestor
-from tests.integration.apihelp import NOW, codes, gql, seed_firm
+from tests.integration.apihelp import NOW, codes, gql, record, seed_firm
 
 TIE = """query($m: String!, $at: DateTime) {
   tie(memberEmail: $m, contactEmail: "joe@acme.com", asOf: $at) {
@@ -100,3 +100,45 @@ def _assert_hop_detail(hop: dict[str, Any], shown: bool) -> None:
     assert evidence["interactionCount"] > 0
     assert (evidence["lastAt"] is not None) == shown, hop
     assert (hop["explanation"] is not None) == shown, hop
+
+
+MAP = """{ account(domain: "acme.com") { contacts(first: 20) { edges { node { contact { email }
+  knownBy { member { email } lastInteractionAt recentlyActive } } } } }
+  influenceMap(domain: "acme.com") { edges { source { email } target { email }
+    lastInteractionAt recentlyActive } } }"""
+RECENT = """query($m: String!, $c: String!) { tie(memberEmail: $m, contactEmail: $c) {
+  strength { evidence { recentCounts { count } } } } }"""
+
+
+async def test_the_map_gives_a_rep_no_finer_recency_than_the_90_day_counts(
+    ingestor: Ingestor, rep_api: httpx.AsyncClient, manager_api: httpx.AsyncClient
+) -> None:
+    await seed_firm(ingestor)
+    # A tie of ann's that went quiet 200 days ago.
+    await ingestor.run([record("k1", "ann@firm.test", ["kim@acme.com"], 200)])
+    reps, managers = await gql(rep_api, MAP), await gql(manager_api, MAP)
+    assert reps.get("errors") is None
+    assert managers.get("errors") is None
+    ties = {
+        (t["member"]["email"], e["node"]["contact"]["email"]): t
+        for e in reps["data"]["account"]["contacts"]["edges"]
+        for t in e["node"]["knownBy"]
+    }
+    assert {k: t["recentlyActive"] for k, t in ties.items()} == {
+        ("ann@firm.test", "joe@acme.com"): True,
+        ("rep@firm.test", "joe@acme.com"): True,
+        ("ann@firm.test", "sue@acme.com"): True,
+        ("ann@firm.test", "kim@acme.com"): False,
+    }
+    for (member, contact), tie in ties.items():
+        # Dates on the rep's own ties only; the band is what the tie's 90-day counts say.
+        assert (tie["lastInteractionAt"] is not None) == (member == "rep@firm.test")
+        counts = (await gql(rep_api, RECENT, m=member, c=contact))["data"]["tie"]["strength"]
+        recent = sum(c["count"] for c in counts["evidence"]["recentCounts"])
+        assert tie["recentlyActive"] == (recent > 0), (member, contact)
+    # A tie between contacts has no holder on the team: no dates for a rep, a manager's all.
+    edges = reps["data"]["influenceMap"]["edges"]
+    assert edges
+    assert all(e["lastInteractionAt"] is None and e["recentlyActive"] for e in edges)
+    assert all(e["lastInteractionAt"] for e in managers["data"]["influenceMap"]["edges"])
+    assert not any(day in str(reps) for day in COLLEAGUE_DAYS)

@@ -2,7 +2,6 @@
 
 import random
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from neo4j import AsyncDriver
@@ -12,6 +11,8 @@ from ingest import rescore
 from ingest.pipeline import Ingestor
 from ingest.rescore import RescoreCounts, rescore_all
 from scoring.profile import DEFAULT_PROFILE
+from tests.integration.conftest import EMPTY_BUT_THE_FIRM
+from tests.integration.graphstate import assert_same_ties, ties_of
 from tiegraph.domain import (
     InteractionKind,
     InteractionRecord,
@@ -30,10 +31,6 @@ NEW_PROFILE = DEFAULT_PROFILE.with_changes(
     fast_half_life_days=35.0,
     admin_subject_patterns=(*DEFAULT_PROFILE.admin_subject_patterns, r"(?i)statement"),
 )
-TIES = """
-MATCH (a:Person)-[t:KNOWS|WORKS_WITH|ASSOCIATED_WITH]->(b:Person)
-RETURN type(t) AS type, a.email AS a, b.email AS b, properties(t) AS props
-"""
 
 
 def _interactions(count: int, seed: int = 3) -> list[InteractionRecord]:
@@ -72,24 +69,6 @@ def _interactions(count: int, seed: int = 3) -> list[InteractionRecord]:
     return records
 
 
-async def _ties(driver: AsyncDriver) -> dict[tuple[str, str, str], dict[str, Any]]:
-    result = await driver.execute_query(TIES)
-    return {(r["type"], r["a"], r["b"]): r["props"] for r in result.records}
-
-
-def _assert_same_ties(
-    got: dict[tuple[str, str, str], dict[str, Any]],
-    want: dict[tuple[str, str, str], dict[str, Any]],
-) -> None:
-    assert got.keys() == want.keys()
-    for key, props in want.items():
-        assert got[key].keys() == props.keys(), key
-        for name, value in props.items():
-            # Sums added page by page or batch by batch round differently in the last bits.
-            expected = pytest.approx(value, rel=1e-12) if isinstance(value, float) else value
-            assert got[key][name] == expected, (key, name)
-
-
 async def test_a_rescore_rebuilds_the_ties_a_fresh_ingest_under_the_new_profile_writes(
     driver: AsyncDriver,
     repo: GraphRepository,
@@ -105,7 +84,7 @@ async def test_a_rescore_rebuilds_the_ties_a_fresh_ingest_under_the_new_profile_
     )  # fmt: skip
     records = [*_interactions(149), statement]
     await Ingestor.for_settings(repo, settings).run(iter(records))
-    before = await _ties(driver)
+    before = await ties_of(driver)
     await repo.save_scoring_profile(NEW_PROFILE)
     # Small pages and writes, so replies answer messages of other pages and ties span pages.
     monkeypatch.setattr(rescore, "PAGE_SIZE", 16)
@@ -116,14 +95,14 @@ async def test_a_rescore_rebuilds_the_ties_a_fresh_ingest_under_the_new_profile_
         seen.append((read, written))
 
     counts = await rescore_all(repo, tuple(settings.firm_domains), progress)
-    rebuilt = await _ties(driver)
+    rebuilt = await ties_of(driver)
 
-    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    await driver.execute_query(EMPTY_BUT_THE_FIRM)
     await repo.save_scoring_profile(NEW_PROFILE)
     await Ingestor.for_settings(repo, settings).run(iter(records))
-    fresh = await _ties(driver)
+    fresh = await ties_of(driver)
 
-    _assert_same_ties(rebuilt, fresh)
+    assert_same_ties(rebuilt, fresh)
     gone = before.keys() - fresh.keys()
     assert ("KNOWS", "m0@firm.test", "z@initech.com") in gone
     assert counts == RescoreCounts(interactions=150, ties=len(fresh), removed=len(gone))
@@ -156,7 +135,7 @@ async def test_a_profile_change_both_sets_and_clears_admin_flags(
                                                                           "Quarterly statement")  # fmt: skip
     await Ingestor.for_settings(repo, settings).run(iter([invoice, statement]))
     assert await _admin_flags(driver) == {"inv": True, "st": False}
-    assert set(await _ties(driver)) == {("KNOWS", "m0@firm.test", "cfo@globex.com")}
+    assert set(await ties_of(driver)) == {("KNOWS", "m0@firm.test", "cfo@globex.com")}
 
     await repo.save_scoring_profile(
         DEFAULT_PROFILE.with_changes(admin_subject_patterns=(r"(?i)\bstatement\b",))
@@ -167,4 +146,4 @@ async def test_a_profile_change_both_sets_and_clears_admin_flags(
 
     await rescore_all(repo, tuple(settings.firm_domains), progress)
     assert await _admin_flags(driver) == {"inv": False, "st": True}
-    assert set(await _ties(driver)) == {("KNOWS", "m0@firm.test", "ap@acme.com")}
+    assert set(await ties_of(driver)) == {("KNOWS", "m0@firm.test", "ap@acme.com")}

@@ -17,10 +17,41 @@ interface GraphQLErrorBody {
   extensions?: { code?: string };
 }
 
+type Variables<V> = V extends Record<string, never> ? [] : [V];
+
+// Requests sent before the screen asks for them (while `me` is in flight), by document and
+// variables; the screen's own request takes the answer instead of sending it again.
+const early = new Map<string, Promise<unknown>>();
+
+function key(document: { toString(): string }, variables: unknown): string {
+  return `${document.toString()}\n${JSON.stringify(variables ?? {})}`;
+}
+
+export function prefetch<R, V>(document: TypedDocumentString<R, V>, ...[variables]: Variables<V>): void {
+  const sent = send(document, variables);
+  sent.catch(() => undefined); // a failure is reported to the screen that takes it
+  early.set(key(document, variables), sent);
+}
+
+// Drop what was sent early (the token turned out to be bad: nothing may reuse those answers).
+export function forgetPrefetched(): void {
+  early.clear();
+}
+
 export async function request<R, V>(
   document: TypedDocumentString<R, V>,
-  ...[variables]: V extends Record<string, never> ? [] : [V]
+  ...[variables]: Variables<V>
 ): Promise<R> {
+  const k = key(document, variables);
+  const sent = early.get(k);
+  if (sent) {
+    early.delete(k);
+    return sent as Promise<R>;
+  }
+  return send(document, variables);
+}
+
+async function send<R, V>(document: TypedDocumentString<R, V>, variables: V | undefined): Promise<R> {
   const response = await fetch("/graphql", {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json", ...authHeader() },

@@ -40,3 +40,9 @@ export function monthlyChart(months: Month[]): SVGElement {
   });
   return svg;
 }
+
+// The timeline panel of a contact or an account: the team's for a manager, the signed-in
+// member's own otherwise (the API would refuse a rep the team's).
+export function timelineTitle(team: boolean): string {
+  return team ? "The team's interactions per month" : "My interactions per month";
+}

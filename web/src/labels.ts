@@ -1,5 +1,5 @@
 // The label colours of scoring/strength.py, for the places where the API gives a label but no
-// colour (route hops, map edges). Strength.colour is used wherever the API gives one.
+// colour (route hops). Strength.colour is used wherever the API gives one.
 import type { TieLabel } from "./gql/graphql";
 
 export const LABEL_COLOUR: Record<TieLabel, string> = {

@@ -1,10 +1,10 @@
 // The explorer's shell: sign in, ask `me` who this is, draw the menu the role allows, and
 // show the screen the URL names.
 import "./style.css";
-import { ApiError, request } from "./api";
+import { ApiError, forgetPrefetched, prefetch, request } from "./api";
 import { isManager, type Viewer } from "./context";
 import { h, link } from "./dom";
-import { Me } from "./queries";
+import { Account, Me } from "./queries";
 import { interceptLinks, match, navigate, type Route } from "./router";
 import { accountScreen } from "./screens/account";
 import { contactScreen } from "./screens/contact";
@@ -20,7 +20,7 @@ const routes: Route[] = [
   { pattern: /^\/$/, screen: searchScreen },
   { pattern: /^\/search$/, screen: searchScreen },
   { pattern: /^\/contact\/([^/]+)$/, screen: contactScreen },
-  { pattern: /^\/account\/([^/]+)$/, screen: accountScreen },
+  { pattern: /^\/account\/([^/]+)$/, screen: accountScreen, prefetch: ([domain]) => prefetch(Account, { domain: domain! }) },
   { pattern: /^\/tie\/([^/]+)\/([^/]+)$/, screen: tieScreen },
   { pattern: /^\/feed$/, screen: feedScreen },
   { pattern: /^\/risk$/, screen: riskScreen, managerOnly: true },
@@ -68,11 +68,16 @@ async function start(): Promise<void> {
     main.replaceChildren(signInScreen(() => void start()));
     return;
   }
+  // A shared link's first screen: its data is on the way while `me` answers (a rep may read
+  // any account; a manager-only screen waits for `me`).
+  const first = match(routes, location.pathname);
+  if (first && !first.route.managerOnly) first.route.prefetch?.(first.params);
   let viewer: Viewer;
   try {
     const { me } = await request(Me);
     viewer = { email: me.memberEmail, role: me.role };
   } catch (error) {
+    forgetPrefetched();
     signOut();
     const why = error instanceof ApiError ? error.message : "the API did not answer";
     main.replaceChildren(signInScreen(() => void start(), why));

@@ -40,14 +40,14 @@ export const Account = graphql(`
         edges {
           node {
             contact { email name }
-            knownBy { member { email name } strength { score label colour } }
+            knownBy { member { email name } strength { score label colour } lastInteractionAt recentlyActive }
           }
         }
       }
     }
     influenceMap(domain: $domain) {
       nodes { contact { email name } seniority pagerank betweenness }
-      edges { source { email } target { email } weight label }
+      edges { source { email } target { email } weight label lastInteractionAt recentlyActive }
     }
   }
 `);
@@ -119,13 +119,28 @@ export const Departure = graphql(`
 `);
 
 export const Feed = graphql(`
-  query Feed($member: String) {
-    attentionFeed(memberEmail: $member, first: 50) {
+  # No memberEmail: the signed-in member's own feed; team: true is the team's (managers).
+  query Feed($team: Boolean!) {
+    attentionFeed(team: $team, first: 50) {
       kind severity reason nextStep
       member { email name }
       contact { email name }
       accountDomain valueAtRisk score
     }
+  }
+`);
+
+// Timelines are their own requests (one per panel). Without team: true they are the signed-in
+// member's own interactions: a rep sees no one else's dates.
+export const ContactTimeline = graphql(`
+  query ContactTimeline($email: String!, $team: Boolean!) {
+    contactTimeline(email: $email, team: $team) { month total counts { kind count } }
+  }
+`);
+
+export const AccountTimeline = graphql(`
+  query AccountTimeline($domain: String!, $team: Boolean!) {
+    accountTimeline(domain: $domain, team: $team) { month total counts { kind count } }
   }
 `);
 

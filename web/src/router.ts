@@ -8,6 +8,8 @@ export interface Route {
   pattern: RegExp;
   screen: Screen;
   managerOnly?: boolean;
+  // Sends the screen's main request before `me` answers (never for manager-only screens).
+  prefetch?: (params: string[]) => void;
 }
 
 export function match(routes: Route[], path: string): { route: Route; params: string[] } | null {

@@ -7,7 +7,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.graphql.types.enums import JobStatus
-from ingest.jobs import JobReport
+from ingest.jobs import JobReport, JobSummary
 from ingest.pipeline import IngestReport
 from tiegraph import domain
 
@@ -86,3 +86,25 @@ class IngestJob:
 class SkipCount:
     reason: str
     count: int
+
+
+@strawberry.type(description="A job in the history (kept TIEGRAPH_JOB_HISTORY_DAYS once finished).")
+class JobHistoryEntry:
+    id: str
+    kind: str = strawberry.field(description="ingest, rescore or backtest.")
+    status: JobStatus
+    enqueued_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    read: int
+    ingested: int
+    error_count: int
+    failure: str | None
+
+    @classmethod
+    def from_domain(cls, job: JobSummary) -> Self:
+        return cls(
+            id=job.id, kind=job.kind, status=JobStatus(job.status), enqueued_at=job.enqueued_at,
+            started_at=job.started_at, finished_at=job.finished_at, read=job.read,
+            ingested=job.ingested, error_count=job.error_count, failure=job.failure,
+        )  # fmt: skip

@@ -8,7 +8,7 @@ import strawberry
 from app.graphql.types.enums import SeniorityLevel, seniority
 from app.graphql.types.health import ActiveContact, SingleThread
 from app.graphql.types.pages import PageInfo
-from app.graphql.types.ties import Evidence, Holders, Person
+from app.graphql.types.ties import RECENTLY_ACTIVE, Evidence, Holders, Person
 from graph import departure, influence, threads
 from scoring import attention, routes
 from scoring import departure as departure_rules
@@ -166,11 +166,18 @@ class InfluenceEdge:
     target: Person
     weight: float = strawberry.field(description="The tie's score, 0-100.")
     label: scoring.TieLabel
+    last_interaction_at: datetime | None = strawberry.field(
+        description="Null for a rep: a tie between contacts has no holder among the team."
+    )
+    recently_active: bool = strawberry.field(description=RECENTLY_ACTIVE)
+    # No team member holds a contact-contact tie: app.auth hides its dates from reps.
+    holders: strawberry.Private[Holders] = ()
 
     @classmethod
     def from_domain(cls, edge: influence.InfluenceEdge) -> Self:
         return cls(source=Person.from_domain(edge.source), target=Person.from_domain(edge.target),
-                   weight=edge.score, label=edge.label)  # fmt: skip
+                   weight=edge.score, label=edge.label, last_interaction_at=edge.last_at,
+                   recently_active=edge.recently_active)  # fmt: skip
 
 
 @strawberry.type(description="An account's contacts (highest PageRank first) and their ties.")

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 # when the rep is every one of them.
 Holders = tuple[str, ...]
 
+RECENTLY_ACTIVE = (
+    "Whether the tie had an interaction in the 90 days before now: the coarse recency every "
+    "role sees (a rep reads a colleague's counts over those days, never their dates)."
+)
+
 strawberry.enum(scoring.TieLabel, description="The word shown next to a tie's score.")
 strawberry.enum(formula.TieTrend, description="Recent pace against the last months'.")
 
@@ -122,6 +127,7 @@ class TeamTie:
     last_interaction_at: datetime | None
     last_two_way_at: datetime | None
     interaction_count: int
+    recently_active: bool = strawberry.field(description=RECENTLY_ACTIVE)
     share: float = strawberry.field(
         description="This member's score as a percentage of all members' scores for the "
         "contact (0-100, to 0.1)."
@@ -137,6 +143,7 @@ class TeamTie:
             last_interaction_at=known.last_interaction_at,
             last_two_way_at=known.last_two_way_at,
             interaction_count=known.interaction_count,
+            recently_active=known.recently_active,
             share=known.share,
             holders=holders,
         )

@@ -1,12 +1,16 @@
-// An account: its facts, health (managers), the contacts and who knows each, the relationship
-// map and my entry routes. Health is its own request, so a rep's page never asks for it.
+// An account: its facts, health (managers), interactions per month (the team's for a manager,
+// my own for a rep), the contacts and who knows each, the relationship map and my entry
+// routes. Health and the timeline are their own requests, so a rep's page never asks for
+// what a rep may not see.
 import { request } from "../api";
 import { isManager, type Viewer } from "../context";
 import { empty, h, link, money, panel, personName, scoreBar, section } from "../dom";
 import type { AccountQuery } from "../gql/graphql";
 import { drawMap, type MapEdge, type MapNode } from "../map";
-import { AccountHealth } from "../queries";
+import { monthlyChart, timelineTitle } from "../chart";
+import { AccountHealth, AccountTimeline } from "../queries";
 import { Account } from "../queries";
+import { RECENCY, recencyOf } from "../recency";
 import { navigate } from "../router";
 import { loadRoutes } from "./routes";
 
@@ -21,7 +25,11 @@ export function mapElements(data: Data): { nodes: MapNode[]; edges: MapEdge[] } 
     hub: hubs.has(n.contact.email), broker: n.betweenness > 0, weight: Math.round(n.pagerank * 100),
   }));
   const known = new Set(nodes.map((n) => n.id));
-  const edges: MapEdge[] = map.edges.map((e) => ({ source: e.source.email, target: e.target.email, score: e.weight, label: e.label }));
+  const now = Date.now();
+  const edges: MapEdge[] = map.edges.map((e) => ({
+    source: e.source.email, target: e.target.email, score: e.weight, label: e.label,
+    recency: recencyOf(e.lastInteractionAt, e.recentlyActive, now),
+  }));
   for (const { node } of data.account.contacts.edges) {
     if (!known.has(node.contact.email)) {
       known.add(node.contact.email);
@@ -32,7 +40,10 @@ export function mapElements(data: Data): { nodes: MapNode[]; edges: MapEdge[] } 
         known.add(tie.member.email);
         nodes.push({ id: tie.member.email, label: tie.member.name ?? tie.member.email, kind: "member" });
       }
-      edges.push({ source: tie.member.email, target: node.contact.email, score: tie.strength.score, label: tie.strength.label });
+      edges.push({
+        source: tie.member.email, target: node.contact.email, score: tie.strength.score, label: tie.strength.label,
+        recency: recencyOf(tie.lastInteractionAt, tie.recentlyActive, now), member: true,
+      });
     }
   }
   return { nodes, edges };
@@ -57,23 +68,43 @@ async function healthPanel(domain: string): Promise<HTMLElement> {
       h("dd", { id: "moved" }, [...a.departedChampions.map((m) => m.reason), ...a.arrivingChampions.map((m) => m.reason)].join(" ") || "nobody")));
 }
 
+async function timelinePanel(domain: string, team: boolean): Promise<Node> {
+  const { accountTimeline } = await request(AccountTimeline, { domain, team });
+  return accountTimeline.length ? monthlyChart(accountTimeline) : empty("No interactions yet.");
+}
+
 export async function accountScreen([domain]: string[], viewer: Viewer): Promise<HTMLElement> {
   const data = await request(Account, { domain: domain! });
+  performance.mark("tiegraph:account-data");
   const account = data.account;
+  const mapBox = h("div", { id: "map", class: "map" });
+  // Cytoscape measures its container: draw once the page is in the document. The other
+  // panels ask for their data once the map is drawn, so their answers and their drawing do
+  // not compete with the map's for the machine (a large account's map is the page's cost).
+  const { nodes, edges } = mapElements(data);
+  const drawn = new Promise<void>((resolve) => requestAnimationFrame(() => {
+    try {
+      drawMap(mapBox, nodes, edges, (id) => navigate(`/contact/${encodeURIComponent(id)}`));
+    } finally {
+      resolve();
+    }
+  }));
+  const afterMap = (load: () => Promise<Node>) => () => drawn.then(load);
+  const team = isManager(viewer);
   const contacts = account.contacts.edges.map(({ node }) =>
     h("li", { "data-contact": node.contact.email },
       link(`/contact/${encodeURIComponent(node.contact.email)}`, personName(node.contact)),
       h("ul", { class: "known-by" }, node.knownBy.map((tie) => h("li", {}, `${personName(tie.member)} `, scoreBar(tie.strength.score, tie.strength.colour, tie.strength.label))))));
-  const mapBox = h("div", { id: "map", class: "map" });
-  const page = h("div", {},
+  return h("div", {},
     h("h1", {}, account.name ?? account.domain),
     h("p", { class: "meta", id: "facts" }, `${account.domain} · ${account.tier ?? "no tier"} · ${money(account.annualValue)} a year`),
-    isManager(viewer) ? panel("Health", "health-panel", () => healthPanel(account.domain)) : null,
-    section("Relationship map", h("p", { class: "meta" }, "Blue squares: team members. Large ringed: hubs; diamonds: brokers. Thicker is stronger; colour is the label."), mapBox),
+    team ? panel("Health", "health-panel", afterMap(() => healthPanel(account.domain))) : null,
+    panel(timelineTitle(team), "timeline-panel", afterMap(() => timelinePanel(account.domain, team))),
+    section("Relationship map",
+      h("p", { class: "meta" }, "Blue squares: team members. Large ringed: hubs; diamonds: brokers. Thicker is stronger; colour is how recent the last interaction is:"),
+      h("ul", { class: "legend", id: "recency-legend" }, Object.values(RECENCY).map((r) =>
+        h("li", {}, h("span", { class: "swatch", style: `background:${r.colour}` }), r.text))),
+      mapBox),
     section("Contacts and who knows them", contacts.length ? h("ul", { id: "contacts" }, contacts) : empty("No contacts yet.")),
-    panel("My ways in", "routes", () => loadRoutes({ domain: account.domain }, viewer.email)));
-  const { nodes, edges } = mapElements(data);
-  // Cytoscape measures its container: draw once the page is in the document.
-  requestAnimationFrame(() => drawMap(mapBox, nodes, edges, (id) => navigate(`/contact/${encodeURIComponent(id)}`)));
-  return page;
+    panel("My ways in", "routes", afterMap(() => loadRoutes({ domain: account.domain }, viewer.email))));
 }

@@ -1,13 +1,16 @@
 // A contact: who on the team knows them (ranked, with share and last touch as the role
-// allows) and my best warm-intro routes to them.
+// allows), interactions per month (the team's for a manager, my own for a rep) and my best
+// warm-intro routes to them.
 import { request } from "../api";
-import type { Viewer } from "../context";
+import { monthlyChart, timelineTitle } from "../chart";
+import { isManager, type Viewer } from "../context";
 import { day, empty, h, link, panel, personName, scoreBar, section } from "../dom";
-import { Contact } from "../queries";
+import { Contact, ContactTimeline } from "../queries";
 import { loadRoutes } from "./routes";
 
 export async function contactScreen([email]: string[], viewer: Viewer): Promise<HTMLElement> {
   const contact = email!;
+  const team = isManager(viewer);
   const { whoKnows, named } = await request(Contact, { email: contact });
   const name = named.find((hit) => hit.person?.email === contact)?.person?.name;
   const rows = whoKnows.map((tie, rank) =>
@@ -27,5 +30,9 @@ export async function contactScreen([email]: string[], viewer: Viewer): Promise<
   return h("div", {},
     h("h1", {}, name ?? contact), h("p", { class: "meta" }, contact),
     section("Who knows them", table),
+    panel(timelineTitle(team), "timeline-panel", async () => {
+      const { contactTimeline } = await request(ContactTimeline, { email: contact, team });
+      return contactTimeline.length ? monthlyChart(contactTimeline) : empty("No interactions yet.");
+    }),
     panel("My warm-intro routes", "routes", () => loadRoutes({ email: contact }, viewer.email)));
 }

@@ -7,7 +7,7 @@ import { Feed } from "../queries";
 
 export async function feedScreen(_: string[], viewer: Viewer): Promise<HTMLElement> {
   const team = isManager(viewer);
-  const { attentionFeed } = await request(Feed, { member: team ? null : viewer.email });
+  const { attentionFeed } = await request(Feed, { team });
   const items = attentionFeed.map((item) =>
     h("li", { class: `item ${item.severity.toLowerCase()}`, "data-kind": item.kind },
       h("span", { class: "severity" }, item.severity), " ",

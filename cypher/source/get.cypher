@@ -1,0 +1,3 @@
+// One source by id.
+MATCH (s:Source {id: $id})
+RETURN properties(s) AS source

@@ -1,0 +1,99 @@
+"""Registered sources, their status and their sync checkpoints in the graph."""
+
+import json
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.records import epoch_ms, source_props, to_source
+from graph.repository import GraphRepository
+from tiegraph.domain import PersonKind
+from tiegraph.errors import BadInput, NotFound
+from tiegraph.identity import person_kind, require_address
+from tiegraph.sources import Source, SourceSpec
+
+Checkpoint = dict[str, Any]
+
+
+def _ms(moment: datetime | None) -> int | None:
+    return None if moment is None else epoch_ms(moment)
+
+
+async def add_source(
+    repo: GraphRepository, spec: SourceSpec, firm_domains: Iterable[str]
+) -> Source:
+    """Register a source; its id is new and short enough to type. BadInput unless its member
+    is a team member (on one of `firm_domains`)."""
+    member = require_address(spec.member, "member")
+    if person_kind(member, frozenset(firm_domains)) is not PersonKind.TEAM_MEMBER:
+        raise BadInput(f"{member} is not on a firm domain; a source belongs to a team member",
+                       location="member")  # fmt: skip
+    spec = spec.model_copy(update={"member": member}).checked()
+    props = source_props(spec, f"src_{secrets.token_hex(4)}", datetime.now(UTC))
+    rows = await repo.write_rows("source/create", props=props)
+    return to_source(rows[0]["source"])
+
+
+async def list_sources(repo: GraphRepository) -> list[Source]:
+    """Every source, oldest first."""
+    return [to_source(row["source"]) for row in await repo.read_rows("source/list")]
+
+
+async def get_source(repo: GraphRepository, source_id: str) -> Source:
+    """The source `source_id`; NotFound when there is none."""
+    rows = await repo.read_rows("source/get", id=source_id)
+    if not rows:
+        raise NotFound(f"no source {source_id!r}")
+    return to_source(rows[0]["source"])
+
+
+async def set_paused(repo: GraphRepository, source_id: str, paused: bool) -> Source:
+    """Pause or resume a source; NotFound when there is none."""
+    rows = await repo.write_rows("source/set_paused", id=source_id, paused=paused)
+    if not rows:
+        raise NotFound(f"no source {source_id!r}")
+    return to_source(rows[0]["source"])
+
+
+async def remove_source(repo: GraphRepository, source_id: str) -> None:
+    """Forget a source and its checkpoints (what it ingested stays); NotFound when none."""
+    rows = await repo.write_rows("source/delete", id=source_id)
+    if not rows or not rows[0]["removed"]:
+        raise NotFound(f"no source {source_id!r}")
+
+
+async def record_attempt(repo: GraphRepository, source_id: str, at: datetime) -> None:
+    """Note that a sync of the source starts now."""
+    await repo.write_rows("source/record_attempt", id=source_id, at_ms=epoch_ms(at))
+
+
+async def record_success(
+    repo: GraphRepository, source_id: str, at: datetime, read: int, written: int
+) -> None:
+    """A finished sync: counts added, the backoff cleared."""
+    await repo.write_rows("source/record_success", id=source_id, at_ms=epoch_ms(at), read=read,
+                          written=written)  # fmt: skip
+
+
+async def record_failure(
+    repo: GraphRepository, source_id: str, error: str, at: datetime, next_attempt: datetime,
+    counts: tuple[int, int],
+) -> None:  # fmt: skip
+    """A failed sync: its error, the next attempt, what it read and wrote before failing."""
+    await repo.write_rows("source/record_failure", id=source_id, error=error, at_ms=epoch_ms(at),
+                          next_ms=_ms(next_attempt), read=counts[0], written=counts[1])  # fmt: skip
+
+
+async def checkpoints(repo: GraphRepository, source_id: str) -> dict[str, Checkpoint]:
+    """Each folder's or calendar's checkpoint, by key."""
+    rows = await repo.read_rows("source/checkpoints", id=source_id)
+    return {row["key"]: json.loads(row["state"]) for row in rows}
+
+
+async def save_checkpoint(
+    repo: GraphRepository, source_id: str, key: str, state: Checkpoint
+) -> None:
+    """Store where the sync of one folder or calendar has got to."""
+    await repo.write_rows("source/save_checkpoint", id=source_id, key=key,
+                          state=json.dumps(state, sort_keys=True))  # fmt: skip

@@ -1,0 +1,151 @@
+"""Sync an IMAP mailbox: per folder, only the UIDs above its checkpoint, headers only.
+
+A folder's checkpoint is its UIDVALIDITY and the highest UID whose batch has committed, saved
+after each batch: a sync that stops anywhere (server gone, worker killed) resumes after the
+last committed batch, and a batch written again is found stored (Message-ID is the
+interaction id, as for files), so nothing is lost or doubled. A changed UIDVALIDITY means
+the server renumbered the folder: it is read again from the start, which changes nothing
+already stored. The next batch's headers are fetched while one is written.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, TypeVar
+
+from imapclient import IMAPClient
+
+from graph.repository import GraphRepository
+from graph.sources import Checkpoint, checkpoints, save_checkpoint
+from ingest import imap
+from ingest.parsers.email import parse_message_bytes
+from ingest.pipeline import Ingestor, IngestReport
+from ingest.results import ParsedItem
+from ingest.secrets import resolve_secret
+from tiegraph.sources import Source
+
+# Messages per FETCH and per checkpoint: about a megabyte of headers.
+MAX_FETCH = 2000
+T = TypeVar("T")
+
+# Called after each committed batch with (folder, its new checkpoint).
+BatchHook = Callable[[str, Checkpoint], Awaitable[None]]
+
+
+@dataclass
+class SyncReport:
+    """What one sync of one source did. `fetched` counts messages (or calendar objects)
+    read from the server per folder (or calendar); `ingest` is the ingestion's report."""
+
+    source_id: str
+    ingest: IngestReport
+    fetched: dict[str, int] = field(default_factory=dict)
+    resynced: list[str] = field(default_factory=list)
+    changed: int = 0  # stored interactions a calendar change replaced or removed
+    error: str | None = None
+
+    @property
+    def read(self) -> int:
+        """Messages or calendar objects read from the server."""
+        return sum(self.fetched.values())
+
+    @property
+    def written(self) -> int:
+        """New interactions stored, and stored ones changed."""
+        return self.ingest.ingested + self.changed
+
+
+@dataclass
+class _Folder:
+    source: Source
+    client: IMAPClient
+    secret: str
+    repo: GraphRepository
+    ingestor: Ingestor
+    report: SyncReport
+    on_batch: BatchHook | None
+
+    async def call(self, what: str, fn: Callable[..., T], *args: Any) -> T:
+        """A blocking IMAP call in a thread, its failures made SourceFailures."""
+        return await asyncio.to_thread(imap.guarded, self.secret, what, partial(fn, *args))
+
+
+def _parsed(source: Source, folder: str, fetched: list[tuple[int, bytes]]) -> list[ParsedItem]:
+    now = datetime.now(UTC)
+    return [parse_message_bytes(headers, f"{source.name}/{folder}#UID{uid}", now=now)
+            for uid, headers in fetched]  # fmt: skip
+
+
+async def _start_at(run: _Folder, folder: str, saved: Checkpoint | None) -> tuple[int, int, bool]:
+    """(UIDVALIDITY, last committed UID, anything new?) for `folder`, opened read-only."""
+    state = await run.call(f"open {folder}", imap.examine, run.client, folder)
+    last = 0
+    if saved is not None and saved.get("uidvalidity") == state.uidvalidity:
+        last = int(saved.get("last_uid", 0))
+    elif saved is not None:
+        run.report.resynced.append(folder)
+    fresh = state.uidnext is None or state.uidnext > last + 1
+    return state.uidvalidity, last, fresh
+
+
+Fetch = tuple[list[int], "asyncio.Task[list[tuple[int, bytes]]]"]
+
+
+def _next_fetch(run: _Folder, folder: str, chunks: Iterator[list[int]]) -> Fetch | None:
+    chunk = next(chunks, None)
+    if chunk is None:
+        return None
+    call = run.call(f"fetch {folder}", imap.fetch_headers, run.client, chunk)
+    return chunk, asyncio.create_task(call)
+
+
+async def _commit(
+    run: _Folder, folder: str, got: list[tuple[int, bytes]], mark: Checkpoint
+) -> None:
+    await run.ingestor.run(_parsed(run.source, folder, got))
+    run.report.fetched[folder] += len(got)
+    await save_checkpoint(run.repo, run.source.id, folder, mark)
+    if run.on_batch is not None:
+        await run.on_batch(folder, mark)
+
+
+async def _sync_folder(run: _Folder, folder: str, saved: Checkpoint | None, size: int) -> None:
+    uidvalidity, last, fresh = await _start_at(run, folder, saved)
+    run.report.fetched[folder] = 0
+    uids = await run.call(f"search {folder}", imap.uids_after, run.client, last) if fresh else []
+    if not uids and folder in run.report.resynced:
+        mark = {"uidvalidity": uidvalidity, "last_uid": 0}
+        await save_checkpoint(run.repo, run.source.id, folder, mark)
+    chunks = iter([uids[start : start + size] for start in range(0, len(uids), size)])
+    fetching = _next_fetch(run, folder, chunks)
+    try:
+        while fetching is not None:
+            chunk, task = fetching
+            got = await task
+            fetching = _next_fetch(run, folder, chunks)  # while this batch is written
+            await _commit(run, folder, got, {"uidvalidity": uidvalidity, "last_uid": chunk[-1]})
+    finally:
+        if fetching is not None:  # a thread cannot be stopped: let its fetch end first
+            with suppress(Exception):
+                await fetching[1]
+
+
+async def sync_imap(
+    repo: GraphRepository, source: Source, ingestor: Ingestor, report: SyncReport,
+    batch_size: int, on_batch: BatchHook | None = None,
+) -> None:  # fmt: skip
+    """Read every wanted folder of `source` past its checkpoint into `ingestor`; raises
+    SourceFailure when the server, the network or the secret fails."""
+    secret = await asyncio.to_thread(resolve_secret, source.secret)
+    saved = await checkpoints(repo, source.id)
+    client = await asyncio.to_thread(imap.connect, source, secret)
+    run = _Folder(source, client, secret, repo, ingestor, report, on_batch)
+    size = max(1, min(batch_size, MAX_FETCH))
+    try:
+        for folder in await run.call("list folders", imap.folders, client, source):
+            await _sync_folder(run, folder, saved.get(folder), size)
+    finally:
+        await asyncio.to_thread(imap.close, client)

@@ -10,7 +10,7 @@ from graph.records import epoch_ms, source_props, to_source
 from graph.repository import GraphRepository
 from tiegraph.domain import PersonKind
 from tiegraph.errors import BadInput, NotFound
-from tiegraph.identity import person_kind, require_address
+from tiegraph.identity import lookup_address, person_kind
 from tiegraph.sources import Source, SourceSpec
 
 Checkpoint = dict[str, Any]
@@ -25,7 +25,7 @@ async def add_source(
 ) -> Source:
     """Register a source; its id is new and short enough to type. BadInput unless its member
     is a team member (on one of `firm_domains`)."""
-    member = require_address(spec.member, "member")
+    member = lookup_address(spec.member, "member", firm_domains)
     if person_kind(member, frozenset(firm_domains)) is not PersonKind.TEAM_MEMBER:
         raise BadInput(f"{member} is not on a firm domain; a source belongs to a team member",
                        location="member")  # fmt: skip

@@ -24,7 +24,7 @@ from tiegraph.access import address_hash
 from tiegraph.domain import PersonKind
 from tiegraph.errors import BadInput
 from tiegraph.firm import FirmSettings
-from tiegraph.identity import normalise_domain, person_kind, require_address
+from tiegraph.identity import lookup_address, normalise_domain, person_kind
 
 Target = Literal["member", "address", "domain"]
 
@@ -45,16 +45,16 @@ def _with(values: Sequence[str], value: str, present: bool) -> tuple[str, ...]:
 
 
 async def _member(repo: GraphRepository, told: Sequence[str], email: str, field: str) -> str:
-    member = require_address(email, field)
     firm = await firm_domains(repo, told)
+    member = lookup_address(email, field, firm)
     if person_kind(member, frozenset(firm)) is not PersonKind.TEAM_MEMBER:
         raise BadInput(f"{member} is not on a firm domain ({', '.join(firm)})", location=field)
     return member
 
 
 async def _contact_address(repo: GraphRepository, told: Sequence[str], email: str) -> str:
-    address = require_address(email, "address")
     firm = await firm_domains(repo, told)
+    address = lookup_address(email, "address", firm)
     if person_kind(address, frozenset(firm)) is PersonKind.TEAM_MEMBER:
         raise BadInput(f"{address} is a team member: exclude their sources (member) or let "
                        "them opt out", location="address")  # fmt: skip
@@ -132,7 +132,8 @@ async def include(
         member = await _member(repo, told, value, "member")
         update = {"excluded_sources": _with(firm.excluded_sources, member, False)}
     elif target == "address":
-        hashed = address_hash(require_address(value, "address"))
+        # The address as ingestion stores it: that is what an exclusion is checked against.
+        hashed = address_hash(lookup_address(value, "address", domains))
         update = {"excluded_hashes": _with(firm.excluded_hashes, hashed, False)}
     else:
         update = {"excluded_domains": _with(firm.excluded_domains, _domain(value, domains), False)}

@@ -38,30 +38,40 @@ CALL (a) {
   RETURN collect({contact: properties(c), ties: ties, namesakes: namesakes}) AS contacts
 }
 // Interactions with the account's contacts, through each contact's INVOLVES links: a
-// handful per contact, where going through the team members' histories read thousands.
+// handful per contact, where going through the team members' histories read thousands. Each
+// interaction is grouped by itself (never carrying the list of the account's addresses along:
+// on an account of 800 contacts and 30,000 interactions that copy ran Neo4j's transaction
+// memory out), and the latest few are a top-k, not a sort of them all.
 CALL (a) {
   OPTIONAL MATCH (c:Contact)-[:WORKS_AT]->(a)
-  WITH collect(c) AS contacts, collect(c.email) AS emails
-  UNWIND contacts AS c
-  MATCH (c)<-[:INVOLVES]-(i)
-  WITH DISTINCT i, emails
+  OPTIONAL MATCH (c)<-[:INVOLVES]-(i)
   WHERE i.occurred_at <= datetime({epochMillis: $as_of_ms})
     AND NOT any(x IN i.participants WHERE x IN $hidden)
-  WITH i, coalesce(i.is_admin, false) AS admin,
-       i.kind IN ['meeting', 'call'] AND NOT coalesce(i.is_admin, false)
-       AND any(k IN range(0, size(i.participants) - 1)
-               WHERE i.participants[k] IN emails
-                 AND coalesce(coalesce(i.responses, [])[k], '') <> 'declined') AS attended
-  ORDER BY i.occurred_at DESC
-  WITH max(i.occurred_at) AS last_at,
-       count(CASE WHEN attended AND i.occurred_at > datetime({epochMillis: $recent_from_ms})
+  WITH i, c WHERE i IS NOT NULL
+  // Whether this contact came: their answer (at their place in the participants) is no decline.
+  WITH i, any(k IN range(0, size(i.participants) - 1)
+              WHERE i.participants[k] = c.email
+                AND coalesce(coalesce(i.responses, [])[k], '') <> 'declined') AS came
+  WITH i, any(x IN collect(came) WHERE x) AS came
+  WITH i, came AND i.kind IN ['meeting', 'call'] AND NOT coalesce(i.is_admin, false) AS attended
+  RETURN max(i.occurred_at) AS last_at,
+         count(CASE WHEN attended AND i.occurred_at > datetime({epochMillis: $recent_from_ms})
                     THEN 1 END) AS meetings_recent,
          count(CASE WHEN attended AND i.occurred_at > datetime({epochMillis: $before_from_ms})
                          AND i.occurred_at <= datetime({epochMillis: $before_to_ms})
-                    THEN 1 END) AS meetings_before,
-         collect(admin)[0..$latest] AS latest_admin
-  RETURN last_at.epochSeconds * 1000000 + last_at.microsecond AS last_interaction_at,
-         meetings_recent, meetings_before, latest_admin
+                    THEN 1 END) AS meetings_before
 }
+CALL (a) {
+  OPTIONAL MATCH (c:Contact)-[:WORKS_AT]->(a)
+  OPTIONAL MATCH (c)<-[:INVOLVES]-(i)
+  WHERE i.occurred_at <= datetime({epochMillis: $as_of_ms})
+    AND NOT any(x IN i.participants WHERE x IN $hidden)
+  WITH DISTINCT i WHERE i IS NOT NULL
+  ORDER BY i.occurred_at DESC
+  LIMIT $latest
+  RETURN collect(coalesce(i.is_admin, false)) AS latest_admin
+}
+WITH a, profile, contacts, last_at.epochSeconds * 1000000 + last_at.microsecond AS last_interaction_at,
+     meetings_recent, meetings_before, latest_admin
 RETURN properties(a) AS account, profile, contacts, last_interaction_at, meetings_recent,
        meetings_before, latest_admin

@@ -6,12 +6,14 @@ import httpx
 
 from graph.repository import GraphRepository
 from graph.tokens import issue_token
+from ingest import capture
 from ingest.erasure import erase_contact
 from ingest.pipeline import Ingestor
 from tests.integration.apihelp import codes, gql, record, seed_firm
 from tests.integration.conftest import FIRM_DOMAINS
 from tiegraph.access import Role
 from tiegraph.identity import lookup_address
+from tiegraph.settings import Settings
 
 WHO_KNOWS = "query($e: String!) { whoKnows(email: $e) { member { email } interactionCount } }"
 
@@ -80,3 +82,17 @@ async def test_tokens_and_erasure_take_the_stored_address(
         [record("j2", "ann@firm.test", ["joe+later@acme.com"], 1)]
     )
     assert again.ingested == 0
+
+
+async def test_an_excluded_address_is_the_one_ingestion_stores(
+    repo: GraphRepository, ingestor: Ingestor, settings: Settings
+) -> None:
+    await ingestor.run([record("j1", "ann@firm.test", ["joe@acme.com"], 3)])
+    change = await capture.exclude(repo, (), "address", "Joe <joe+news@acme.com>")
+    assert change.people_erased == 1
+    report = await Ingestor.for_settings(repo, settings).run(
+        [record("j2", "ann@firm.test", ["joe+later@acme.com"], 1)]
+    )
+    assert (dict(report.skipped), report.ingested) == ({"excluded-address": 1}, 0)
+    await capture.include(repo, (), "address", "joe+again@acme.com")
+    assert (await repo.firm_settings()).excluded_hashes == ()

@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 from caldav.davclient import DAVClient
 from caldav.elements import dav
 from caldav.lib import error as caldav_error
-from niquests.exceptions import RequestException
+from requests.exceptions import RequestException
 
 from graph.firm import firm_domains
 from graph.repository import GraphRepository

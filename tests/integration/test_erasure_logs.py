@@ -19,6 +19,7 @@ from ingest.erasure import erase_contact
 from ingest.pipeline import Ingestor
 from tests.conftest import NEO4J_PASSWORD, free_port, stop_throwaway
 from tests.integration.apihelp import record
+from tests.integration.conftest import set_firm
 from tiegraph.settings import Settings
 
 
@@ -55,6 +56,7 @@ async def test_an_erased_address_leaves_the_transaction_logs_after_rotation_and_
     try:
         await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
+        await set_firm(repo, *settings.firm_domains)
         ingestor = Ingestor.for_settings(repo, settings)
         await ingestor.run([record(f"s{i}", "ann@firm.test", [secret], 10 + i) for i in range(5)])
         store = tmp_path / "neo4j" / "data"

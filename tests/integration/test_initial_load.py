@@ -24,6 +24,7 @@ from ingest.pipeline import Ingestor
 from ingest.rescore import rescore_all
 from ingest.sources import SourceOptions, iter_path
 from scoring.profile import DEFAULT_PROFILE
+from tests.integration.conftest import set_firm
 from tests.integration.fixtures import (
     RECENT,
     message,
@@ -177,7 +178,7 @@ async def test_initial_load_builds_the_incremental_graph_and_work_goes_on_from_i
     settings, paths = initial_neo4j, _corpus(tmp_path)
     repo = GraphRepository(initial_driver, settings.neo4j_database)
     # What a graph holds before its first load: settings, a token, a profile of its own.
-    await initial_driver.execute_query("CREATE (:FirmSettings {domains: ['firm.test']})")
+    await set_firm(repo, "firm.test")
     await issue_token(repo, "ann@firm.test", Role.ADMIN, ("firm.test",))
     await repo.save_scoring_profile(DEFAULT_PROFILE.model_copy(update={"bulk_recipients": 3}))
     before = await repo.snapshot()
@@ -214,7 +215,8 @@ async def test_a_failed_import_leaves_the_graph_as_it_was_and_says_why(
     tmp_path: Path, initial_neo4j: Settings, initial_driver: AsyncDriver,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    await initial_driver.execute_query("CREATE (:FirmSettings {domains: ['firm.test']})")
+    await set_firm(GraphRepository(initial_driver, initial_neo4j.neo4j_database), "firm.test")
+    before = await _state(initial_neo4j)
     mbox = write_mbox(tmp_path / "a.mbox", [_mail(n) for n in range(1, 20)])
     real = initial_load.import_argv
 
@@ -226,6 +228,5 @@ async def test_a_failed_import_leaves_the_graph_as_it_was_and_says_why(
     with pytest.raises(Unavailable, match="import failed; nothing was loaded"):
         await asyncio.to_thread(ingest_initial, initial_neo4j, [mbox], SourceOptions(), console)
     state = await _state(initial_neo4j)
-    assert [(row["labels"], row["props"]) for row in state] == [
-        (["FirmSettings"], {"domains": ["firm.test"]})
-    ]
+    assert [row["labels"] for row in state] == [["FirmSettings"]]
+    assert state == before

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from graph.firm import firm_domains
 from graph.repository import GraphRepository
-from ingest.erasure import erase_contact, purge_interactions
+from ingest.erasure import erase_contact
+from ingest.revise import retract
 from tiegraph.access import address_hash
 from tiegraph.domain import PersonKind
 from tiegraph.errors import BadInput
@@ -117,7 +118,7 @@ async def _purge_source(
         if not any(p.email != member and person_kind(p.email, members) is PersonKind.TEAM_MEMBER
                    for p in r.participants)
     ]  # fmt: skip
-    await purge_interactions(repo, only_theirs, domains)
+    await retract(repo, only_theirs, domains)
     return CaptureChange(settings=firm, interactions_deleted=len(only_theirs))
 
 

@@ -120,23 +120,3 @@ async def restore_address(repo: GraphRepository, email: str, firm_domains: Seque
     """Take an address off the erasure list (ingest accepts it again); False if it was not on."""
     address = lookup_address(email, "email", firm_domains)
     return await repo.unlist_erased(address_hash(address))
-
-
-async def purge_interactions(
-    repo: GraphRepository, records: Sequence[InteractionRecord], firm_domains: tuple[str, ...]
-) -> int:
-    """Delete these interactions and rebuild the ties they fed from what is left, in one
-    transaction (an erasure of no person); returns the ties rebuilt."""
-    if not records:
-        return 0
-    policy = IngestPolicy(firm_domains=firm_domains, profile=await repo.scoring_profile())
-    keys = touched_ties(records, policy)
-    deleted = [r.external_id for r in records]
-    ties = await rebuilt_ties(repo, keys, [], deleted, set(), policy)
-    plan = ErasurePlan(
-        email="", hashes=(), erased_ms=epoch_ms(datetime.now(UTC)), rewritten=[],
-        deleted_interactions=tuple(deleted), pairs=tuple(sorted({(a, b) for _, a, b in keys})),
-        ties=ties,
-    )  # fmt: skip
-    await repo.apply_erasure(plan)
-    return sum(len(r) for r in ties.values())

@@ -1,5 +1,6 @@
 """Taking back interactions a source no longer vouches for: a calendar event rescheduled,
-answered differently or cancelled after it was ingested.
+answered differently or cancelled after it was ingested, or what a member's own mailbox
+delivered once that mailbox is excluded from capture (ingest/capture.py).
 
 Ingestion only adds, so a changed event is retracted first (its stored occurrences deleted and
 every tie they fed rebuilt from the interactions that remain, with the one fold, as an erasure

@@ -52,7 +52,9 @@ def free_port(candidates: range | None = None) -> int:
     """A TCP port nothing listens on now, by default below the ephemeral ports (see
     `check_listen_port`): for a throwaway server (tests, benchmarks)."""
     below = candidates or range(10_000, min(ephemeral_ports().start, 30_000))
-    for port in random.sample(below, min(200, len(below))):
+    # A generator of its own: the module's shared one would be moved under a test that is
+    # drawing from it (hypothesis fails such a test), since servers start in other threads.
+    for port in random.SystemRandom().sample(below, min(200, len(below))):
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))

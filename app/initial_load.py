@@ -72,16 +72,20 @@ async def _read_before(settings: Settings, options: SourceOptions) -> _Before:
 
 
 class _Bar:
-    """One progress bar per stage, with its total and an ETA."""
+    """One progress bar per stage, with its total and an ETA; a finished stage is also told
+    to `on_done` (the benchmark's breakdown)."""
 
-    def __init__(self, progress: Progress) -> None:
+    def __init__(self, progress: Progress, on_done: Callable[[str], None]) -> None:
         self._progress = progress
+        self._on_done = on_done
         self._tasks: dict[str, TaskID] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(stage, total=total)
         self._progress.update(self._tasks[stage], completed=done, total=total)
+        if done >= total:
+            self._on_done(stage)
 
 
 def _progress(console: Console) -> Progress:
@@ -92,7 +96,8 @@ def _progress(console: Console) -> Progress:
     )  # fmt: skip
 
 
-def _run_import(settings: Settings, result: BulkResult, work: Path) -> None:
+def _run_import(settings: Settings, result: BulkResult, work: Path,
+                stage: Callable[[str], None]) -> None:  # fmt: skip
     """Stop the local Neo4j, replace its store with the import, start it again."""
     process = neo4j_process(settings)
     if process.pid() is None:
@@ -104,6 +109,7 @@ def _run_import(settings: Settings, result: BulkResult, work: Path) -> None:
     argv = import_argv(ensure_installed(), settings.neo4j_database, result.files.arguments(),
                        work / "import.report")  # fmt: skip
     process.stop()
+    stage("neo4j stopped")
     try:
         done = subprocess.run(  # noqa: S603 - argv is ours; paths are our own files
             argv, env={**os.environ, "NEO4J_HOME": str(home)}, capture_output=True, text=True,
@@ -113,6 +119,7 @@ def _run_import(settings: Settings, result: BulkResult, work: Path) -> None:
             _empty_store(home, settings.neo4j_database)
             raise Unavailable("neo4j-admin database import failed; nothing was loaded:\n"
                               + _importer_error(done.stdout + done.stderr))  # fmt: skip
+        stage("import full ran")
     finally:
         process.start()
 
@@ -209,16 +216,20 @@ def _load(
     on_stage: Callable[[str, float], None] | None,
 ) -> BulkResult:  # fmt: skip
     started = time.perf_counter()
+
+    def stage(name: str) -> None:
+        _stage(on_stage, name, started)
+
     before = asyncio.run(_read_before(settings, options))
     with tempfile.TemporaryDirectory(prefix="initial-", dir=_work_root(settings)) as folder:
         work = Path(folder)
         with _progress(console) as progress:
-            bar = _Bar(progress)
+            bar = _Bar(progress, stage)
             result = prepare(before, work, bar)
             _stage(on_stage, "prepared", started)
             bar("importing", 0, 1)
             try:
-                _run_import(settings, result, work)
+                _run_import(settings, result, work, stage)
             except BaseException:
                 asyncio.run(_put_back(settings, before))
                 raise

@@ -235,6 +235,7 @@ def generate_initial(settings: Settings, shape: Shape) -> float:
 
     from app.initial_load import load_initial_records
 
+    asyncio.run(_set_up(settings))
     firm = Firm(shape)
     started = time.perf_counter()
     references = [row for row in firm.reference_rows() if isinstance(row, ReferenceRow)]
@@ -248,15 +249,24 @@ def generate_initial(settings: Settings, shape: Shape) -> float:
     return took
 
 
+async def _set_up(settings: Settings) -> None:
+    """The schema and the firm, as `tiegraph init`: ingestion refuses to run without them."""
+    driver = create_driver(settings)
+    try:
+        await apply_schema(driver, settings.neo4j_database)
+        await init_firm(GraphRepository(driver, settings.neo4j_database), [FIRM])
+    finally:
+        await driver.close()
+
+
 async def generate(uri: str, shape: Shape, batch_size: int = 10_000) -> float:
     """Write the firm to the Neo4j at `uri` through the incremental path; returns the seconds
     it took."""
     settings = Settings(neo4j_uri=uri, firm_domains=[FIRM], ingest_batch_size=batch_size)
+    await _set_up(settings)
     driver = create_driver(settings)
     try:
-        await apply_schema(driver, settings.neo4j_database)
         repo = GraphRepository(driver, settings.neo4j_database)
-        await init_firm(repo, [FIRM])  # as `tiegraph init`: ingestion refuses to run without it
         firm = Firm(shape)
         started = time.perf_counter()
         ingestor = Ingestor.for_settings(repo, settings)

@@ -195,6 +195,8 @@ async def _end_to_end(uri: str, path: Path, batch_size: int) -> dict[str, Any]:
     rss_before = _peak_rss_mb()
     driver = create_driver(settings)
     try:
+        await apply_schema(driver, settings.neo4j_database)
+        await init_firm(GraphRepository(driver, settings.neo4j_database), FIRM_DOMAINS)
         step, marks = await _run_ingestor(
             driver, settings.neo4j_database, iter_mbox(path), batch_size
         )

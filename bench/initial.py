@@ -25,7 +25,8 @@ from typing import Any
 from rich.console import Console
 
 from app.local.neo4j_server import ensure_installed, local_neo4j
-from bench.ingest import HEAP, PAGECACHE, WIPE, _end_to_end_in_child, _free_port, _machine
+from app.local.system import free_port
+from bench.ingest import HEAP, PAGECACHE, _end_to_end_in_child, machine, wipe
 from bench.mailbox import ensure_mailbox
 from graph.driver import create_driver
 from ingest.bulk import peak_rss_mb
@@ -72,8 +73,7 @@ def _initial_in_child(home: Path, port: int, path: Path, batch_size: int) -> dic
 async def _wipe(settings: Settings) -> None:
     driver = create_driver(settings)
     try:
-        async with driver.session() as session:
-            await (await session.run(WIPE)).consume()
+        await wipe(driver, settings.neo4j_database)
     finally:
         await driver.close()
 
@@ -95,7 +95,7 @@ def main() -> None:
     say = Console()
     path = ensure_mailbox(options.messages, options.seed)
     home = Path(tempfile.mkdtemp(prefix="tiegraph-initial-"))
-    port = _free_port()
+    port = free_port()
     process = local_neo4j(home, port, HEAP, PAGECACHE, classpath=ensure_installed(say.print))
     process.start()
     load = {"before": os.getloadavg()}
@@ -106,14 +106,14 @@ def main() -> None:
             say.print("incremental end to end...")
             incremental = _end_to_end_in_child(uri, path, options.batch_size)
             load["after_incremental"] = os.getloadavg()
-            asyncio.run(_wipe(_settings(home, port, options.batch_size)))
+        asyncio.run(_wipe(_settings(home, port, options.batch_size)))  # and the firm set up
         say.print("--initial end to end...")
         initial = _initial_in_child(home, port, path, options.batch_size)
         load["after_initial"] = os.getloadavg()
     finally:
         process.stop()
     figures = {
-        "mailbox": str(path), "machine": _machine(), "load_average": load,
+        "mailbox": str(path), "machine": machine(), "load_average": load,
         "incremental": incremental, "initial": initial,
         "speedup": initial["messages_per_s"] / incremental["messages_per_s"]
         if incremental

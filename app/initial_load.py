@@ -2,7 +2,8 @@
 importer (`ingest.bulk` makes the files), then the normal incremental path from there.
 
 The local Neo4j that `tiegraph db` runs is stopped, its store replaced by
-`neo4j-admin database import full`, and started again; what the graph held before (settings,
+`neo4j-admin database import full`, and started again (any other Neo4j is emptied and written
+with CREATE-only transactions, `ingest.bulk_write`); what the graph held before (settings,
 tokens, the scoring profile, the erasure list, reference data: never an interaction) is read
 first and written back, then the schema and the paths' reference rows. A failure after the
 store was touched leaves it as it was before: without an interaction.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from neo4j import AsyncDriver
+from neo4j.exceptions import Neo4jError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -37,6 +39,7 @@ from graph.firm import checked_firm
 from graph.models import GraphSnapshot
 from graph.repository import GraphRepository
 from ingest.bulk import Admission, BulkResult, prepare_bulk, prepare_bulk_records
+from ingest.bulk_write import create_from_files
 from ingest.sources import SourceOptions
 from scoring.policy import IngestPolicy
 from tiegraph.domain import InteractionRecord
@@ -100,11 +103,6 @@ def _run_import(settings: Settings, result: BulkResult, work: Path,
                 stage: Callable[[str], None]) -> None:  # fmt: skip
     """Stop the local Neo4j, replace its store with the import, start it again."""
     process = neo4j_process(settings)
-    if process.pid() is None:
-        raise Unavailable(
-            "--initial imports into the local Neo4j that `tiegraph db start` runs, and none "
-            f"of ours is running under {settings.data_dir} (TIEGRAPH_DATA_DIR)"
-        )
     home = store_home(settings.data_dir)
     argv = import_argv(ensure_installed(), settings.neo4j_database, result.files.arguments(),
                        work / "import.report")  # fmt: skip
@@ -160,23 +158,39 @@ async def _after_import(settings: Settings, before: _Before, result: BulkResult)
 
 
 async def _put_back(settings: Settings, before: _Before) -> None:
-    """The schema and the graph as it was, in an empty store (after a failed import)."""
+    """The schema and the graph as it was (after a failed import or a failed write)."""
     async with connected(settings) as driver:
         await apply_schema(driver, settings.neo4j_database)
-        if not before.snapshot.empty:
-            await GraphRepository(driver, settings.neo4j_database).restore(before.snapshot)
+        await _wipe(driver, settings, before)
 
 
 async def _wipe(driver: AsyncDriver, settings: Settings, before: _Before) -> None:
     """Back to the graph as it was before the load (after a failure past the import)."""
-    async with driver.session(database=settings.neo4j_database) as session:
-        result = await session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-        )
-        await result.consume()
+    repo = GraphRepository(driver, settings.neo4j_database)
+    await repo.empty_graph()
     if not before.snapshot.empty:
-        await GraphRepository(driver, settings.neo4j_database).restore(before.snapshot)
+        await repo.restore(before.snapshot)
 
+
+async def _create(settings: Settings, result: BulkResult, bar: "_Bar") -> None:
+    """The import files written with CREATE-only transactions into an emptied graph (what it
+    held is in the snapshot, written back after as on the importer's path)."""
+    async with connected(settings) as driver:
+        repo = GraphRepository(driver, settings.neo4j_database)
+        await repo.empty_graph()
+        await apply_schema(driver, settings.neo4j_database)
+        try:
+            await create_from_files(repo, result.files, settings.ingest_batch_size,
+                                    lambda done, total: bar("writing", done, total))  # fmt: skip
+        except Neo4jError as exc:
+            raise Unavailable(f"writing the first load with CREATE failed; nothing was loaded:"
+                              f"\n{exc.message}") from exc  # fmt: skip
+
+
+_NOT_OURS = (
+    "{uri} is not a Neo4j `tiegraph db` runs here, so Neo4j's importer cannot replace its "
+    "store: writing the prepared rows with batched CREATE transactions instead"
+)
 
 Prepare = Callable[[_Before, Path, _Bar], BulkResult]
 
@@ -227,13 +241,17 @@ def _load(
             bar = _Bar(progress, stage)
             result = prepare(before, work, bar)
             _stage(on_stage, "prepared", started)
-            bar("importing", 0, 1)
             try:
-                _run_import(settings, result, work, stage)
+                if neo4j_process(settings).pid() is not None:
+                    bar("importing", 0, 1)
+                    _run_import(settings, result, work, stage)
+                    bar("importing", 1, 1)
+                else:
+                    console.print(_NOT_OURS.format(uri=settings.neo4j_uri))
+                    asyncio.run(_create(settings, result, bar))
             except BaseException:
                 asyncio.run(_put_back(settings, before))
                 raise
-            bar("importing", 1, 1)
             _stage(on_stage, "imported", started)
             bar("indexes, refs", 0, 1)
             asyncio.run(_after_import(settings, before, result))

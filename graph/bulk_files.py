@@ -7,7 +7,8 @@ string. Lists and labels are separated by ARRAY_DELIMITER, a control character n
 role or answer holds (responses hold "" for "no answer", kept as empty elements).
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,3 +147,96 @@ class ImportFiles:
             paths = [self.folder / f"{kind}.header.csv", *parts]
             arguments.append(f"{option}={','.join(str(p) for p in paths)}")
         return arguments
+
+    def parts(self, kind: str) -> list[Path]:
+        """The data files of `kind`, in a stable order."""
+        return sorted(self.folder.glob(f"{kind}.part-*.csv"))
+
+    def rows(self, kind: str, on_bytes: Callable[[int], None] = lambda _: None) -> Iterator[Row]:
+        """Every line of `kind` as the importer reads it, for writing it with Cypher instead
+        (a remote Neo4j): node lines as `{"labels": [...], "props": {...}}`, relationship
+        lines as `{"start": ..., "end": ..., "type": ..., "props": {...}}`, each value typed
+        by its header and a missing one left out. `on_bytes` hears each line's size."""
+        columns = [_Column.of(name) for name in HEADERS[kind]]
+        for path in self.parts(kind):
+            for line in _lines(path):
+                on_bytes(len(line.encode("utf-8")))
+                yield _typed(columns, _fields(line.removesuffix("\n")))
+
+
+# One CSV field: quoted (doubled quotes inside) or bare (a number, a boolean, or nothing).
+_FIELD = re.compile(r'"((?:[^"]|"")*)"|([^,]*)')
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The lines of a data file, a line whose quoted field holds a newline kept whole."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        pending = ""
+        for line in handle:
+            pending += line
+            if pending.count('"') % 2 == 0:
+                yield pending
+                pending = ""
+
+
+def _fields(line: str) -> list[str | None]:
+    """A line's fields: a quoted one as its text, a bare one as written, an empty bare one as
+    None (no property, as the importer reads it)."""
+    fields: list[str | None] = []
+    at = 0
+    while True:
+        match = _FIELD.match(line, at)
+        if match is None:  # cannot happen: the pattern matches the empty string
+            raise ValueError(f"not a CSV line: {line[:80]!r}")
+        quoted, bare = match.group(1), match.group(2)
+        fields.append(quoted.replace('""', '"') if quoted is not None else bare or None)
+        at = match.end()
+        if at >= len(line):
+            return fields
+        at += 1  # the comma
+
+
+_SCALARS: dict[str, Callable[[str], object]] = {
+    "string": str, "long": int, "double": float, "boolean": lambda text: text == "true",
+    "datetime": datetime.fromisoformat,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One header column: the property (or the line's role: labels, start, end, type) and
+    how its text becomes a value."""
+
+    key: str
+    convert: Callable[[str], object]
+    is_property: bool
+
+    @classmethod
+    def of(cls, header: str) -> "_Column":
+        name, _, kind = header.partition(":")
+        role = {"LABEL": "labels", "TYPE": "type"}.get(kind)
+        if role == "labels":
+            return cls(role, lambda text: text.split(ARRAY_DELIMITER), is_property=False)
+        if role is not None:
+            return cls(role, str, is_property=False)
+        if kind.startswith(("START_ID", "END_ID")):
+            return cls("start" if kind.startswith("START") else "end", str, is_property=False)
+        if kind.startswith("ID"):
+            return cls(name, str, is_property=True)
+        scalar = _SCALARS[kind.removesuffix("[]") or "string"]
+        if kind.endswith("[]"):
+            return cls(name, lambda text: [scalar(x) for x in text.split(ARRAY_DELIMITER)], True)
+        return cls(name, scalar, is_property=True)
+
+
+def _typed(columns: list[_Column], fields: list[str | None]) -> Row:
+    row: dict[str, Any] = {"props": {}}
+    for column, text in zip(columns, fields, strict=True):
+        if text is None:
+            continue
+        value = column.convert(text)
+        if column.is_property:
+            row["props"][column.key] = value
+        else:
+            row[column.key] = value
+    return row

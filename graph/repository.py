@@ -484,6 +484,18 @@ class GraphRepository:
         async with self._driver.session(database=self._database) as session:
             await session.execute_write(_restore, snapshot)
 
+    async def empty_graph(self) -> None:
+        """Delete every node and relationship (`bulk/empty_graph`; it batches its own
+        transactions, so it runs outside a managed one)."""
+        self._ran("bulk/empty_graph")
+        async with self._driver.session(database=self._database) as session:
+            await (await session.run(cypher.query("bulk/empty_graph"))).consume()
+
+    async def create_imported(self, kind: str, rows: Sequence[Row], tie_type: str = "") -> None:
+        """Create one batch of a first load's import-file rows (`ImportFiles.rows`) of `kind`
+        in one transaction: `bulk/create_<kind>`, for a Neo4j without our importer."""
+        await self._write(f"bulk/create_{kind}", rows=list(rows), type=tie_type)
+
     async def erased_hashes(self) -> frozenset[str]:
         """The erasure list: hashes of addresses ingestion must drop."""
         return frozenset(row["hash"] for row in await self._read("erase/erased_hashes"))

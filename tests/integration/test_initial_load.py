@@ -17,6 +17,7 @@ from rich.console import Console
 
 from app import initial_load
 from app.initial_load import ingest_initial
+from graph.bulk_files import ImportFiles
 from graph.driver import apply_schema, create_driver
 from graph.repository import GraphRepository
 from graph.tokens import issue_token
@@ -172,10 +173,19 @@ async def _progress(_: int, __: int) -> None:
     return None
 
 
+def _not_ours(settings: Settings, folder: Path) -> Settings:
+    """The same Neo4j seen as one `tiegraph db` does not run here (no launcher files under
+    `data_dir`): a first load writes it with CREATE transactions, as a remote one."""
+    return settings.model_copy(update={"data_dir": folder / "elsewhere"})
+
+
+@pytest.mark.parametrize("writer", ["importer", "create"])
 async def test_initial_load_builds_the_incremental_graph_and_work_goes_on_from_it(
-    tmp_path: Path, initial_neo4j: Settings, initial_driver: AsyncDriver
+    tmp_path: Path, initial_neo4j: Settings, initial_driver: AsyncDriver, writer: str
 ) -> None:
     settings, paths = initial_neo4j, _corpus(tmp_path)
+    if writer == "create":
+        settings = _not_ours(settings, tmp_path)
     repo = GraphRepository(initial_driver, settings.neo4j_database)
     # What a graph holds before its first load: settings, a token, a profile of its own.
     await set_firm(repo, "firm.test")
@@ -193,6 +203,7 @@ async def test_initial_load_builds_the_incremental_graph_and_work_goes_on_from_i
     await repo.restore(before)
     console = Console(file=io.StringIO(), width=120)
     loaded = await asyncio.to_thread(ingest_initial, settings, paths, SourceOptions(), console)
+    assert ("batched CREATE" in console.file.getvalue()) == (writer == "create")  # type: ignore[attr-defined]
     report = loaded.report
     assert report.ingested > 150
     assert loaded.worker_peak_mb < 1000
@@ -230,3 +241,28 @@ async def test_a_failed_import_leaves_the_graph_as_it_was_and_says_why(
     state = await _state(initial_neo4j)
     assert [row["labels"] for row in state] == [["FirmSettings"]]
     assert state == before
+
+
+async def test_a_failed_create_write_leaves_the_graph_as_it_was_and_says_why(
+    tmp_path: Path, initial_neo4j: Settings, initial_driver: AsyncDriver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    settings = _not_ours(initial_neo4j, tmp_path).model_copy(update={"ingest_batch_size": 5})
+    await set_firm(GraphRepository(initial_driver, settings.neo4j_database), "firm.test")
+    before = await _state(settings)
+    mbox = write_mbox(tmp_path / "a.mbox", [_mail(n) for n in range(1, 40)])
+    real = ImportFiles.rows
+
+    def bad_ties(files: ImportFiles, kind: str, on_bytes: Any = lambda _: None) -> Any:
+        # Every node and link written, then a tie the server refuses (a map is no property).
+        last = None
+        for last in real(files, kind, on_bytes):
+            yield last
+        if kind == "ties" and last is not None:
+            yield {**last, "type": "KNOWS", "props": {"email_count": {"not": "a value"}}}
+
+    monkeypatch.setattr(ImportFiles, "rows", bad_ties)
+    console = Console(file=io.StringIO(), width=120)
+    with pytest.raises(Unavailable, match=r"CREATE failed; nothing was loaded:(.|\n)*primitive"):
+        await asyncio.to_thread(ingest_initial, settings, [mbox], SourceOptions(), console)
+    assert await _state(settings) == before

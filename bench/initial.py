@@ -1,12 +1,14 @@
 """The first load against the incremental path, in one run, on the benchmark mailbox.
 
     .venv/bin/python -m bench.initial [--messages 200000] [--seed 7] [--batch-size 5000]
+                                      [--initial-only] [--writer importer|create]
 
 A throwaway local Neo4j (heap 2g, page cache 1g, as bench/ingest.py) is started in a temporary
 folder. First the incremental path end to end (`Ingestor.run(iter_mbox(path))` in a child
 process, bench/ingest.py's step (c)), then the database is emptied and `tiegraph ingest
 --initial` runs end to end in another child (stopping, importing into and starting that same
-Neo4j). Times are wall-clock; the peak memory is each of our processes' VmHWM. Figures go to
+Neo4j; with `--writer create`, writing the same Neo4j with the CREATE-only batches a Neo4j not
+run here gets). Times are wall-clock; the peak memory is each of our processes' VmHWM. Figures go to
 bench/out/initial.json and docs/benchmarks.md.
 """
 
@@ -85,6 +87,9 @@ def main() -> None:
     args.add_argument("--batch-size", type=int, default=5_000)
     args.add_argument("--initial-only", action="store_true",
                       help="skip the incremental path (step 1)")  # fmt: skip
+    args.add_argument("--writer", choices=["importer", "create"], default="importer",
+                      help="neo4j-admin import into the stopped local store (default), or the "
+                      "CREATE-only batches a Neo4j not run here gets")  # fmt: skip
     args.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     options = args.parse_args()
     if options.child:
@@ -108,13 +113,15 @@ def main() -> None:
             load["after_incremental"] = os.getloadavg()
         asyncio.run(_wipe(_settings(home, port, options.batch_size)))  # and the firm set up
         say.print("--initial end to end...")
-        initial = _initial_in_child(home, port, path, options.batch_size)
+        # Launcher files elsewhere: the Neo4j is not "ours" there, so the CREATE path runs.
+        data_dir = home if options.writer == "importer" else Path(tempfile.mkdtemp())
+        initial = _initial_in_child(data_dir, port, path, options.batch_size)
         load["after_initial"] = os.getloadavg()
     finally:
         process.stop()
     figures = {
         "mailbox": str(path), "machine": machine(), "load_average": load,
-        "incremental": incremental, "initial": initial,
+        "incremental": incremental, "initial": initial, "writer": options.writer,
         "speedup": initial["messages_per_s"] / incremental["messages_per_s"]
         if incremental
         else None,

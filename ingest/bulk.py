@@ -92,7 +92,8 @@ _MICROSECOND = timedelta(microseconds=1)
 Progress = Callable[[str, int, int], None]
 
 _RECORD_SCHEMA = pa.schema([
-    ("path", pa.int32()), ("seq", pa.int64()), ("id", pa.string()), ("kind", pa.string()),
+    ("path", pa.int32()), ("seq", pa.int64()), ("admitted", pa.int64()), ("id", pa.string()),
+    ("kind", pa.string()),
     ("occurred_us", pa.int64()), ("subject", pa.string()), ("source", pa.string()),
     ("is_admin", pa.bool_()), ("in_reply_to", pa.string()), ("emails", pa.list_(pa.string())),
     ("names", pa.list_(pa.string())), ("roles", pa.list_(pa.string())),
@@ -198,11 +199,12 @@ class _Spill:
         self._writer = pq.ParquetWriter(path, _RECORD_SCHEMA)
         self._rows: list[dict[str, Any]] = []
 
-    def add(self, path_index: int, seq: int, record: InteractionRecord) -> None:
+    def add(self, path_index: int, seq: int, admitted: int, record: InteractionRecord) -> None:
         people = record.participants
         initiator = record.initiator
         self._rows.append({
-            "path": path_index, "seq": seq, "id": record.external_id, "kind": record.kind.value,
+            "path": path_index, "seq": seq, "admitted": admitted, "id": record.external_id,
+            "kind": record.kind.value,
             "occurred_us": (record.occurred_at - _EPOCH) // _MICROSECOND,
             "subject": record.subject, "source": record.source, "is_admin": record.is_admin,
             "in_reply_to": record.in_reply_to, "emails": [p.email for p in people],
@@ -242,8 +244,8 @@ def spill_items(
             if isinstance(item, InteractionRecord):
                 item = admit_record(item, admission.policy, aliases, admission.erased)
             if isinstance(item, InteractionRecord):
+                spill.add(path_index, (unit << 32) + local, outcome.admitted, item)
                 outcome.admitted += 1
-                spill.add(path_index, (unit << 32) + local, item)
             elif isinstance(item, Skipped):
                 outcome.skipped[item.reason] += 1
             elif isinstance(item, ParseIssue):
@@ -359,28 +361,57 @@ def _engine(folder: Path, name: str, threads: int = 1) -> Iterator[duckdb.DuckDB
         yield db
 
 
-def prepare_fold(folder: Path, batch_size: int, parts: int) -> int:
+def unit_starts(units: Sequence[Unit], parsed: Sequence[UnitOutcome]) -> dict[int, int]:
+    """Per unit, how many records its path admitted in the units before it: a record's place
+    in its path is that plus its own place in its unit, which numbers its batch."""
+    starts: dict[int, int] = {}
+    admitted: Counter[int] = Counter()
+    for unit, outcome in zip(units, parsed, strict=True):
+        starts[unit.index] = admitted[unit.path_index]
+        admitted[unit.path_index] += outcome.admitted
+    return starts
+
+
+def prepare_fold(folder: Path, batch_size: int, parts: int, starts: Mapping[int, int]) -> int:
     """Number every spilled record's batch, join each reply to its parent's first copy and
     split the records by id into `parts` Parquet folders; returns the records' count."""
     with _engine(folder, "prepare", threads=2) as db:
         source = str(folder / "records-*.parquet")
+        # The batch from each unit's start (no window over every record: it would not spill).
+        db.execute("CREATE TEMP TABLE starts (unit BIGINT, start BIGINT)")
+        db.executemany("INSERT INTO starts VALUES (?, ?)", sorted(starts.items()))
         db.execute(f"""
             CREATE TEMP VIEW numbered AS
-            SELECT *, (path::BIGINT << 32)
-                      + (row_number() OVER (PARTITION BY path ORDER BY seq) - 1) // {batch_size}
-                      AS batch
-            FROM read_parquet('{source}')""")  # noqa: S608 (numbers and our own paths)
+            SELECT r.*, (r.path::BIGINT << 32) + (u.start + r.admitted) // {batch_size} AS batch
+            FROM read_parquet('{source}') r JOIN starts u ON u.unit = r.seq >> 32
+            """)  # noqa: S608 (numbers and our own paths)
+        # Each id's first copy: units are numbered in path order, so the least `seq` is the
+        # first in (batch, seq) order too. Its fields come back through a join on `seq`:
+        # `arg_min` of a string keeps state DuckDB cannot spill.
         db.execute("""
             CREATE TEMP TABLE firsts AS
-            SELECT id, min(batch) AS batch, arg_min(occurred_us, (batch, seq)) AS us,
-                   arg_min(initiator, (batch, seq)) AS initiator
-            FROM numbered GROUP BY id""")
-        db.execute(f"""
-            COPY (
-                SELECT r.*, p.batch AS parent_batch, p.us AS parent_us,
-                       p.initiator AS parent_initiator, hash(r.id) % {parts} AS part
-                FROM numbered r LEFT JOIN firsts p ON r.in_reply_to = p.id
-            ) TO '{folder / "fold"}' (FORMAT parquet, PARTITION_BY (part))""")  # noqa: S608
+            SELECT f.id, f.batch, r.occurred_us AS us, r.initiator
+            FROM (SELECT id, min(seq) AS seq, min(batch) AS batch FROM numbered GROUP BY id) f
+            JOIN numbered r ON r.seq = f.seq""")
+        # Replies joined to their parents in narrow rows first; then one COPY per part, in
+        # small row groups: wide rows in a partitioned COPY, or joined whole, exhaust the
+        # memory cap before they spill.
+        db.execute("""
+            CREATE TEMP TABLE parents AS
+            SELECT r.seq, p.batch AS parent_batch, p.us AS parent_us,
+                   p.initiator AS parent_initiator
+            FROM (SELECT seq, in_reply_to FROM numbered WHERE in_reply_to IS NOT NULL) r
+            JOIN firsts p ON r.in_reply_to = p.id""")
+        for part in range(parts):
+            target = folder / "fold" / f"part={part}"
+            target.mkdir(parents=True, exist_ok=True)
+            db.execute(f"""
+                COPY (
+                    SELECT r.*, q.parent_batch, q.parent_us, q.parent_initiator
+                    FROM numbered r LEFT JOIN parents q ON q.seq = r.seq
+                    WHERE hash(r.id) % {parts} = {part}
+                ) TO '{target / "records.parquet"}'
+                (FORMAT parquet, ROW_GROUP_SIZE {SPILL_ROWS})""")  # noqa: S608
         count = db.execute("SELECT count(*) FROM firsts").fetchone()
     return int(count[0]) if count else 0
 
@@ -517,24 +548,25 @@ def write_people(folder: Path, files: ImportFiles) -> tuple[int, float]:
     how many people, and the worker's peak memory."""
     with _engine(folder, "people") as db:
         source = str(folder / "people-*.parquet")
+        # Each person's first name met, as the first of their rows in this order: a sort
+        # spills to disk, where `arg_min` of a string would have to hold every person.
         query = f"""
-            SELECT email, any_value(kind) AS kind,
-                   arg_min(name, (batch, grown, seq, position)) FILTER (WHERE name IS NOT NULL)
-                       AS name
-            FROM read_parquet('{source}') GROUP BY email ORDER BY email"""  # noqa: S608
+            SELECT email, kind, name FROM read_parquet('{source}')
+            ORDER BY email, name IS NULL, batch, grown, seq, position"""  # noqa: S608
         reader = db.execute(query).to_arrow_reader(50_000)
+        rows = (row for batch in reader for row in batch.to_pylist())
         count = 0
         accounts: set[str] = set()
         with files.open("people", "0") as people, files.open("works_at", "0") as works:
-            for batch in reader:
-                for row in batch.to_pylist():
-                    count += 1
-                    kind = PersonKind(row["kind"])
-                    people.write(person_line(row["email"], row["name"], kind))
-                    domain = account_domain(row["email"]) if kind is PersonKind.CONTACT else None
-                    if domain is not None:
-                        accounts.add(domain)
-                        works.write(works_at_line(row["email"], domain))
+            for email, same in itertools.groupby(rows, key=lambda r: r["email"]):
+                first = next(same)
+                count += 1
+                kind = PersonKind(first["kind"])
+                people.write(person_line(email, first["name"], kind))
+                domain = account_domain(email) if kind is PersonKind.CONTACT else None
+                if domain is not None:
+                    accounts.add(domain)
+                    works.write(works_at_line(email, domain))
         with files.open("accounts", "0") as out:
             out.writelines(account_line(domain) for domain in sorted(accounts))
     return count, peak_rss_mb()
@@ -624,7 +656,8 @@ def prepare_bulk(
             _count(report, outcome)
         peak = max((o.peak_mb for o in parsed), default=0.0)
         result = BulkResult(ImportFiles(work / "import"), references, report, worker_peak_mb=peak)
-        return _fold_all(pool, admission, batch_size, work, progress, workers, result)
+        starts = unit_starts(units, parsed)
+        return _fold_all(pool, admission, (batch_size, starts), work, progress, workers, result)
 
 
 def prepare_bulk_records(
@@ -640,7 +673,7 @@ def prepare_bulk_records(
     result = BulkResult(ImportFiles(work / "import"), [references], report,
                         worker_peak_mb=outcome.peak_mb)  # fmt: skip
     with _pool(workers) as pool:
-        return _fold_all(pool, admission, batch_size, work, progress, workers, result)
+        return _fold_all(pool, admission, (batch_size, {0: 0}), work, progress, workers, result)
 
 
 def _fresh(work: Path) -> None:
@@ -649,14 +682,17 @@ def _fresh(work: Path) -> None:
 
 
 def _fold_all(
-    pool: ProcessPoolExecutor, admission: Admission, batch_size: int, work: Path,
-    progress: Progress, workers: int, result: BulkResult,
+    pool: ProcessPoolExecutor, admission: Admission, batches: tuple[int, dict[int, int]],
+    work: Path, progress: Progress, workers: int, result: BulkResult,
 ) -> BulkResult:  # fmt: skip
-    """Steps 3 to 5 (see the module's description) over the spilled records."""
+    """Steps 3 to 5 (see the module's description) over the spilled records; `batches` is
+    the batch size and `unit_starts`."""
     files = result.files
     files.write_headers()
+    batch_size, starts = batches
     # In a worker: DuckDB's memory is then never the parent's on top of the workers'.
-    _wait([pool.submit(prepare_fold, work, batch_size, workers)], "grouping", [1], progress)
+    _wait([pool.submit(prepare_fold, work, batch_size, workers, starts)], "grouping", [1],
+          progress)  # fmt: skip
     folded = _wait([pool.submit(fold_part, p, admission.policy, work, files)
                     for p in range(workers)], "folding", [1] * workers, progress)  # fmt: skip
     for outcome in folded:

@@ -63,6 +63,6 @@ async def _tie_reach(driver: AsyncDriver, database: str) -> None:
     raw = profile.records[0]["json"] if profile.records else None
     params = {"first": found.records[0]["first"], "rule": reach_rule(profile_from(raw))}
     async with driver.session(database=database) as session:
-        result = await session.run(cypher.query("migrate/tie_reach"), params)
-        await result.consume()
-    await driver.execute_query(cypher.query("migrate/tie_reach_first"), params, database_=database)
+        for last in (False, True):  # the tie looked at last, so that an interruption shows
+            result = await session.run(cypher.query("migrate/tie_reach"), params | {"last": last})
+            await result.consume()

@@ -20,6 +20,7 @@ SAMPLE_PARAMS = {
     "domain": "b.co",
     "json": "{}",
     "first": "",
+    "last": False,
 }
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from graph.records import epoch_ms, tie_rows
+from graph.records import epoch_ms, reach_rule, tie_rows
 from scoring.fold import fold_ties, person_kinds, tie_keys
 from scoring.policy import IngestPolicy
 from tiegraph.domain import InteractionRecord, PersonKind, TieType
@@ -29,6 +29,8 @@ class PreparedBatch:
     interactions: list[Row] = field(default_factory=list)
     extended_interactions: list[Row] = field(default_factory=list)
     ties: dict[TieType, list[Row]] = field(default_factory=dict)
+    # The tie writes' `$rule` (`graph.records.reach_rule`) for the profile that folded `ties`.
+    rule: dict[str, object] = field(default_factory=dict)
 
 
 def _names(records: Sequence[InteractionRecord]) -> dict[str, str | None]:
@@ -107,4 +109,5 @@ def prepare_batch(
     counted = {g.merged.external_id: tie_keys(g.stored, kinds) for g in grown}
     folded = fold_ties(everything, policy, kinds, counted, parents)
     batch.ties = {t: rows for t, rows in tie_rows(folded).items() if rows}
+    batch.rule = reach_rule(policy.profile)
     return batch

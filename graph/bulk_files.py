@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from graph.batch import Row
+from scoring.reach import TouchRule, touch_reach
 from tiegraph.domain import PersonKind, TieType
 
 ARRAY_DELIMITER = "\x1f"
@@ -43,7 +44,7 @@ HEADERS: dict[str, list[str]] = {
         ":START_ID(Person)", ":END_ID(Person)", ":TYPE",
         *(f"{name}:long" for name in TIE_COUNTS), "reply_buckets:long[]",
         *(f"{name}:double" for name in TIE_SUMS),
-        "first_at:datetime", "last_at:datetime", "last_two_way_at:datetime",
+        "first_at:datetime", "last_at:datetime", "last_two_way_at:datetime", "reach:double",
     ],
 }  # fmt: skip
 # Which files are nodes; the rest are relationships.
@@ -93,14 +94,20 @@ def interaction_lines(row: Row) -> tuple[str, list[str]]:
     return node, links
 
 
-def tie_line(tie_type: TieType, row: Mapping[str, Any]) -> str:
-    """One tie from `graph.records.tie_row`: what `ingest/merge_ties` creates a new tie from."""
+def tie_line(tie_type: TieType, row: Mapping[str, Any], rule: TouchRule) -> str:
+    """One tie from `graph.records.tie_row`: what `ingest/merge_ties` creates a new tie from,
+    its `reach` under `rule` included."""
     sums = row["sums"]
+    reach = touch_reach(
+        float(sums["weight_fast"]), float(sums["weight_slow"]), row["last_ms"],
+        row["last_two_way_ms"], rule,
+    )  # fmt: skip
     return _line([
         _text(row["a"]), _text(row["b"]), _text(tie_type.value),
         *(str(sums[name]) for name in TIE_COUNTS), _array(sums["reply_buckets"]),
         *(repr(float(sums[name])) for name in TIE_SUMS),
         iso_ms(row["first_ms"]), iso_ms(row["last_ms"]), iso_ms(row["last_two_way_ms"]),
+        repr(reach),
     ])  # fmt: skip
 
 

@@ -62,7 +62,7 @@ def reach_params(profile: ScoringProfile, at: datetime, floor: TieLabel) -> dict
         return {"reach_score": None, "reach_fast": 0.0, "reach_slow": 0.0, "reach_saturation": 1.0,
                 "reach_at_ms": 0, "reach_recency_ms": 1.0, "reach_floor": 1.0,
                 "reach_fast_norm": 0.0, "reach_slow_norm": 0.0, "reach_fast_ms": 1.0,
-                "reach_slow_ms": 1.0, "reach_epoch_ms": 0}  # fmt: skip
+                "reach_slow_ms": 1.0, "reach_epoch_ms": 0, "reach_seek": -1.0}  # fmt: skip
     return {
         "reach_score": bound.min_score,
         "reach_fast": bound.fast_factor,
@@ -76,4 +76,6 @@ def reach_params(profile: ScoringProfile, at: datetime, floor: TieLabel) -> dict
         "reach_fast_ms": bound.fast_ms,
         "reach_slow_ms": bound.slow_ms,
         "reach_epoch_ms": bound.epoch_ms,
+        # The stored `reach` (scoring.reach.touch_reach) of a tie the bound may keep.
+        "reach_seek": bound.seek_score,
     }

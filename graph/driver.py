@@ -5,6 +5,8 @@ import logging
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 import cypher
+from graph.common import profile_from
+from graph.records import reach_rule
 from tiegraph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ async def apply_schema(driver: AsyncDriver, database: str) -> int:
     await driver.execute_query(cypher.query("migrate/drop_occurred_at_index"), database_=database)
     await driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
     await _link_contacts(driver, database)
+    await _tie_reach(driver, database)
     return len(statements)
 
 
@@ -45,4 +48,21 @@ async def _link_contacts(driver: AsyncDriver, database: str) -> None:
         # CALL { } IN TRANSACTIONS needs an auto-commit transaction: a session's run.
         async with driver.session(database=database) as session:
             result = await session.run(cypher.query("migrate/involves_links"))
+            await result.consume()
+
+
+async def _tie_reach(driver: AsyncDriver, database: str) -> None:
+    found = await driver.execute_query(
+        cypher.query("migrate/tie_reach_missing"), database_=database
+    )
+    if not found.records or not found.records[0]["missing"]:
+        return
+    log.warning("one-time upgrade: storing each tie's reach bound (reach); "
+                "this takes a while on a large graph")  # fmt: skip
+    profile = await driver.execute_query(cypher.query("profile/active"), database_=database)
+    raw = profile.records[0]["json"] if profile.records else None
+    params = {"first": found.records[0]["first"], "rule": reach_rule(profile_from(raw))}
+    async with driver.session(database=database) as session:
+        for last in (False, True):  # the tie looked at last, so that an interruption shows
+            result = await session.run(cypher.query("migrate/tie_reach"), params | {"last": last})
             await result.consume()

@@ -65,6 +65,8 @@ class ErasurePlan(BaseModel):
     deleted_interactions: tuple[str, ...]
     pairs: tuple[tuple[str, str], ...]
     ties: dict[TieType, list[dict[str, object]]]
+    # The tie writes' `$rule` (`graph.records.reach_rule`) for the profile that rebuilt `ties`.
+    rule: dict[str, object]
 
 
 class SearchHit(BaseModel):

@@ -1,6 +1,7 @@
 """Where Neo4j values become domain models: nothing above graph/ sees a neo4j type."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,8 @@ from neo4j.time import Date, DateTime
 from graph.models import AccountSnapshot, ContactTies, MemberContactTie, MemberTie, SearchHit
 from scoring.account_health import AccountActivity, AccountInput, ContactInput, TieInput
 from scoring.fold import TieFields
+from scoring.profile import ScoringProfile
+from scoring.reach import touch_rule
 from scoring.threads import ColleagueTie
 from scoring.tie_events import TieKey
 from scoring.tie_state import TieState
@@ -83,6 +86,12 @@ def tie_row(key: TieKey, fields: TieFields) -> dict[str, Any]:
         "last_ms": optional_ms(fields["last_at"]),
         "last_two_way_ms": optional_ms(fields["last_two_way_at"]),
     }
+
+
+def reach_rule(profile: ScoringProfile) -> dict[str, Any]:
+    """The `$rule` of the tie writes (`ingest/merge_ties`, `rescore/replace_ties`): the numbers
+    with which they store each tie's `reach` (`scoring.reach.touch_reach`)."""
+    return asdict(touch_rule(profile))
 
 
 def tie_rows(ties: Mapping[TieKey, TieFields]) -> dict[TieType, list[dict[str, Any]]]:

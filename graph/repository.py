@@ -2,7 +2,7 @@
 
 import copy
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, LiteralString
 
@@ -224,12 +224,14 @@ class GraphRepository:
         rows = await self._read_maps("rescore/tie_keys")
         return {(TieType(kind), a, b) for kind, a, b in rows[0]["keys"]}
 
-    async def replace_ties(self, tie_type: TieType, rows: Sequence[Row]) -> None:
+    async def replace_ties(
+        self, tie_type: TieType, rows: Sequence[Row], rule: Mapping[str, object]
+    ) -> None:
         """Set ties of one type to the whole state in `rows` (a rescore's totals), creating
-        those that do not exist, in one transaction."""
+        those that do not exist, in one transaction; `rule` is `graph.records.reach_rule`."""
         self._ran("rescore/replace_ties")
         async with self._driver.session(database=self._database) as session:
-            await session.execute_write(_replace_ties, tie_type, rows)
+            await session.execute_write(_replace_ties, tie_type, rows, rule)
 
     async def set_admin_flags(self, flags: Sequence[tuple[str, bool]]) -> None:
         """Set each interaction's admin flag, given as (id, flag), in one transaction."""
@@ -457,13 +459,17 @@ class GraphRepository:
         return [r for r in found if r.external_id.rpartition("@")[0] in wanted]
 
     async def retract_interactions(
-        self, ids: Sequence[str], pairs: Sequence[tuple[str, str]], ties: dict[TieType, list[Row]]
-    ) -> None:
+        self, ids: Sequence[str], pairs: Sequence[tuple[str, str]],
+        ties: dict[TieType, list[Row]], rule: Mapping[str, object],
+    ) -> None:  # fmt: skip
         """Delete interactions and give the ties of `pairs` their rebuilt state (`ties`; a
-        pair without rows loses its ties), in one transaction."""
+        pair without rows loses its ties; `rule` is `graph.records.reach_rule`), in one
+        transaction."""
         self._ran("ingest/retract")
         async with self._driver.session(database=self._database) as session:
-            await session.execute_write(_retract, list(ids), [list(p) for p in pairs], ties)
+            await session.execute_write(
+                _retract, list(ids), [list(p) for p in pairs], ties, dict(rule)
+            )
 
     async def has_interactions(self) -> bool:
         """Whether any interaction is stored."""
@@ -530,24 +536,25 @@ async def _write_batch(tx: AsyncManagedTransaction, batch: PreparedBatch) -> Non
     if batch.extended_interactions:
         await _run(tx, "ingest/extend_interactions", rows=batch.extended_interactions)
     for tie_type, rows in batch.ties.items():
-        await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)
+        await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value, rule=batch.rule)
 
 
 async def _replace_ties(
-    tx: AsyncManagedTransaction, tie_type: TieType, rows: Sequence[Row]
-) -> None:
-    await _run(tx, "rescore/replace_ties", rows=list(rows), type=tie_type.value)
+    tx: AsyncManagedTransaction, tie_type: TieType, rows: Sequence[Row],
+    rule: Mapping[str, object],
+) -> None:  # fmt: skip
+    await _run(tx, "rescore/replace_ties", rows=list(rows), type=tie_type.value, rule=dict(rule))
 
 
 async def _retract(
     tx: AsyncManagedTransaction, ids: list[str], pairs: list[list[str]],
-    ties: dict[TieType, list[Row]],
+    ties: dict[TieType, list[Row]], rule: dict[str, object],
 ) -> None:  # fmt: skip
     await _run(tx, "erase/delete_interactions", ids=ids)
     await _run(tx, "erase/delete_ties", pairs=pairs)
     for tie_type, rows in ties.items():
         if rows:
-            await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)
+            await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value, rule=rule)
 
 
 async def _apply_erasure(tx: AsyncManagedTransaction, plan: ErasurePlan) -> None:
@@ -561,7 +568,7 @@ async def _apply_erasure(tx: AsyncManagedTransaction, plan: ErasurePlan) -> None
                erased_ms=plan.erased_ms)  # fmt: skip
     for tie_type, rows in plan.ties.items():
         if rows:
-            await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value)
+            await _run(tx, "ingest/merge_ties", rows=rows, type=tie_type.value, rule=plan.rule)
 
 
 async def _restore(tx: AsyncManagedTransaction, snapshot: GraphSnapshot) -> None:

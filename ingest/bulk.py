@@ -61,6 +61,7 @@ from ingest.results import ParseIssue, Skipped
 from ingest.sources import SourceOptions, is_reference_csv, iter_path
 from scoring.fold import TieFields, TieTotals, fold_events, person_kinds, tie_keys
 from scoring.policy import IngestPolicy
+from scoring.reach import TouchRule, touch_rule
 from scoring.tie_events import TieEvent, TieKey
 from scoring.tie_state import add_fields, delta_fields
 from tiegraph.domain import (
@@ -572,9 +573,12 @@ def write_people(folder: Path, files: ImportFiles) -> tuple[int, float]:
     return count, peak_rss_mb()
 
 
-def merge_ties(part: int, parts: int, folder: Path, files: ImportFiles) -> tuple[int, float]:
-    """Sum the spilled states of the ties in hash partition `part` (a worker process's job);
-    returns how many ties, and the worker's peak memory."""
+def merge_ties(
+    part: int, parts: int, folder: Path, files: ImportFiles, rule: TouchRule
+) -> tuple[int, float]:
+    """Sum the spilled states of the ties in hash partition `part` (a worker process's job),
+    each stored with its `reach` under `rule`; returns how many ties, and the worker's peak
+    memory."""
     spilled = sorted(folder.glob("ties-*.parquet"))
     count = 0
     with files.open("ties", str(part)) as out:
@@ -592,7 +596,7 @@ def merge_ties(part: int, parts: int, folder: Path, files: ImportFiles) -> tuple
                 for more in states[1:]:
                     add_fields(held, more)
                 tie_type = TieType(kind)
-                out.write(tie_line(tie_type, tie_row((tie_type, a, b), held)))
+                out.write(tie_line(tie_type, tie_row((tie_type, a, b), held), rule))
                 count += 1
     return count, peak_rss_mb()
 
@@ -699,7 +703,8 @@ def _fold_all(
         result.report.ingested += outcome.ingested
         result.report.duplicates += outcome.duplicates
     people = pool.submit(write_people, work, files)
-    ties = _wait([pool.submit(merge_ties, p, workers, work, files) for p in range(workers)],
+    rule = touch_rule(admission.policy.profile)
+    ties = _wait([pool.submit(merge_ties, p, workers, work, files, rule) for p in range(workers)],
                  "summing ties", [1] * workers, progress)  # fmt: skip
     result.people, people_peak = people.result()
     result.ties = sum(n for n, _ in ties)

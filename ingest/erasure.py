@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from graph.batch import Row, participant_row
 from graph.models import ErasurePlan
-from graph.records import epoch_ms, tie_rows
+from graph.records import epoch_ms, reach_rule, tie_rows
 from graph.repository import GraphRepository
 from scoring.fold import fold_events, fold_ties
 from scoring.policy import IngestPolicy
@@ -107,7 +107,7 @@ async def erase_contact(
         email=person, hashes=tuple(sorted(address_hash(a) for a in gone)) if listed else (),
         erased_ms=epoch_ms(datetime.now(UTC)), rewritten=[participant_row(r) for r in cleaned],
         deleted_interactions=tuple(deleted), pairs=tuple(sorted({(a, b) for _, a, b in keys})),
-        ties=ties,
+        ties=ties, rule=reach_rule(policy.profile),
     )  # fmt: skip
     await repo.apply_erasure(plan)
     return ErasureReport(

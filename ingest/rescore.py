@@ -22,10 +22,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from graph.records import INTERACTION_COLUMNS, tie_rows, to_interaction
+from graph.records import INTERACTION_COLUMNS, reach_rule, tie_rows, to_interaction
 from graph.repository import GraphRepository
 from scoring.fold import TieFields, TieTotals, fold_ties
 from scoring.policy import IngestPolicy
+from scoring.profile import ScoringProfile
 from scoring.tie_events import TieKey
 from tiegraph.domain import InteractionRecord, TieType
 
@@ -134,20 +135,21 @@ async def _sum_page(
 
 
 async def _write_all(
-    repo: GraphRepository, totals: TieTotals, done: int, progress: Progress
-) -> int:
+    repo: GraphRepository, totals: TieTotals, done: int, progress: Progress,
+    profile: ScoringProfile,
+) -> int:  # fmt: skip
     """Write every total, `WRITERS` batches at a time: the server has the cores to itself now,
     and batches touch different ties, so they rarely wait on each other's locks."""
     batches = [(tie_type, rows[start : start + WRITE_SIZE])
                for tie_type, rows in tie_rows(totals.totals()).items()
                for start in range(0, len(rows), WRITE_SIZE)]  # fmt: skip
-    written = 0
+    written, rule = 0, reach_rule(profile)
     slots = asyncio.Semaphore(WRITERS)
 
     async def write(tie_type: TieType, rows: list[Row]) -> None:
         nonlocal written
         async with slots:
-            await repo.replace_ties(tie_type, rows)
+            await repo.replace_ties(tie_type, rows, rule)
             written += len(rows)
             await progress(done, written)
 
@@ -164,7 +166,7 @@ async def rescore_all(
     existing = await repo.tie_keys()
     with _collector_paused():
         done = await _fold_all(repo, policy, totals, progress)
-    written = await _write_all(repo, totals, done, progress)
+    written = await _write_all(repo, totals, done, progress, policy.profile)
     stale = sorted(existing - totals.keys())
     for start in range(0, len(stale), WRITE_SIZE):
         await repo.delete_ties(stale[start : start + WRITE_SIZE])

@@ -10,6 +10,7 @@ stops between them does them again.
 
 from collections.abc import Sequence
 
+from graph.records import reach_rule
 from graph.repository import GraphRepository
 from ingest.erasure import rebuilt_ties, touched_ties
 from scoring.policy import IngestPolicy
@@ -27,5 +28,5 @@ async def retract(
     ids = [r.external_id for r in records]
     ties = await rebuilt_ties(repo, keys, [], ids, set(), policy)
     pairs = sorted({(a, b) for _, a, b in keys})
-    await repo.retract_interactions(ids, pairs, ties)
+    await repo.retract_interactions(ids, pairs, ties, reach_rule(policy.profile))
     return len(ids)

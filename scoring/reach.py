@@ -3,6 +3,10 @@
 Reads that only care about ties at or above a label (single threads, departures, the attention
 feed) drop, in Cypher, the stored ties whose score at the read time cannot reach it
 (`ReachBound`, `reach_bound`); only the rest are read and scored with `scoring.formula`.
+
+Every tie also stores the bound at its own last touch (`touch_reach`, the property `reach`),
+written with its state, so that the team-wide attention reads seek the few ties that could
+ever have been Good on an index instead of evaluating the bound on every tie.
 """
 
 import math
@@ -22,6 +26,60 @@ _SECONDS_PER_DAY = 86_400.0
 # before labelling (0.05) and float differences between Cypher's and Python's arithmetic.
 REACH_MARGIN = 0.1
 _DAY_MS = _SECONDS_PER_DAY * 1000
+# A stored `touch_reach` is compared with `ReachBound.min_score` less this (`seek_score`): it
+# covers the float differences between the value written (in Python or in Cypher) and the same
+# formula evaluated by a read, which then applies the bound exactly.
+TOUCH_SLACK = 1e-6
+
+
+@dataclass(frozen=True)
+class TouchRule:
+    """A profile's numbers for `touch_reach`: the bound of a tie's score at its last touch."""
+
+    fast_norm: float
+    slow_norm: float
+    fast_ms: float
+    slow_ms: float
+    epoch_ms: int
+    saturation: float
+    floor: float
+    recency_ms: float
+
+
+def touch_rule(profile: ScoringProfile) -> TouchRule:
+    """The numbers of `touch_reach` for `profile` (also the `$rule` of the tie writes)."""
+    return TouchRule(
+        fast_norm=_LN2 / profile.fast_half_life_days * NORMALISING_DAYS,
+        slow_norm=_LN2 / profile.slow_half_life_days * NORMALISING_DAYS,
+        fast_ms=profile.fast_half_life_days * _DAY_MS,
+        slow_ms=profile.slow_half_life_days * _DAY_MS,
+        epoch_ms=int(DECAY_EPOCH.timestamp() * 1000),
+        saturation=profile.saturation,
+        floor=profile.freshness_floor,
+        recency_ms=profile.recency_half_life_days * _DAY_MS,
+    )
+
+
+def touch_reach(
+    weight_fast: float, weight_slow: float, last_ms: int, last_two_way_ms: int | None,
+    rule: TouchRule,
+) -> float:  # fmt: skip
+    """An upper bound of the tie's score at any moment from its last touch on (`last_ms`,
+    epoch milliseconds): `ReachBound`'s bound at the last touch, with the freshness floor alone
+    when there was no two-way exchange. It only falls as the scoring moment moves on, so a tie
+    whose stored value is below a label's `min_score` could not reach the label at its last
+    touch nor since. The tie writes in `cypher/ingest/merge_ties` and
+    `cypher/rescore/replace_ties` (and the upgrade `cypher/migrate/tie_reach`) evaluate this
+    same formula in Cypher, on the state they have just stored."""
+    since_epoch = last_ms - rule.epoch_ms
+    effective = weight_fast * rule.fast_norm * 2.0 ** (-since_epoch / rule.fast_ms) + (
+        weight_slow * rule.slow_norm * 2.0 ** (-since_epoch / rule.slow_ms)
+    )
+    fresh = rule.floor
+    if last_two_way_ms is not None:
+        ago = last_ms - last_two_way_ms
+        fresh = rule.floor + (1.0 - rule.floor) * 2.0 ** (-ago / rule.recency_ms)
+    return 100.0 * (1.0 - math.exp(-effective / rule.saturation)) * fresh
 
 
 @dataclass(frozen=True)
@@ -65,6 +123,11 @@ class ReachBound:
     slow_ms: float
     epoch_ms: int
 
+    @property
+    def seek_score(self) -> float:
+        """The lowest stored `touch_reach` of a tie the bound may keep (`TOUCH_SLACK`)."""
+        return self.min_score - TOUCH_SLACK
+
 
 def _reach_factor(at: datetime, half_life_days: float) -> float:
     return decayed_weight_at(1.0, at, half_life_days) * _LN2 / half_life_days * NORMALISING_DAYS
@@ -79,20 +142,24 @@ def reach_bound(profile: ScoringProfile, as_of: datetime, floor: TieLabel) -> Re
     if not reaching or min(reaching) <= lowest:
         return None
     at = aware_utc(as_of, "as_of")
+    rule = touch_rule(profile)
     return ReachBound(
         min_score=min(reaching) - REACH_MARGIN,
         fast_factor=_reach_factor(at, profile.fast_half_life_days),
         slow_factor=_reach_factor(at, profile.slow_half_life_days),
-        saturation=profile.saturation,
+        saturation=rule.saturation,
         at_ms=int(at.timestamp() * 1000),
-        recency_ms=profile.recency_half_life_days * _DAY_MS,
-        floor=profile.freshness_floor,
-        fast_norm=_LN2 / profile.fast_half_life_days * NORMALISING_DAYS,
-        slow_norm=_LN2 / profile.slow_half_life_days * NORMALISING_DAYS,
-        fast_ms=profile.fast_half_life_days * _DAY_MS,
-        slow_ms=profile.slow_half_life_days * _DAY_MS,
-        epoch_ms=int(DECAY_EPOCH.timestamp() * 1000),
+        recency_ms=rule.recency_ms,
+        floor=rule.floor,
+        fast_norm=rule.fast_norm,
+        slow_norm=rule.slow_norm,
+        fast_ms=rule.fast_ms,
+        slow_ms=rule.slow_ms,
+        epoch_ms=rule.epoch_ms,
     )
 
 
-__all__ = ["REACH_MARGIN", "ReachBound", "reach_bound"]
+__all__ = [
+    "REACH_MARGIN", "TOUCH_SLACK", "ReachBound", "TouchRule", "reach_bound", "touch_reach",
+    "touch_rule",
+]  # fmt: skip

@@ -3,7 +3,8 @@
 // WORKS_WITH and ASSOCIATED_WITH (stored once, a < b). Every field is additive (counts and
 // epoch-referenced decayed sums) or a min/max, so batches may arrive in any order. Times come
 // as epoch millis: the driver packs ints far faster than datetimes. A new tie takes the delta
-// as it is, in one map write, instead of zeros first and sums after.
+// as it is, in one map write, instead of zeros first and sums after. `reach` is recomputed from
+// the state just stored: scoring.reach.touch_reach, the same formula, with $rule its TouchRule.
 UNWIND $rows AS row
 WITH row,
      datetime({epochMillis: row.first_ms}) AS first_at,
@@ -35,3 +36,11 @@ ON MATCH SET
     t.last_two_way_at = CASE WHEN t.last_two_way_at IS NULL OR two_way_at > t.last_two_way_at
                              THEN coalesce(two_way_at, t.last_two_way_at)
                              ELSE t.last_two_way_at END
+SET t.reach = 100.0 * (1.0 - exp(-(t.weight_fast * $rule.fast_norm
+        * 2.0 ^ (-toFloat(t.last_at.epochMillis - $rule.epoch_ms) / $rule.fast_ms)
+      + t.weight_slow * $rule.slow_norm
+        * 2.0 ^ (-toFloat(t.last_at.epochMillis - $rule.epoch_ms) / $rule.slow_ms))
+      / $rule.saturation))
+    * CASE WHEN t.last_two_way_at IS NULL THEN $rule.floor
+           ELSE $rule.floor + (1.0 - $rule.floor) * 2.0 ^ (-toFloat(
+             t.last_at.epochMillis - t.last_two_way_at.epochMillis) / $rule.recency_ms) END

@@ -6,7 +6,18 @@
 // $max_moves most recently heard from (then by email) are returned, as scoring/attention.py
 // checks no more; the move rules run in graph/attention.py.
 // Ties of members in $hidden (opted out: app/auth.py) are left out of the answer.
-MATCH (m:TeamMember)-[t:KNOWS]->(c:Contact)
+// Not every tie is read: the candidates are the ties of contacts marked as left (an index seek)
+// and those whose stored `reach` (scoring.reach.touch_reach, the bound at the last touch)
+// could reach Good (an index seek), to which the exact conditions are then applied.
+CALL () {
+  MATCH (m:TeamMember)-[t:KNOWS]->(c:Contact) WHERE t.reach >= $reach_seek
+  RETURN m, t, c
+  UNION
+  MATCH (c:Contact) WHERE c.left_on IS NOT NULL
+  MATCH (m:TeamMember)-[t:KNOWS]->(c)
+  RETURN m, t, c
+}
+WITH m, t, c
 WHERE t.two_way_count >= $min_two_way AND NOT m.email IN $hidden
   AND (m.left_on IS NULL OR date(m.left_on) > date($today))
   AND (c.left_on IS NOT NULL

@@ -10,12 +10,20 @@
 // times come as epoch microseconds (UTC): the driver's DateTime decoding costs about half a
 // millisecond a value.
 // Ties of members in $hidden (opted out: app/auth.py) are left out of the answer.
-MATCH (m)-[t:KNOWS]->(c)
-WHERE t.two_way_count >= $min_two_way
-// One scan of every KNOWS tie, people's labels checked only on the few rows left, and the
-// times projected once: with labels in the MATCH the planner expands from every member, and
-// with the times in the WHERE it splits the OR into a union of two scans, then filters their
-// distinct rows a second time (PROFILE, 1M firm; docs/benchmarks.md).
+// Not every tie is read: each one either bound keeps is found by an index seek. A tie's stored
+// `reach` (scoring.reach.touch_reach) bounds its score at its last touch and at every later
+// moment, so the cold bound implies `reach >= $reach_seek`, and so does the rising one unless
+// the tie was touched after the read moment (a feed as of an earlier day): those come from
+// the `last_at` index. The exact bounds are then applied to these few candidates.
+CALL () {
+  MATCH (m)-[t:KNOWS]->(c) WHERE t.reach >= $reach_seek
+  RETURN m, t, c
+  UNION
+  MATCH (m)-[t:KNOWS]->(c) WHERE t.last_at > datetime({epochMillis: $reach_at_ms})
+  RETURN m, t, c
+}
+WITH m, t, c WHERE t.two_way_count >= $min_two_way
+// The times projected once, people's labels checked only on the few rows left.
 WITH m, t, c, t.last_at.epochMillis AS last_ms, t.last_two_way_at.epochMillis AS two_way_ms
 WHERE ((two_way_ms < $cold_ms AND two_way_ms > $forget_ms)
        AND ($reach_score IS NULL

@@ -5,11 +5,11 @@ cannot reach the label. And `quick_score` says what `score_tie` says."""
 import math
 from datetime import UTC, datetime
 
-from hypothesis import given
+from hypothesis import assume, given
 
 from scoring.formula import breakdown
 from scoring.profile import DEFAULT_PROFILE, ScoringProfile
-from scoring.reach import REACH_MARGIN, ReachBound, reach_bound
+from scoring.reach import REACH_MARGIN, ReachBound, reach_bound, touch_reach, touch_rule
 from scoring.strength import TieLabel
 from scoring.tie_events import TieEvent
 from scoring.tie_score import quick_score, score_tie
@@ -90,3 +90,30 @@ def test_quick_score_says_what_score_tie_says(
     full, quick = score_tie(state, profile, as_of), quick_score(state, profile, as_of)
     assert (quick.score, quick.label, quick.trend) == (full.score, full.label, full.trend)
     assert quick.score == round(breakdown(state, profile, as_of).score, 1)
+
+
+def stored_reach(state: TieState, profile: ScoringProfile) -> float:
+    """What the tie writes store as `reach` for this state."""
+    assert state.last_at is not None
+    two_way = None if state.last_two_way_at is None else _ms(state.last_two_way_at)
+    rule = touch_rule(profile)
+    return touch_reach(state.weight_fast, state.weight_slow, _ms(state.last_at), two_way, rule)
+
+
+@FAST
+@given(histories, moments, any_profile)
+def test_the_stored_reach_bounds_every_later_score_and_bound(
+    history: list[TieEvent], as_of: datetime, profile: ScoringProfile
+) -> None:
+    assume(history)  # a tie is only stored once something happened
+    state = state_delta(history, profile)
+    assert state.last_at is not None
+    stored = stored_reach(state, profile)
+    bound = reach_bound(profile, as_of, TieLabel.GOOD)
+    assert bound is not None
+    # The attention reads seek `reach >= seek_score`: every tie their bounds keep must be found.
+    if state.last_two_way_at is not None:
+        assert stored == bound_at_two_way(state, bound)
+    if as_of >= state.last_at:
+        assert stored >= bound_now(state, bound) * (1 - NOISE) - NOISE
+        assert stored >= breakdown(state, profile, as_of).score * (1 - NOISE) - NOISE

@@ -18,13 +18,11 @@ awaits the lookup before it changes anything (app/auth.py), so no effect rests o
 Remembered viewers are only the guess a request starts from: every request is looked up.
 """
 
-import asyncio
-from collections import OrderedDict
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import GRAPHQL_PATH, PUBLIC_PATHS, bearer_token
 from app.errors import response_for, websocket_refusal
+from app.recent import Recent
 from graph.tokens import TokenCheck, authenticate
 from tiegraph.access import Viewer, token_hash
 from tiegraph.errors import LimitExceeded
@@ -39,39 +37,14 @@ GUESSED_BODY_BYTES = 64 * 1024
 VIEWERS_KEPT = 1024
 
 
-class Viewers:
-    """The viewer each recently looked-up token stood for, by the token's hash."""
-
-    def __init__(self, size: int = VIEWERS_KEPT) -> None:
-        self._size = size
-        self._viewers: OrderedDict[str, Viewer] = OrderedDict()
-
-    def get(self, hashed: str) -> Viewer | None:
-        """The viewer last found for this token hash, if remembered."""
-        viewer = self._viewers.get(hashed)
-        if viewer is not None:
-            self._viewers.move_to_end(hashed)
-        return viewer
-
-    def put(self, hashed: str, viewer: Viewer) -> None:
-        """Remember what a lookup found."""
-        self._viewers[hashed] = viewer
-        self._viewers.move_to_end(hashed)
-        while len(self._viewers) > self._size:
-            self._viewers.popitem(last=False)
-
-    def drop(self, hashed: str) -> None:
-        """Forget a token a lookup refused."""
-        self._viewers.pop(hashed, None)
-
-
 class BodyGate:
     """Checks the token, then caps the body (see the module's docstring)."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
-        self.viewers = Viewers()
+        # The viewer each recently looked-up token stood for, by the token's hash.
+        self.viewers: Recent[str, Viewer] = Recent(VIEWERS_KEPT)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on once its token is valid and while its body is in bounds."""
@@ -134,7 +107,7 @@ class BodyGate:
             try:
                 await _Capped(self.app, cap).run(scope, body.receive, held.send)
             except Exception:
-                if (await _outcome(check)) is not None:  # a good token: the app's own error
+                if (await _outcome(check)) is None:  # a good token: the app's own error
                     raise
             if (refusal := await _outcome(check)) is not None:
                 self.viewers.drop(hashed)
@@ -153,8 +126,7 @@ class BodyGate:
 async def _outcome(check: TokenCheck) -> Exception | None:
     """What the lookup refused the token with, None when it found a viewer."""
     try:
-        await asyncio.wait([check.task])
-        check.task.result()
+        await check.task
     except Exception as exc:
         return exc
     return None

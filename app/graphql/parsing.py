@@ -9,11 +9,12 @@ with its usual errors, and a document that failed is parsed (and fails) again ne
 same text under the same token limit always parses the same way, so a hit is exact.
 """
 
-from collections import OrderedDict
 from collections.abc import Iterator
 
 from graphql import DocumentNode
 from strawberry.extensions import SchemaExtension
+
+from app.recent import Recent
 
 # Distinct documents kept: a client's whole set fits; unique texts cannot grow memory past it.
 MAX_DOCUMENTS = 256
@@ -21,26 +22,8 @@ MAX_DOCUMENTS = 256
 MAX_CACHED_CHARS = 20_000
 
 
-class DocumentCache:
-    """The documents that parsed, least recently used first out."""
-
-    def __init__(self, size: int = MAX_DOCUMENTS) -> None:
-        self._size = size
-        self._documents: OrderedDict[tuple[str, int | None], DocumentNode] = OrderedDict()
-
-    def get(self, key: tuple[str, int | None]) -> DocumentNode | None:
-        """The document parsed from this text and token limit, if kept."""
-        document = self._documents.get(key)
-        if document is not None:
-            self._documents.move_to_end(key)
-        return document
-
-    def put(self, key: tuple[str, int | None], document: DocumentNode) -> None:
-        """Keep a document that parsed."""
-        self._documents[key] = document
-        self._documents.move_to_end(key)
-        while len(self._documents) > self._size:
-            self._documents.popitem(last=False)
+# A parsed document by its text and the token limit it was parsed under.
+DocumentCache = Recent[tuple[str, int | None], DocumentNode]
 
 
 class ParsedDocuments(SchemaExtension):

@@ -20,7 +20,7 @@ from strawberry.types import ExecutionContext, Info
 from app.auth import Authorization
 from app.errors import ErrorCodes, log_graphql_errors
 from app.graphql.context import Context
-from app.graphql.parsing import DocumentCache, ParsedDocuments
+from app.graphql.parsing import MAX_DOCUMENTS, DocumentCache, ParsedDocuments
 from app.graphql.sources import SourceMutation, SourceQuery
 from app.graphql.types.access import ApiToken, CreatedToken, Erasure, Me
 from app.graphql.types.firm import CaptureTarget, FirmSettings
@@ -436,7 +436,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         depth_limit(settings.max_query_depth, should_ignore=None),
         alias_limit(settings.max_aliases),
     ]
-    documents = DocumentCache()
+    documents = DocumentCache(MAX_DOCUMENTS)
     return Schema(
         query=merge_types("Query", (Query, SourceQuery)),
         mutation=merge_types("Mutation", (Mutation, SourceMutation)),

@@ -1,4 +1,5 @@
-"""The parsed-document cache keeps what parsed, at most its size, least recently used out."""
+"""The bounded memories of a process (parsed documents, viewers): at most their size, least
+recently used out."""
 
 from graphql import parse
 
@@ -19,6 +20,6 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used() -> None:
 
 
 def test_a_text_under_another_token_limit_is_another_entry() -> None:
-    cache = DocumentCache()
+    cache = DocumentCache(10)
     cache.put(("{ a }", 10), parse("{ a }"))
     assert cache.get(("{ a }", 2)) is None

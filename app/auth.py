@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from graphql import GraphQLResolveInfo, OperationType
+from graphql import GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 
 from app.graphql.context import Context
@@ -26,7 +26,6 @@ from tiegraph.errors import BadInput, Forbidden
 from tiegraph.firm import hidden_members
 from tiegraph.identity import lookup_address
 
-QUERY = OperationType.QUERY
 Info = GraphQLResolveInfo  # graphql-core's, as extensions receive it (not strawberry's Info)
 
 # Minimum role per GraphQL root field ("Type.field" as in the schema).
@@ -225,8 +224,7 @@ async def _guarded(
     **kwargs: Any,
 ) -> Any:
     context: Context = info.context
-    # A mutation acts on the viewer the graph holds now, never on one remembered (app.gate).
-    viewer = await context.authenticated(confirmed=info.operation.operation is not QUERY)
+    viewer = await context.authenticated()
     context.hide(hidden_from(viewer))
     name = info.field_name
     if not name.startswith("__"):  # introspection: any valid token

@@ -65,9 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state = request.app.state
         token = bearer_token(request.headers.get("authorization"))
         viewer = getattr(request.state, "viewer", None)  # app.gate checked it for a POST
-        check = getattr(request.state, "token_check", None)  # or is checking it (app.gate)
         context = Context(repo=state.repo, settings=settings, queue=state.queue, token=token,
-                          viewer=viewer, token_check=check)  # fmt: skip
+                          viewer=viewer)  # fmt: skip
         # One turn of the loop lets the token lookup the Context started send its query now. A
         # new task first runs at the loop's next turn, which otherwise comes only after the
         # document is parsed and validated, so the lookup would not overlap them.

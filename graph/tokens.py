@@ -1,6 +1,5 @@
 """API tokens: issue, authenticate, list and revoke. Only a token's hash reaches the graph."""
 
-import asyncio
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -43,22 +42,6 @@ async def authenticate(repo: GraphRepository, token: str | None) -> Viewer:
     stored, opted_out, firm_domains = found
     return Viewer(token_id=stored.id, role=stored.role, member_email=stored.member_email,
                   opted_out=opted_out, firm_domains=firm_domains)  # fmt: skip
-
-
-class TokenCheck:
-    """A token's lookup under way while its request runs on `guess`, the viewer the token stood
-    for at its last lookup in this process (app/gate.py holds the answer until the lookup is
-    done). `viewer()` is the lookup's own answer; a request that awaited it runs on that."""
-
-    def __init__(self, repo: GraphRepository, token: str, guess: Viewer) -> None:
-        self.guess = guess
-        self.awaited = False
-        self.task = asyncio.ensure_future(authenticate(repo, token))
-
-    async def viewer(self) -> Viewer:
-        """The viewer as the graph holds it now; Unauthenticated for a revoked token."""
-        self.awaited = True
-        return await self.task
 
 
 async def revoke_token(repo: GraphRepository, ident: str) -> ApiToken:

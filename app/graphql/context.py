@@ -12,7 +12,7 @@ from graph import health, insights
 from graph.insights import ContactView
 from graph.models import ContactPageKey
 from graph.repository import GraphRepository
-from graph.tokens import TokenCheck, authenticate
+from graph.tokens import authenticate
 from scoring.account_health import AccountHealth
 from tiegraph.access import Viewer
 from tiegraph.firm import FirmSettings, agreed_domains
@@ -28,8 +28,6 @@ class Context(BaseContext):
     queue: ArqRedis
     token: str | None = None
     viewer: Viewer | None = None  # set by app.auth once the token is checked
-    # With a viewer app.gate remembered for the token: its lookup under way (see `authenticated`).
-    token_check: TokenCheck | None = None
     contact_pages: DataLoader[ContactPageKey, tuple[ContactView, ...]] = field(init=False)
     # Account.health for every account of an answer, read concurrently (one read each).
     account_health: DataLoader[str, AccountHealth] = field(init=False)
@@ -68,14 +66,8 @@ class Context(BaseContext):
         stored = FirmSettings(domains=(await self.authenticated()).firm_domains)
         return agreed_domains(stored, self.settings.firm_domains)
 
-    async def authenticated(self, confirmed: bool = False) -> Viewer:
-        """The caller, checked once per request; Unauthenticated without a valid token. A
-        request app.gate started on a remembered viewer gets that one (its answer is held until
-        the token's lookup agrees), unless `confirmed` asks for the lookup's own answer: what
-        a mutation must act on."""
-        if confirmed and self.token_check is not None:
-            self.viewer = await self.token_check.viewer()
-            self.token_check = None
+    async def authenticated(self) -> Viewer:
+        """The caller, checked once per request; Unauthenticated without a valid token."""
         if self.viewer is None:
             checking = self._checking or authenticate(self.repo, self.token)
             self.viewer = await checking

@@ -28,7 +28,3 @@ class Recent(Generic[K, V]):
         self._entries.move_to_end(key)
         while len(self._entries) > self._size:
             self._entries.popitem(last=False)
-
-    def drop(self, key: K) -> None:
-        """Forget `key`."""
-        self._entries.pop(key, None)

@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext, Info
 from app.auth import Authorization
 from app.errors import ErrorCodes, log_graphql_errors
 from app.graphql.context import Context
+from app.graphql.parsing import MAX_DOCUMENTS, DocumentCache, ParsedDocuments
 from app.graphql.sources import SourceMutation, SourceQuery
 from app.graphql.types.access import ApiToken, CreatedToken, Erasure, Me
 from app.graphql.types.firm import CaptureTarget, FirmSettings
@@ -428,18 +429,20 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     for the last 128 documents (compared by structure): nothing in it can go stale. The depth
     and alias limits are validation rules made here once, not by QueryDepthLimiter and
     MaxAliasesLimiter per operation, because a new rule class each time would never match the
-    cache's key. (Parsing, much cheaper, is not cached: strawberry's ParserCache raises syntax and
-    token-limit errors where they escape the error codes.)
+    cache's key. Parsed documents are kept too (app/graphql/parsing.py), only those that parsed,
+    so a syntax or token-limit error is raised where strawberry handles it, as without a cache.
     """
     limits: list[type[ASTValidationRule]] = [
         depth_limit(settings.max_query_depth, should_ignore=None),
         alias_limit(settings.max_aliases),
     ]
+    documents = DocumentCache(MAX_DOCUMENTS)
     return Schema(
         query=merge_types("Query", (Query, SourceQuery)),
         mutation=merge_types("Mutation", (Mutation, SourceMutation)),
         extensions=[
             partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+            partial(ParsedDocuments, documents),
             partial(AddValidationRules, limits),
             ValidationCache,
             Authorization,

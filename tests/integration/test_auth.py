@@ -11,7 +11,7 @@ from app.auth import GRAPHQL_PATH, GRAPHQL_ROLES, PUBLIC_PATHS, REST_ROLES
 from app.graphql.schema import build_schema
 from graph.repository import GraphRepository
 from graph.sources import add_source
-from graph.tokens import issue_token
+from graph.tokens import authenticate, issue_token, revoke_token
 from ingest.jobs import enqueue_ingest
 from ingest.pipeline import Ingestor
 from tests.integration.apihelp import codes, gql, record, seed_firm
@@ -173,6 +173,27 @@ async def test_unknown_and_revoked_tokens_are_unauthenticated(
         revoked = await gql(api, revoke, id=stored.id)
         assert revoked["data"]["revokeToken"]["revokedAt"] is not None
         assert codes(await gql(http, "{ me { role } }")) == ["UNAUTHENTICATED"]
+
+
+async def test_a_token_revoked_elsewhere_is_refused_at_once_and_changes_nothing(
+    app: FastAPI, repo: GraphRepository
+) -> None:
+    # app.gate runs a request on the viewer its token had last time while the token is looked
+    # up again. Revoked straight in the graph, as another API process or the CLI would, the
+    # token must still get no answer and no effect from its very next request.
+    whoknows = '{ whoKnows(email: "joe@acme.com") { member { email } } }'
+    for operation in (whoknows, "mutation { setOptOut(optedOut: true) }"):
+        token, stored = await issue_token(repo, "leaver@firm.test", Role.REP, FIRM_DOMAINS)
+        async with client(app, token) as http:
+            for _ in range(2):  # the second runs on the remembered viewer
+                assert (await gql(http, "{ me { role } }"))["data"]["me"]["role"] == "REP"
+            await revoke_token(repo, stored.id)
+            refused = await gql(http, operation)
+            assert codes(refused) == ["UNAUTHENTICATED"], operation
+            assert refused["data"] is None
+            assert codes(await gql(http, "{ me { role } }")) == ["UNAUTHENTICATED"]
+    observer, _ = await issue_token(repo, "observer@firm.test", Role.REP, FIRM_DOMAINS)
+    assert (await authenticate(repo, observer)).opted_out == ()  # the mutation did nothing
 
 
 async def test_created_token_works_once_shown_and_only_its_hash_is_stored(

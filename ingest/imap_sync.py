@@ -5,12 +5,11 @@ after each batch: a sync that stops anywhere (server gone, worker killed) resume
 last committed batch, and a batch written again is found stored (Message-ID is the
 interaction id, as for files), so nothing is lost or doubled. A changed UIDVALIDITY means
 the server renumbered the folder: it is read again from the start, which changes nothing
-already stored. The next batch's headers are fetched, and it is checked, while one is written;
-a folder with many new messages is fetched by a child process (`imap_fetcher`).
+already stored. The next batch's headers are fetched, and it is checked, while one is written.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +21,6 @@ from imapclient import IMAPClient
 from graph.repository import GraphRepository
 from graph.sources import Checkpoint, save_checkpoint
 from ingest import imap
-from ingest.imap_fetcher import Fetched, FolderFetcher
 from ingest.parsers.email import parse_message_bytes
 from ingest.pipeline import Committed, Ingestor, IngestReport
 from ingest.results import ParsedItem, owned_by
@@ -31,10 +29,6 @@ from tiegraph.sources import Source
 
 # Messages per FETCH and per checkpoint: about a megabyte of headers.
 MAX_FETCH = 2000
-# A folder that needs more FETCHes than this is fetched by a child process (`imap_fetcher`):
-# starting one costs a fraction of a second, repaid only over several fetches; fewer, as in
-# an incremental sync or an idle poll, stay in a thread.
-FETCHES_IN_THREAD = 4
 T = TypeVar("T")
 
 # Called after each committed batch with (folder, its new checkpoint).
@@ -97,16 +91,16 @@ async def _start_at(run: _Folder, folder: str, saved: Checkpoint | None) -> tupl
     return state.uidvalidity, last, fresh
 
 
-Fetch = tuple[list[int], "asyncio.Task[Fetched]"]
-FetchCall = Callable[[list[int]], Coroutine[Any, Any, Fetched]]
+Fetch = tuple[list[int], "asyncio.Task[list[tuple[int, bytes]]]"]
 Started = tuple[Committed, Checkpoint]
 
 
-def _next_fetch(fetch: FetchCall, chunks: Iterator[list[int]]) -> Fetch | None:
+def _next_fetch(run: _Folder, folder: str, chunks: Iterator[list[int]]) -> Fetch | None:
     chunk = next(chunks, None)
     if chunk is None:
         return None
-    return chunk, asyncio.create_task(fetch(chunk))
+    call = run.call(f"fetch {folder}", imap.fetch_headers, run.client, chunk)
+    return chunk, asyncio.create_task(call)
 
 
 async def _save_committed(run: _Folder, folder: str, started: list[Started], wait: bool) -> None:
@@ -129,34 +123,14 @@ async def _sync_folder(run: _Folder, folder: str, saved: Checkpoint | None, size
     if not uids and folder in run.report.resynced:
         mark = {"uidvalidity": uidvalidity, "last_uid": 0}
         await save_checkpoint(run.repo, run.source.id, folder, mark)
-    chunks = [uids[start : start + size] for start in range(0, len(uids), size)]
-    if len(chunks) <= FETCHES_IN_THREAD:
-        await _read_chunks(run, folder, uidvalidity, chunks, partial(_fetch_here, run, folder))
-        return
-    fetcher = FolderFetcher(run.source, folder, uidvalidity)
-    try:
-        await _read_chunks(run, folder, uidvalidity, chunks, fetcher.fetch)
-    finally:
-        await fetcher.close()
-
-
-async def _fetch_here(run: _Folder, folder: str, uids: list[int]) -> Fetched:
-    return await run.call(f"fetch {folder}", imap.fetch_headers, run.client, uids)
-
-
-async def _read_chunks(
-    run: _Folder, folder: str, uidvalidity: int, chunks: list[list[int]], fetch: FetchCall
-) -> None:
-    """Fetch, parse and write `chunks` of UIDs in order, the next fetched while one is
-    written, checkpointing each batch once it has committed."""
-    pending = iter(chunks)
-    fetching = _next_fetch(fetch, pending)
+    chunks = iter([uids[start : start + size] for start in range(0, len(uids), size)])
+    fetching = _next_fetch(run, folder, chunks)
     started: list[Started] = []
     try:
         while fetching is not None:
             chunk, task = fetching
             got = await task
-            fetching = _next_fetch(fetch, pending)  # while this batch is written
+            fetching = _next_fetch(run, folder, chunks)  # while this batch is written
             parsed = _parsed(run.source, folder, got)
             committed = await run.ingestor.start_batch(parsed)
             run.report.fetched[folder] += len(got)
@@ -168,7 +142,7 @@ async def _read_chunks(
         await _save_committed(run, folder, started, wait=True)
         raise
     finally:
-        if fetching is not None:  # a fetch under way cannot be stopped: let it end first
+        if fetching is not None:  # a thread cannot be stopped: let its fetch end first
             with suppress(Exception):
                 await fetching[1]
         await run.ingestor.abandon()  # only after a failure is anything left in flight

@@ -132,9 +132,10 @@ async def _from_database(uri: str, token: str | None, domain: str | None, calls:
     return token, domain, _measure(api, token, searches)["search"]
 
 
-def _summary(values: list[float]) -> dict[str, float]:
+def _summary(values: list[float]) -> dict[str, Any]:
     ordered = sorted(values)
-    return {"p50": statistics.median(ordered), "max": ordered[-1], "runs": len(ordered)}
+    return {"p50": statistics.median(ordered), "max": ordered[-1], "runs": len(ordered),
+            "each_ms": [round(v) for v in values]}  # fmt: skip
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from graph.repository import GraphRepository
 Progress = Callable[[int, int], None]
 
 
-def import_bytes(files: ImportFiles) -> int:
+def _import_bytes(files: ImportFiles) -> int:
     """The size of every data file: the total of the progress bar."""
     return sum(path.stat().st_size for kind in HEADERS for path in files.parts(kind))
 
@@ -27,7 +27,7 @@ async def create_from_files(
     repo: GraphRepository, files: ImportFiles, batch_size: int, progress: Progress
 ) -> None:
     """Create every node and relationship of `files`, `batch_size` rows a transaction."""
-    total, done = import_bytes(files), 0
+    total, done = _import_bytes(files), 0
 
     def advance(size: int) -> None:
         nonlocal done

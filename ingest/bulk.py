@@ -151,8 +151,7 @@ class UnitOutcome:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM; a forked worker's counts the pages it
-    shares with its parent too)."""
+    """This process's peak resident memory (VmHWM)."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
@@ -625,8 +624,13 @@ class BulkResult:
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    # fork: the workers start at once with everything imported (spawn costs a second each).
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    # forkserver: the workers are forked from a small server that has imported this module
+    # once, not from the caller, so their memory is their own (a caller holding a generated
+    # firm or a large report would otherwise be counted in each), and no lock the caller's
+    # threads hold is copied into them. spawn would import everything again per worker.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(workers, mp_context=context)
 
 
 def _wait(futures: Sequence[Future[Any]], stage: str, weights: Sequence[int],

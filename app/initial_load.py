@@ -143,9 +143,9 @@ async def _finish(driver: AsyncDriver, settings: Settings, before: _Before,
         await repo.restore(before.snapshot)
     firm = before.admission.policy.firm_domain_set
     size = settings.ingest_batch_size
-    for rows in result.references:  # as the incremental path: per path, in batches
-        for start in range(0, len(rows), size):
-            await repo.write_reference(rows[start : start + size], firm)
+    for spill in result.references:  # as the incremental path: per path, in batches
+        for rows in spill.batches(size):
+            await repo.write_reference(rows, firm)
 
 
 async def _after_import(settings: Settings, before: _Before, result: BulkResult) -> None:
@@ -213,7 +213,7 @@ def ingest_initial(
 
 
 def load_initial_records(
-    settings: Settings, references: list[ReferenceRow], records: Iterable[InteractionRecord],
+    settings: Settings, references: Iterable[ReferenceRow], records: Iterable[InteractionRecord],
     console: Console, workers: int = 2,
 ) -> BulkResult:  # fmt: skip
     """The first load of records made in this process (bench/generate.py's firm)."""

@@ -238,7 +238,7 @@ def generate_initial(settings: Settings, shape: Shape) -> float:
     asyncio.run(_set_up(settings))
     firm = Firm(shape)
     started = time.perf_counter()
-    references = [row for row in firm.reference_rows() if isinstance(row, ReferenceRow)]
+    references = (row for row in firm.reference_rows() if isinstance(row, ReferenceRow))
     result = load_initial_records(settings, references, firm.interactions(), Console())
     took = time.perf_counter() - started
     print(

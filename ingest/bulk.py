@@ -57,6 +57,7 @@ from ingest.pipeline import (
     reference_problem,
     union_participants,
 )
+from ingest.reference_spill import ReferenceSpill
 from ingest.results import ParseIssue, Skipped
 from ingest.sources import SourceOptions, is_reference_csv, iter_path
 from scoring.fold import TieFields, TieTotals, fold_events, person_kinds, tie_keys
@@ -266,34 +267,40 @@ def _add_error(outcome: UnitOutcome, issue: ParseIssue) -> None:
 
 def read_references(
     paths: Sequence[tuple[int, Path]], admission: Admission, stored_aliases: Mapping[str, str],
-    report: IngestReport,
-) -> tuple[list[list[ReferenceRow]], dict[int, dict[str, str]]]:  # fmt: skip
-    """Every reference path's admitted rows (one list per path, in order) and the aliases in
-    force from each path on (`Admission.aliases`)."""
+    report: IngestReport, work: Path,
+) -> tuple[list[ReferenceSpill], dict[int, dict[str, str]]]:  # fmt: skip
+    """Every reference path's admitted rows (spilled under `work`, one spill per path, in
+    order) and the aliases in force from each path on (`Admission.aliases`)."""
     known = dict(stored_aliases)
     aliases: dict[int, dict[str, str]] = {-1: dict(known)}
-    per_path: list[list[ReferenceRow]] = []
+    spills: list[ReferenceSpill] = []
     for index, path in paths:
-        rows: list[ReferenceRow] = []
-        for item in iter_path(path, admission.options):
-            report.read += 1
-            if isinstance(item, ParseIssue):
-                report.add_error(item)
-            elif isinstance(item, Skipped):
-                report.skipped[item.reason] += 1
-            elif isinstance(item, InteractionRecord):
-                report.add_error(ParseIssue(str(path), "records in a reference file"))
-            elif (problem := reference_problem(item, admission.policy, admission.erased)) is None:
-                rows.append(item)
-            elif isinstance(problem, Skipped):
-                report.skipped[problem.reason] += 1
-            else:
-                report.add_error(problem)
-        report.reference_rows += len(rows)
-        per_path.append(rows)
-        known.update({r.alias: r.email for r in rows if isinstance(r, AliasRow)})
+        with ReferenceSpill(work / f"references-{index}.jsonl") as spill:
+            for item in iter_path(path, admission.options):
+                report.read += 1
+                if isinstance(item, ParseIssue):
+                    report.add_error(item)
+                elif isinstance(item, Skipped):
+                    report.skipped[item.reason] += 1
+                elif isinstance(item, InteractionRecord):
+                    report.add_error(ParseIssue(str(path), "records in a reference file"))
+                elif problem := reference_problem(item, admission.policy, admission.erased):
+                    _refused(report, problem)
+                else:
+                    spill.add(item)
+                    if isinstance(item, AliasRow):
+                        known[item.alias] = item.email
+        report.reference_rows += spill.rows
+        spills.append(spill)
         aliases[index + 1] = dict(known)  # the paths after this one
-    return per_path, aliases
+    return spills, aliases
+
+
+def _refused(report: IngestReport, problem: ParseIssue | Skipped) -> None:
+    if isinstance(problem, Skipped):
+        report.skipped[problem.reason] += 1
+    else:
+        report.add_error(problem)
 
 
 # Participants already built, by (email, role, name, response): the same people recur in
@@ -615,7 +622,7 @@ class BulkResult:
     report, and the sizes the progress and the summary show."""
 
     files: ImportFiles
-    references: list[list[ReferenceRow]]
+    references: list[ReferenceSpill]
     report: IngestReport
     people: int = 0
     ties: int = 0
@@ -655,7 +662,8 @@ def prepare_bulk(
     _fresh(work)
     report = IngestReport()
     reference_paths, units = plan_units(paths, workers, admission.options)
-    references, aliases = read_references(reference_paths, admission, stored_aliases, report)
+    references, aliases = read_references(reference_paths, admission, stored_aliases, report,
+                                          work)  # fmt: skip
     admission = Admission(admission.policy, aliases, admission.erased, admission.options)
     with _pool(workers) as pool:
         parsed = _wait([pool.submit(spill_unit, u, admission, work) for u in units], "parsing",
@@ -669,16 +677,19 @@ def prepare_bulk(
 
 
 def prepare_bulk_records(
-    references: list[ReferenceRow], records: Iterable[InteractionRecord], admission: Admission,
-    batch_size: int, work: Path, progress: Progress, workers: int = 2,
+    references: Iterable[ReferenceRow], records: Iterable[InteractionRecord],
+    admission: Admission, batch_size: int, work: Path, progress: Progress, workers: int = 2,
 ) -> BulkResult:  # fmt: skip
     """`prepare_bulk` for records made in this process (a generated firm): as if they came from
     one file after one reference file holding `references`."""
     _fresh(work)
-    report = IngestReport(reference_rows=len(references))
+    with ReferenceSpill(work / "references-0.jsonl") as spill:
+        for row in references:
+            spill.add(row)
+    report = IngestReport(reference_rows=spill.rows)
     outcome = spill_items(records, 0, 1, admission, work)
     _count(report, outcome)
-    result = BulkResult(ImportFiles(work / "import"), [references], report,
+    result = BulkResult(ImportFiles(work / "import"), [spill], report,
                         worker_peak_mb=outcome.peak_mb)  # fmt: skip
     with _pool(workers) as pool:
         return _fold_all(pool, admission, (batch_size, {0: 0}), work, progress, workers, result)

@@ -106,8 +106,9 @@ async def _scan(
     batch, read = max(SCAN_FIRST_BATCH, SCAN_BATCH_PER_WANTED * wanted), 0
     while len(found) < wanted:
         rows = await repo.account_threads(*filters, after, batch, reach)
-        for row in rows:
-            # Only ties that could be active were read: enough to find the thread.
+        # Only ties that could be active were read: enough to find the thread, and an
+        # account with none (most of them) has no thread, so it is not even mapped.
+        for row in (row for row in rows if row["contacts"]):
             threads = account_threads(to_account_input(row), profile, at)
             if threads.thread is not None:
                 found.append((float(row["value"]), row["account"]["domain"], threads))

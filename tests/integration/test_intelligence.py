@@ -263,16 +263,20 @@ THREADS = """query($first: Int, $after: String, $min: Float, $tier: String) {
 }"""
 
 
+# Four accounts: Globex, Umbrella, Acme and Initech by annual value.
+FOUR_ACCOUNTS = (
+    "domain,name,tier,annual_value,owner_email\n"
+    "acme.com,Acme,strategic,500000,ann@firm.test\n"
+    "globex.com,Globex,growth,900000,bob@firm.test\n"
+    "initech.com,Initech,strategic,300000,ann@firm.test\n"
+    "umbrella.com,Umbrella,growth,700000,ann@firm.test\n"
+)
+
+
 async def test_single_threaded_accounts_by_member_and_contact_paged_by_value(
     firm: Firm, api: httpx.AsyncClient
 ) -> None:
-    await firm.csv(
-        "domain,name,tier,annual_value,owner_email\n"
-        "acme.com,Acme,strategic,500000,ann@firm.test\n"
-        "globex.com,Globex,growth,900000,bob@firm.test\n"
-        "initech.com,Initech,strategic,300000,ann@firm.test\n"
-        "umbrella.com,Umbrella,growth,700000,ann@firm.test\n"
-    )
+    await firm.csv(FOUR_ACCOUNTS)
     await firm.lines(
         [
             *weekly("ab", "ann@firm.test", "bob@firm.test", weeks=10),
@@ -393,13 +397,7 @@ async def test_the_scan_finds_what_reading_every_tie_finds(
     # The scan reads only ties whose stored reach could make them active. Acme's ties were
     # strong until 200 days ago, then Ann mailed Joe 2 days ago: the stored reach (at that
     # last touch) is low, and a page as of 190 days ago reads those ties at that last touch.
-    await firm.csv(
-        "domain,name,tier,annual_value,owner_email\n"
-        "acme.com,Acme,strategic,500000,ann@firm.test\n"
-        "globex.com,Globex,growth,900000,bob@firm.test\n"
-        "initech.com,Initech,strategic,300000,ann@firm.test\n"
-        "umbrella.com,Umbrella,growth,700000,ann@firm.test\n"
-    )
+    await firm.csv(FOUR_ACCOUNTS)
     await firm.lines(
         [
             *weekly("a1", "ann@firm.test", "joe@acme.com", last_days_ago=200),

@@ -370,12 +370,13 @@ class GraphRepository:
         """The contacts of one member (or of the whole team when None) who may have moved, most
         recently heard from first, at most `max_moves` (`read/attention_*_movers`)."""
         name = "read/attention_team_movers" if member is None else "read/attention_member_movers"
-        rows = await self._read(name, member=member, **params)
-        return [row["email"] for row in rows]
+        rows = await self._read_maps(name, member=member, **params)
+        return list(rows[0]["emails"])
 
     async def contacts_moves(self, emails: Sequence[str]) -> list[dict[str, Any]]:
         """For each known contact of `emails`: its ties, accounts and namesakes elsewhere."""
-        return await self._read_maps("read/contacts_moves", emails=list(emails))
+        rows = await self._read_maps("read/contacts_moves", emails=list(emails))
+        return list(rows[0]["contacts"])
 
     async def accounts_page(self, after: str, limit: int) -> list[AccountSnapshot]:
         """Up to `limit` accounts with domains after `after`, in domain order."""

@@ -14,6 +14,7 @@ the accounts where that member has a tie that could be active
 (`cypher/read/member_thread_accounts`), not from the book-wide order.
 """
 
+import asyncio
 import base64
 import binascii
 import json
@@ -105,8 +106,9 @@ async def _scan(
     batch, read = max(SCAN_FIRST_BATCH, SCAN_BATCH_PER_WANTED * wanted), 0
     while len(found) < wanted:
         rows = await repo.account_threads(*filters, after, batch, reach)
-        for row in rows:
-            # Only ties that could be active were read: enough to find the thread.
+        # Only ties that could be active were read: enough to find the thread, and an
+        # account with none (most of them) has no thread, so it is not even mapped.
+        for row in (row for row in rows if row["contacts"]):
             threads = account_threads(to_account_input(row), profile, at)
             if threads.thread is not None:
                 found.append((float(row["value"]), row["account"]["domain"], threads))
@@ -139,7 +141,9 @@ def _whole(threads: AccountThreads, row: dict[str, Any]) -> AccountThreads:
 async def holder_colleagues(
     repo: GraphRepository, members: list[str]
 ) -> dict[str, tuple[ColleagueTie, ...]]:
-    """Each member's WORKS_WITH colleagues as rule inputs."""
+    """Each member's WORKS_WITH colleagues as rule inputs (no read for no member)."""
+    if not members:
+        return {}
     rows = await repo.colleague_ties(sorted(set(members)))
     return {email: to_colleague_ties(items) for email, items in rows.items()}
 
@@ -194,15 +198,18 @@ async def _with_second_threads(
     and its cursor."""
     if not found:
         return ()
-    # Second threads weigh every tie, not only the active ones the scan read.
-    rows = await repo.account_threads_of([domain for _, domain, _ in found])
+    # Second threads weigh every tie, not only the active ones the scan read. The threads
+    # (so their holders) are the scan's already: the holders' colleagues are read alongside.
+    holders = [t.thread.member.email for _, _, t in found if t.thread and t.thread.member]
+    rows, colleagues = await asyncio.gather(
+        repo.account_threads_of([domain for _, domain, _ in found]),
+        holder_colleagues(repo, holders),
+    )
     page = [
         (_whole(threads, rows[domain]), (value, domain))
         for value, domain, threads in found
         if domain in rows
     ]
-    holders = [t.thread.member.email for t, _ in page if t.thread and t.thread.member]
-    colleagues = await holder_colleagues(repo, holders) if holders else {}
     return tuple(
         ThreadedAccount(
             threads=threads,

@@ -8,6 +8,11 @@
 // graph/threads.py pages through and reads the page's accounts whole (account_threads_of).
 // Tie times are returned as epoch microseconds (UTC): the driver's DateTime decoding costs
 // about half a millisecond a value, more than all the rest of a tie (graph.records).
+// A tie's stored `reach` (scoring.reach.touch_reach) bounds its score at its last touch and
+// after, and a score asked for at an earlier moment is read at that last touch
+// (scoring.formula): a tie with `reach` below $reach_seek is never active. That one-property
+// test goes first and drops nearly every tie; the exact bound runs on the rest. A tie without
+// a stored reach (before the upgrade cypher/migrate/tie_reach ran) goes to the exact bound.
 // Ties of members in $hidden (opted out: app/auth.py) are left out of the answer.
 CALL () {
   // Accounts with a value, read from the account_annual_value index in value order.
@@ -40,7 +45,8 @@ CALL (a) {
   MATCH (c:Contact)-[:WORKS_AT]->(a)
   CALL (c) {
     MATCH (m:TeamMember)-[t:KNOWS]->(c)
-    WHERE NOT m.email IN $hidden AND ($reach_score IS NULL
+    WHERE (t.reach >= $reach_seek OR t.reach IS NULL)
+      AND NOT m.email IN $hidden AND ($reach_score IS NULL
        OR 100.0 * (1.0 - exp(-(coalesce(t.weight_fast, 0.0) * $reach_fast
                                + coalesce(t.weight_slow, 0.0) * $reach_slow) / $reach_saturation))
           * CASE WHEN t.last_two_way_at IS NULL THEN $reach_floor

@@ -30,4 +30,6 @@ CALL (c, accounts) {
   }
   RETURN collect({contact: properties(o), accounts: other_accounts, ties: ties}) AS namesakes
 }
-RETURN email, properties(c) AS contact, accounts, ties, namesakes
+// One record holding the list: the driver's client CPU cost is per record it receives.
+RETURN collect({email: email, contact: properties(c), accounts: accounts, ties: ties,
+                namesakes: namesakes}) AS contacts

@@ -13,9 +13,17 @@ from typing import Any
 import httpx
 import networkx as nx
 import pytest
+from neo4j import AsyncDriver
 
+from graph.common import reach_params
+from graph.records import to_account_input
+from graph.repository import GraphRepository
+from graph.threads import single_threaded_accounts
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
+from scoring.account_health import ACTIVE_LABEL
+from scoring.threads import AccountThreads, account_threads
+from tiegraph.settings import Settings
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 Line = dict[str, Any]
@@ -255,16 +263,20 @@ THREADS = """query($first: Int, $after: String, $min: Float, $tier: String) {
 }"""
 
 
+# Four accounts: Globex, Umbrella, Acme and Initech by annual value.
+FOUR_ACCOUNTS = (
+    "domain,name,tier,annual_value,owner_email\n"
+    "acme.com,Acme,strategic,500000,ann@firm.test\n"
+    "globex.com,Globex,growth,900000,bob@firm.test\n"
+    "initech.com,Initech,strategic,300000,ann@firm.test\n"
+    "umbrella.com,Umbrella,growth,700000,ann@firm.test\n"
+)
+
+
 async def test_single_threaded_accounts_by_member_and_contact_paged_by_value(
     firm: Firm, api: httpx.AsyncClient
 ) -> None:
-    await firm.csv(
-        "domain,name,tier,annual_value,owner_email\n"
-        "acme.com,Acme,strategic,500000,ann@firm.test\n"
-        "globex.com,Globex,growth,900000,bob@firm.test\n"
-        "initech.com,Initech,strategic,300000,ann@firm.test\n"
-        "umbrella.com,Umbrella,growth,700000,ann@firm.test\n"
-    )
+    await firm.csv(FOUR_ACCOUNTS)
     await firm.lines(
         [
             *weekly("ab", "ann@firm.test", "bob@firm.test", weeks=10),
@@ -361,6 +373,83 @@ async def test_single_threads_found_beyond_the_first_scan_batch(
     rest = data(await gql(api, THREADS, first=2, after=first["pageInfo"]["endCursor"]))
     assert [e["node"]["domain"] for e in rest["singleThreadedAccounts"]["edges"]] == held[2:]
     assert rest["singleThreadedAccounts"]["pageInfo"]["hasNextPage"] is False
+
+
+async def _threads_read_whole(repo: GraphRepository, as_of: datetime) -> list[Any]:
+    """Every single-threaded account found from every tie of every account, value order."""
+    rows = await repo.read_rows("read/accounts_page", after="", limit=100)
+    domains = [row["account"]["domain"] for row in rows]
+    whole = await repo.account_threads_of(domains)
+    profile = await repo.scoring_profile()
+    found = [account_threads(to_account_input(row), profile, as_of) for row in whole.values()]
+    single = [t for t in found if t.thread is not None]
+    return sorted(single, key=lambda t: (-(t.account.annual_value or -1.0), t.account.domain))
+
+
+def _thread_view(threads: AccountThreads) -> tuple[Any, ...]:
+    active = sorted((c.contact.email, c.holders) for c in threads.active)
+    return threads.account.domain, threads.thread, active
+
+
+async def test_the_scan_finds_what_reading_every_tie_finds(
+    firm: Firm, repo: GraphRepository
+) -> None:
+    # The scan reads only ties whose stored reach could make them active. Acme's ties were
+    # strong until 200 days ago, then Ann mailed Joe 2 days ago: the stored reach (at that
+    # last touch) is low, and a page as of 190 days ago reads those ties at that last touch.
+    await firm.csv(FOUR_ACCOUNTS)
+    await firm.lines(
+        [
+            *weekly("a1", "ann@firm.test", "joe@acme.com", last_days_ago=200),
+            email("a2", 2, "ann@firm.test", "joe@acme.com"),
+            *weekly("a3", "ann@firm.test", "sue@acme.com", weeks=6, last_days_ago=190),
+            *weekly("g1", "bob@firm.test", "gus@globex.com", weeks=12, last_days_ago=1),
+            *weekly("i1", "bob@firm.test", "ida@initech.com", last_days_ago=120),
+            *weekly("u1", "ann@firm.test", "uma@umbrella.com"),
+            *weekly("u2", "bob@firm.test", "ulf@umbrella.com", weeks=3, last_days_ago=185),
+        ]
+    )
+    profile = await repo.scoring_profile()
+    reach = (await repo.read_rows("read/tie", member="ann@firm.test", contact="joe@acme.com"))[0]
+    assert reach["tie"]["reach"] < reach_params(profile, NOW, ACTIVE_LABEL)["reach_seek"]
+    found = {}
+    for days_ago in (0, 100, 190, 195, 250):
+        as_of = NOW - timedelta(days=days_ago)
+        page = await single_threaded_accounts(repo, first=10, as_of=as_of)
+        expected = await _threads_read_whole(repo, as_of)
+        assert [_thread_view(a.threads) for a in page.accounts] == [
+            _thread_view(t) for t in expected
+        ], days_ago
+        found[days_ago] = [a.threads.account.domain for a in page.accounts]
+    # Acme is single-threaded (Ann on Sue) only before Sue's tie fades; Joe's never counts.
+    assert found == {
+        0: ["globex.com", "umbrella.com"],
+        100: ["globex.com", "umbrella.com", "initech.com"],
+        **{d: ["globex.com", "acme.com", "initech.com"] for d in (190, 195, 250)},
+    }
+
+
+async def test_the_scan_reads_ties_stored_without_a_reach(
+    firm: Firm, repo: GraphRepository, driver: AsyncDriver, settings: Settings
+) -> None:
+    # A graph from before the stored reach (the upgrade adds it at the next start): the scan
+    # still weighs each of its ties by the exact bound.
+    await firm.csv(
+        "domain,name,tier,annual_value,owner_email\n"
+        "acme.com,Acme,strategic,500000,ann@firm.test\n"
+        "globex.com,Globex,growth,900000,bob@firm.test\n"
+    )
+    await firm.lines(
+        [
+            *weekly("a", "ann@firm.test", "joe@acme.com"),
+            *weekly("g", "bob@firm.test", "gus@globex.com"),
+        ]
+    )
+    await driver.execute_query(
+        "MATCH ()-[t:KNOWS]->() REMOVE t.reach", database_=settings.neo4j_database
+    )
+    page = await single_threaded_accounts(repo, first=5)
+    assert [a.threads.account.domain for a in page.accounts] == ["globex.com", "acme.com"]
 
 
 INFLUENCE = """query($domain: String!) {

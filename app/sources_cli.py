@@ -131,6 +131,10 @@ async def _act(settings: "Settings", args: argparse.Namespace, console: "Console
                 console.print(f"Source {args.id} removed; what it brought stays in the graph.")
             case "sync":
                 report = await sync_source(repo, settings, args.id)
+                if report.skipped:
+                    console.print(f"Source {args.id} not synced now: {report.skipped} "
+                                  "(the worker's, or another `tiegraph source sync`).")  # fmt: skip
+                    return 0
                 console.print(f"Source {args.id}: {report.read} read, {report.written} written, "
                               f"{report.ingest.duplicates} already stored.")  # fmt: skip
                 if report.error:

@@ -161,25 +161,14 @@ async def owed_rescores(ctx: dict[str, Any]) -> None:
     await queue_owed_rescore(ctx["repo"], ctx["redis"])
 
 
-def _lock_key(source_id: str) -> str:
-    return f"tiegraph:sync-lock:{source_id}"
-
-
 async def sync_source_job(ctx: dict[str, Any], source_id: str) -> dict[str, Any]:
-    """Sync one source (scheduled or asked for). A sync of the same source already running
-    (a slow one outlasting the interval, or one asked for meanwhile) makes this one a no-op:
-    both would read the same new mail."""
-    settings: Settings = ctx["settings"]
-    redis: ArqRedis = ctx["redis"]
-    lock = _lock_key(source_id)
-    if not await redis.set(lock, ctx["job_id"], nx=True, ex=settings.job_timeout_seconds + 10):
-        return {"result": {"source": source_id, "skipped": "a sync of it is running"}}
+    """Sync one source (scheduled or asked for). A sync of the same source already running,
+    here or anywhere (a slow one outlasting the interval, `tiegraph source sync`), makes this
+    one a no-op: both would read the same new mail (`graph.sources.claim_sync`)."""
     try:
-        report = await sync_source(ctx["repo"], settings, source_id)
+        report = await sync_source(ctx["repo"], ctx["settings"], source_id)
     except (ServiceUnavailable, SessionExpired, TransientError) as exc:
         raise Retry(defer=RETRY_DELAY_SECONDS) from exc
-    finally:
-        await redis.delete(lock)
     return sync_result(report)
 
 

@@ -3,7 +3,7 @@
 import json
 import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from graph.records import epoch_ms, source_props, to_source
@@ -53,8 +53,33 @@ async def source_and_checkpoints(
     rows = await repo.read_rows("source/get", id=source_id)
     if not rows:
         raise NotFound(f"no source {source_id!r}")
-    marks = {key: json.loads(state) for key, state in rows[0]["checkpoints"]}
-    return to_source(rows[0]["source"]), marks
+    return _with_checkpoints(rows[0])
+
+
+def _with_checkpoints(row: dict[str, Any]) -> tuple[Source, dict[str, Checkpoint]]:
+    marks = {key: json.loads(state) for key, state in row["checkpoints"]}
+    return to_source(row["source"]), marks
+
+
+async def claim_sync(
+    repo: GraphRepository, source_id: str, holder: str, now: datetime, lease: timedelta
+) -> tuple[Source, dict[str, Checkpoint]] | None:
+    """Take the source's sync lease for `lease` as `holder` and return the source with its
+    checkpoints; None while another sync holds a lease that has not run out. One sync of a
+    source at a time, whichever process starts it (the worker, `tiegraph source sync`): two
+    would read the same new mail and race their checkpoints. A lease runs out on its own, so
+    a sync killed on the way holds the source up for `lease` at most. NotFound when there is
+    no such source."""
+    rows = await repo.write_rows("source/claim", id=source_id, holder=holder,
+                                 now_ms=epoch_ms(now), until_ms=epoch_ms(now + lease))  # fmt: skip
+    if not rows:
+        raise NotFound(f"no source {source_id!r}")
+    return _with_checkpoints(rows[0]) if rows[0]["claimed"] else None
+
+
+async def release_sync(repo: GraphRepository, source_id: str, holder: str) -> None:
+    """Give back `holder`'s lease on a source (a sync that ended without an outcome)."""
+    await repo.write_rows("source/release", id=source_id, holder=holder)
 
 
 async def set_paused(repo: GraphRepository, source_id: str, paused: bool) -> Source:
@@ -73,20 +98,25 @@ async def remove_source(repo: GraphRepository, source_id: str) -> None:
 
 
 async def record_success(
-    repo: GraphRepository, source_id: str, started: datetime, at: datetime, counts: tuple[int, int]
-) -> None:
-    """A finished sync (started, ended): counts read and written added, the backoff cleared."""
+    repo: GraphRepository, source_id: str, started: datetime, at: datetime,
+    counts: tuple[int, int], holder: str | None = None,
+) -> None:  # fmt: skip
+    """A finished sync (started, ended): counts read and written added, the backoff cleared,
+    `holder`'s lease given back."""
     await repo.write_rows("source/record_success", id=source_id, started_ms=epoch_ms(started),
-                          at_ms=epoch_ms(at), read=counts[0], written=counts[1])  # fmt: skip
+                          at_ms=epoch_ms(at), read=counts[0], written=counts[1],
+                          holder=holder)  # fmt: skip
 
 
 async def record_failure(
     repo: GraphRepository, source_id: str, error: str, at: datetime, next_attempt: datetime,
-    counts: tuple[int, int],
+    counts: tuple[int, int], holder: str | None = None,
 ) -> None:  # fmt: skip
-    """A failed sync: its error, the next attempt, what it read and wrote before failing."""
+    """A failed sync: its error, the next attempt, what it read and wrote before failing,
+    `holder`'s lease given back."""
     await repo.write_rows("source/record_failure", id=source_id, error=error, at_ms=epoch_ms(at),
-                          next_ms=_ms(next_attempt), read=counts[0], written=counts[1])  # fmt: skip
+                          next_ms=_ms(next_attempt), read=counts[0], written=counts[1],
+                          holder=holder)  # fmt: skip
 
 
 async def checkpoints(repo: GraphRepository, source_id: str) -> dict[str, Checkpoint]:

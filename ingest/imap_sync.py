@@ -46,6 +46,7 @@ class SyncReport:
     resynced: list[str] = field(default_factory=list)
     changed: int = 0  # stored interactions a calendar change replaced or removed
     error: str | None = None
+    skipped: str | None = None  # why nothing was done (another sync of it was running)
 
     @property
     def read(self) -> int:

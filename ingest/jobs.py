@@ -137,7 +137,7 @@ def sync_result(report: SyncReport) -> dict[str, Any]:
     objects read from the server, and the sync's own figures in `result`."""
     summary = {
         "source": report.source_id, "fetched": report.fetched, "resynced": report.resynced,
-        "changed": report.changed, "error": report.error,
+        "changed": report.changed, "error": report.error, "skipped": report.skipped,
     }  # fmt: skip
     return {**report_as_dict(report.ingest), "read": report.read, "result": summary}
 

@@ -7,16 +7,19 @@ others: each sync is its own worker job. It resumes from its checkpoints.
 """
 
 import logging
+import secrets
 import time
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
 from graph.repository import GraphRepository
 from graph.sources import (
     Checkpoint,
+    claim_sync,
     list_sources,
     record_failure,
     record_success,
-    source_and_checkpoints,
+    release_sync,
 )
 from ingest.caldav_sync import sync_caldav
 from ingest.imap_sync import BatchHook, SyncReport, sync_imap
@@ -26,6 +29,7 @@ from tiegraph.settings import Settings
 from tiegraph.sources import Source, SourceKind
 
 MAX_BACKOFF = timedelta(hours=1)
+SYNC_RUNNING = "a sync of it is running"
 log = logging.getLogger("tiegraph.sync")
 
 
@@ -69,22 +73,32 @@ async def sync_source(
     repo: GraphRepository, settings: Settings, source_id: str, on_batch: BatchHook | None = None
 ) -> SyncReport:
     """Sync one source now (paused or not, backoff or not) and record how it went. A failure
-    of the source is in the report's `error`; Neo4j's own failures are raised."""
-    source, saved = await source_and_checkpoints(repo, source_id)
-    started, clock = datetime.now(UTC), time.perf_counter()
-    report = SyncReport(source_id=source.id, ingest=IngestReport())
+    of the source is in the report's `error`; Neo4j's own failures are raised. While another
+    sync of it runs (`claim_sync`), nothing is done and the report says so in `skipped`."""
+    started, clock, holder = datetime.now(UTC), time.perf_counter(), secrets.token_hex(8)
+    lease = timedelta(seconds=settings.job_timeout_seconds)
+    claimed = await claim_sync(repo, source_id, holder, started, lease)
+    report = SyncReport(source_id=source_id, ingest=IngestReport())
+    if claimed is None:
+        report.skipped = SYNC_RUNNING
+        return report
+    source, saved = claimed
     try:
         await _run(repo, settings, source, saved, report, on_batch)
     except SourceFailure as exc:
         report.error = str(exc)
         wait = backoff(source.failures + 1, timedelta(seconds=settings.sync_interval))
         await record_failure(repo, source.id, report.error, started, started + wait,
-                             (report.read, report.written))  # fmt: skip
+                             (report.read, report.written), holder)  # fmt: skip
         log.warning("sync of %s failed: %s (next attempt in %d s)", source.id, report.error,
                     wait.total_seconds())  # fmt: skip
         return report
+    except BaseException:
+        with suppress(Exception):  # else the lease runs out on its own
+            await release_sync(repo, source.id, holder)
+        raise
     counts = (report.read, report.written)
-    await record_success(repo, source.id, started, datetime.now(UTC), counts)
+    await record_success(repo, source.id, started, datetime.now(UTC), counts, holder)
     log.info("sync of %s: %d read, %d written, %d duplicates in %.3f s", source.id, report.read,
              report.written, report.ingest.duplicates, time.perf_counter() - clock)  # fmt: skip
     return report

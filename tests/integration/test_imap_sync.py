@@ -1,6 +1,8 @@
 """IMAP sync against a real Dovecot: headers only, checkpoints, resync, outages, bad secrets."""
 
+import asyncio
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -8,14 +10,15 @@ import pytest
 from neo4j import AsyncDriver
 
 from graph.repository import GraphRepository
-from graph.sources import add_source, checkpoints, get_source
+from graph.sources import add_source, checkpoints, claim_sync, get_source, release_sync
 from ingest import capture
 from ingest.imap_sync import SyncReport
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
-from ingest.sync import sync_source
+from ingest.sync import SYNC_RUNNING, sync_source
 from tests.integration.fixtures import message, write_mbox
 from tests.integration.mailservers import Dovecot, dovecot_server, introspection_server
+from tiegraph.errors import NotFound
 from tiegraph.settings import Settings
 from tiegraph.sources import AuthMethod, SecretRef, Security, Source, SourceKind, SourceSpec
 
@@ -213,3 +216,42 @@ async def test_an_excluded_members_mailbox_is_read_but_nothing_of_it_is_stored(
     assert (report.ingest.ingested, dict(report.ingest.skipped)) == (0, {"excluded-source": 3})
     assert (await sync_source(repo, settings, bob.id)).ingest.ingested == 1
     assert await count_interactions(driver) == 1
+
+
+async def test_one_sync_of_a_source_at_a_time_whichever_process_starts_it(
+    repo: GraphRepository, settings: Settings, driver: AsyncDriver, dovecot: Dovecot
+) -> None:
+    dovecot.append(ANN, "INBOX", mails("in", 3))
+    source = await imap_source(repo, dovecot)
+    now, lease = datetime.now(UTC), timedelta(minutes=10)
+    # Eight syncs starting at once (eight processes would do the same): one gets the lease.
+    claims = await asyncio.gather(*(claim_sync(repo, source.id, f"other-{i}", now, lease)
+                                    for i in range(8)))  # fmt: skip
+    assert sum(claim is not None for claim in claims) == 1
+    holder = f"other-{[claim is not None for claim in claims].index(True)}"
+
+    held = await sync_source(repo, settings, source.id)
+    assert (held.skipped, held.read, held.error) == (SYNC_RUNNING, 0, None)
+    assert await count_interactions(driver) == 0
+    assert (await get_source(repo, source.id)).last_attempt_at is None  # no outcome recorded
+
+    await release_sync(repo, source.id, "not-the-holder")  # only the holder can give it back
+    assert (await sync_source(repo, settings, source.id)).skipped == SYNC_RUNNING
+    await release_sync(repo, source.id, holder)
+    done = await sync_source(repo, settings, source.id)
+    assert (done.skipped, done.ingest.ingested) == (None, 3)
+    # Its outcome gave its own lease back: the next sync runs.
+    assert (await sync_source(repo, settings, source.id)).skipped is None
+
+
+async def test_a_lease_left_by_a_killed_sync_runs_out(
+    repo: GraphRepository, settings: Settings, dovecot: Dovecot
+) -> None:
+    dovecot.append(ANN, "INBOX", mails("in", 2))
+    source = await imap_source(repo, dovecot)
+    long_ago = datetime.now(UTC) - timedelta(hours=2)
+    assert await claim_sync(repo, source.id, "killed", long_ago, timedelta(hours=1)) is not None
+    report = await sync_source(repo, settings, source.id)
+    assert (report.skipped, report.ingest.ingested) == (None, 2)
+    with pytest.raises(NotFound):
+        await claim_sync(repo, "src_missing", "x", datetime.now(UTC), timedelta(minutes=1))

@@ -109,8 +109,8 @@ async def _timed(repo: GraphRepository, settings: Settings, source_id: str) -> d
     start, cpu = time.perf_counter(), time.process_time()
     report = await sync_source(repo, settings, source_id)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    if report.error:
-        raise SystemExit(f"sync failed: {report.error}")
+    if report.error or report.skipped:
+        raise SystemExit(f"sync failed: {report.error or report.skipped}")
     Console(stderr=True).print(f"  {report.read:,} read, {report.ingest.ingested:,} new in "
                                f"{seconds:.3f} s")  # fmt: skip
     ingest = report.ingest
@@ -236,6 +236,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--neo4j-uri", default=None, help="an empty Neo4j to use (it is wiped)")
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds: at least 1")
     say = Console(stderr=True)
     load_before = os.getloadavg()
     summary = _summary(args, _run(args, say))

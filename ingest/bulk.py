@@ -278,14 +278,12 @@ def read_references(
         with ReferenceSpill(work / f"references-{index}.jsonl") as spill:
             for item in iter_path(path, admission.options):
                 report.read += 1
-                if isinstance(item, ParseIssue):
-                    report.add_error(item)
-                elif isinstance(item, Skipped):
-                    report.skipped[item.reason] += 1
+                if isinstance(item, ParseIssue | Skipped):
+                    report.refuse(item)
                 elif isinstance(item, InteractionRecord):
                     report.add_error(ParseIssue(str(path), "records in a reference file"))
                 elif problem := reference_problem(item, admission.policy, admission.erased):
-                    _refused(report, problem)
+                    report.refuse(problem)
                 else:
                     spill.add(item)
                     if isinstance(item, AliasRow):
@@ -294,13 +292,6 @@ def read_references(
         spills.append(spill)
         aliases[index + 1] = dict(known)  # the paths after this one
     return spills, aliases
-
-
-def _refused(report: IngestReport, problem: ParseIssue | Skipped) -> None:
-    if isinstance(problem, Skipped):
-        report.skipped[problem.reason] += 1
-    else:
-        report.add_error(problem)
 
 
 # Participants already built, by (email, role, name, response): the same people recur in

@@ -74,6 +74,13 @@ class IngestReport:
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(issue)
 
+    def refuse(self, item: ParseIssue | Skipped) -> None:
+        """Count an item not ingested: an error, or a deliberate skip by its reason."""
+        if isinstance(item, Skipped):
+            self.skipped[item.reason] += 1
+        else:
+            self.add_error(item)
+
 
 # What `Ingestor.start_batch` returns: done once that batch has committed.
 Committed = asyncio.Future[None]
@@ -313,25 +320,19 @@ class Ingestor:
         await self._abandon()
 
     def _take(self, item: PipelineItem) -> None:
-        if isinstance(item, ParseIssue):
-            self.report.add_error(item)
-        elif isinstance(item, Skipped):
-            self.report.skipped[item.reason] += 1
+        if isinstance(item, ParseIssue | Skipped):
+            self.report.refuse(item)
         elif isinstance(item, InteractionRecord):
             self._take_record(item)
         elif (problem := reference_problem(item, self._policy, self._erased)) is None:
             self._references.append(item)
-        elif isinstance(problem, Skipped):
-            self.report.skipped[problem.reason] += 1
         else:
-            self.report.add_error(problem)
+            self.report.refuse(problem)
 
     def _take_record(self, record: InteractionRecord) -> None:
         admitted = admit_record(record, self._policy, self._aliases or {}, self._erased)
-        if isinstance(admitted, ParseIssue):
-            self.report.add_error(admitted)
-        elif isinstance(admitted, Skipped):
-            self.report.skipped[admitted.reason] += 1
+        if isinstance(admitted, ParseIssue | Skipped):
+            self.report.refuse(admitted)
         else:
             self._records.append(admitted)
 

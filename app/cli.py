@@ -133,10 +133,11 @@ def _ingest(settings: "Settings", args: argparse.Namespace) -> int:
         return 0
     options = SourceOptions.from_files(args.crm_mapping, args.columns)
     if args.initial:
-        from app.commands import summary_table
+        from app.commands import stopped_as_interrupted, summary_table
         from app.initial_load import ingest_initial
 
-        report = ingest_initial(settings, args.paths, options, _console()).report
+        with stopped_as_interrupted():  # stopped, it puts the graph back as after a failure
+            report = ingest_initial(settings, args.paths, options, _console()).report
         _console().print(summary_table(report))
     else:
         report = asyncio.run(ingest_files(settings, args.paths, options, _console()))

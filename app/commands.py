@@ -7,7 +7,7 @@ import json
 import signal
 import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -315,9 +315,8 @@ def bring_up(settings: Settings, demo: bool, console: Console) -> int:
             console.print(f"Admin token for trying the API (Authorization: Bearer ...): {token}")
         url = f"http://{settings.api_host}:{settings.api_port}/graphql"
         console.print(f"[bold green]tiegraph is up.[/] GraphQL: {url}  (Ctrl-C stops everything)")
-        signal.signal(signal.SIGTERM, _interrupted)  # a service manager's stop: as Ctrl-C
-        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how `up` is meant to end
-            supervisor.run(console)
+        with stopped_as_interrupted(), contextlib.suppress(KeyboardInterrupt):
+            supervisor.run(console)  # Ctrl-C is how `up` is meant to end
     finally:
         supervisor.stop()
         for process in reversed(started):
@@ -326,8 +325,20 @@ def bring_up(settings: Settings, demo: bool, console: Console) -> int:
     return 0
 
 
-def _interrupted(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+@contextlib.contextmanager
+def stopped_as_interrupted() -> Iterator[None]:
+    """A SIGTERM (a service manager's stop, `timeout`, `kill`) raises KeyboardInterrupt as
+    Ctrl-C does, so what a command cleans up on an interrupt runs: Python's default for it is
+    to exit at once, leaving children and half-done work behind."""
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass(frozen=True)

@@ -109,15 +109,18 @@ def _run_import(settings: Settings, result: BulkResult, work: Path,
     process.stop()
     stage("neo4j stopped")
     try:
+        # On an interrupt `run` kills the importer; what it wrote so far is no store to start.
         done = subprocess.run(  # noqa: S603 - argv is ours; paths are our own files
             argv, env={**os.environ, "NEO4J_HOME": str(home)}, capture_output=True, text=True,
             check=False,
         )  # fmt: skip
         if done.returncode != 0:
-            _empty_store(home, settings.neo4j_database)
             raise Unavailable("neo4j-admin database import failed; nothing was loaded:\n"
                               + _importer_error(done.stdout + done.stderr))  # fmt: skip
         stage("import full ran")
+    except BaseException:
+        _empty_store(home, settings.neo4j_database)
+        raise
     finally:
         process.start()
 

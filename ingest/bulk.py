@@ -621,14 +621,26 @@ class BulkResult:
     worker_peak_mb: float = 0.0
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """`workers` processes; left by an error or an interrupt, they are stopped, not awaited."""
     # forkserver: the workers are forked from a small server that has imported this module
     # once, not from the caller, so their memory is their own (a caller holding a generated
     # firm or a large report would otherwise be counted in each), and no lock the caller's
     # threads hold is copied into them. spawn would import everything again per worker.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    try:
+        yield pool
+    except BaseException:
+        # A part in flight can take minutes and its result is of no use now; a SIGTERM or a
+        # failure reaches only this process, so the workers would otherwise live on, orphaned.
+        for process in list((pool._processes or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _wait(futures: Sequence[Future[Any]], stage: str, weights: Sequence[int],

@@ -37,6 +37,16 @@ FIRM_DOMAINS = ("firm.test",)  # as tests/conftest.py's settings
 EMPTY_BUT_THE_FIRM = "MATCH (n) WHERE NOT n:FirmSettings DETACH DELETE n"
 
 
+@pytest.fixture
+async def initial_driver(initial_neo4j: Settings) -> AsyncIterator[AsyncDriver]:
+    """A driver of `initial_neo4j`, its graph emptied and its schema in place."""
+    driver = create_driver(initial_neo4j)
+    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    await apply_schema(driver, initial_neo4j.neo4j_database)
+    yield driver
+    await driver.close()
+
+
 async def set_firm(repo: GraphRepository, *domains: str) -> None:
     """Set the firm up with `domains` (none: not set up), as `tiegraph init` would."""
     await repo.save_firm_settings(FirmSettings(domains=domains))

@@ -6,7 +6,6 @@ import asyncio
 import io
 import json
 import math
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from rich.console import Console
 from app import initial_load
 from app.initial_load import ingest_initial
 from graph.bulk_files import ImportFiles
-from graph.driver import apply_schema, create_driver
+from graph.driver import create_driver
 from graph.repository import GraphRepository
 from graph.tokens import issue_token
 from ingest.pipeline import Ingestor
@@ -118,15 +117,6 @@ def _extra(folder: Path) -> Path:
     mails = [_mail(n) for n in range(125, 160)]
     mails.append(_mail(161, In_Reply_To="<m5@firm.test>"))
     return write_mbox(folder / "later.mbox", mails)
-
-
-@pytest.fixture
-async def initial_driver(initial_neo4j: Settings) -> AsyncIterator[AsyncDriver]:
-    driver = create_driver(initial_neo4j)
-    await driver.execute_query("MATCH (n) DETACH DELETE n")
-    await apply_schema(driver, initial_neo4j.neo4j_database)
-    yield driver
-    await driver.close()
 
 
 def _same(x: Any, y: Any, where: str = "") -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from graph.repository import GraphRepository
+    from ingest.imap_sync import SyncReport
     from tiegraph.settings import Settings
     from tiegraph.sources import Source, SourceSpec
 
@@ -132,8 +133,7 @@ async def _act(settings: "Settings", args: argparse.Namespace, console: "Console
             case "sync":
                 report = await sync_source(repo, settings, args.id)
                 if report.skipped:
-                    console.print(f"Source {args.id} not synced now: {report.skipped} "
-                                  "(the worker's, or another `tiegraph source sync`).")  # fmt: skip
+                    console.print(_not_synced(args.id, report))
                     return 0
                 console.print(f"Source {args.id}: {report.read} read, {report.written} written, "
                               f"{report.ingest.duplicates} already stored.")  # fmt: skip
@@ -164,3 +164,9 @@ def run(settings: "Settings", args: argparse.Namespace, console: "Console") -> i
     if args.action == "sync" and args.queue:
         return asyncio.run(_queue_sync(settings, args.id, console))
     return asyncio.run(_act(settings, args, console))
+
+
+def _not_synced(source_id: str, report: "SyncReport") -> str:
+    done = f" It read {report.read} and wrote {report.written} first." if report.read else ""
+    by = "the worker's, or another `tiegraph source sync`"
+    return f"Source {source_id} not synced now: {report.skipped} ({by}).{done}"

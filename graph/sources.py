@@ -3,6 +3,7 @@
 import json
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -61,25 +62,44 @@ def _with_checkpoints(row: dict[str, Any]) -> tuple[Source, dict[str, Checkpoint
     return to_source(row["source"]), marks
 
 
+@dataclass(frozen=True)
+class SyncLease:
+    """One sync's hold on its source: taken by `claim_sync`, renewed for another `length` by
+    each checkpoint the sync saves, given back with its outcome. One sync of a source at a
+    time, whichever process starts it (the worker, `tiegraph source sync`): two would read the
+    same new mail and race their checkpoints. A lease runs out on its own, so a sync killed on
+    the way holds the source up for `length` at most."""
+
+    source_id: str
+    holder: str
+    length: timedelta
+
+    @classmethod
+    def new(cls, source_id: str, length: timedelta) -> "SyncLease":
+        """A lease for a sync about to start, with a holder name of its own."""
+        return cls(source_id, secrets.token_hex(8), length)
+
+
+class LeaseLost(Exception):
+    """The sync's lease ran out and another sync holds the source now."""
+
+
 async def claim_sync(
-    repo: GraphRepository, source_id: str, holder: str, now: datetime, lease: timedelta
+    repo: GraphRepository, lease: SyncLease, now: datetime
 ) -> tuple[Source, dict[str, Checkpoint]] | None:
-    """Take the source's sync lease for `lease` as `holder` and return the source with its
-    checkpoints; None while another sync holds a lease that has not run out. One sync of a
-    source at a time, whichever process starts it (the worker, `tiegraph source sync`): two
-    would read the same new mail and race their checkpoints. A lease runs out on its own, so
-    a sync killed on the way holds the source up for `lease` at most. NotFound when there is
-    no such source."""
-    rows = await repo.write_rows("source/claim", id=source_id, holder=holder,
-                                 now_ms=epoch_ms(now), until_ms=epoch_ms(now + lease))  # fmt: skip
+    """Take `lease` from `now` and return the source with its checkpoints; None while
+    another sync holds a lease that has not run out. NotFound when there is no such source."""
+    rows = await repo.write_rows("source/claim", id=lease.source_id, holder=lease.holder,
+                                 now_ms=epoch_ms(now),
+                                 until_ms=epoch_ms(now + lease.length))  # fmt: skip
     if not rows:
-        raise NotFound(f"no source {source_id!r}")
+        raise NotFound(f"no source {lease.source_id!r}")
     return _with_checkpoints(rows[0]) if rows[0]["claimed"] else None
 
 
-async def release_sync(repo: GraphRepository, source_id: str, holder: str) -> None:
-    """Give back `holder`'s lease on a source (a sync that ended without an outcome)."""
-    await repo.write_rows("source/release", id=source_id, holder=holder)
+async def release_sync(repo: GraphRepository, lease: SyncLease) -> None:
+    """Give `lease` back (a sync that ended without an outcome); only its holder can."""
+    await repo.write_rows("source/release", id=lease.source_id, holder=lease.holder)
 
 
 async def set_paused(repo: GraphRepository, source_id: str, paused: bool) -> Source:
@@ -125,8 +145,13 @@ async def checkpoints(repo: GraphRepository, source_id: str) -> dict[str, Checkp
 
 
 async def save_checkpoint(
-    repo: GraphRepository, source_id: str, key: str, state: Checkpoint
+    repo: GraphRepository, lease: SyncLease, key: str, state: Checkpoint
 ) -> None:
-    """Store where the sync of one folder or calendar has got to."""
-    await repo.write_rows("source/save_checkpoint", id=source_id, key=key,
-                          state=json.dumps(state, sort_keys=True))  # fmt: skip
+    """Store where the sync holding `lease` has got to in one folder or calendar, and renew
+    the lease; LeaseLost (nothing stored) when it ran out and another sync took the source."""
+    until = datetime.now(UTC) + lease.length
+    rows = await repo.write_rows("source/save_checkpoint", id=lease.source_id, key=key,
+                                 holder=lease.holder, until_ms=epoch_ms(until),
+                                 state=json.dumps(state, sort_keys=True))  # fmt: skip
+    if not rows:
+        raise LeaseLost(f"the sync lease on {lease.source_id} ran out and another sync has it")

@@ -25,7 +25,7 @@ from requests.exceptions import RequestException
 
 from graph.firm import firm_domains
 from graph.repository import GraphRepository
-from graph.sources import Checkpoint, save_checkpoint
+from graph.sources import Checkpoint, SyncLease, save_checkpoint
 from ingest.imap_sync import SyncReport
 from ingest.parsers.calendar import iter_ics_bytes
 from ingest.pipeline import Ingestor
@@ -191,14 +191,14 @@ def _differs(stored: InteractionRecord, current: InteractionRecord | None) -> bo
 
 
 async def sync_caldav(
-    repo: GraphRepository, settings: Settings, source: Source, saved: dict[str, Checkpoint],
-    ingestor: Ingestor, report: SyncReport,
+    repo: GraphRepository, settings: Settings, lease: SyncLease, source: Source,
+    saved: dict[str, Checkpoint], ingestor: Ingestor, report: SyncReport,
 ) -> None:  # fmt: skip
     """Bring every calendar of `source` up to date from its checkpoints (`saved`, by calendar
-    URL); SourceFailure when the server, the network or the secret fails (checkpoints
-    already saved stay)."""
+    URL), as the holder of `lease`; SourceFailure when the server, the network or the secret
+    fails (checkpoints already saved stay), LeaseLost when another sync took the source."""
     secret = await asyncio.to_thread(resolve_secret, source.secret)
     for fetched in await asyncio.to_thread(fetch_all, source, secret, saved):
         state = await _apply(repo, settings, ingestor, report, fetched,
                              saved.get(fetched.key, {}), source.member)  # fmt: skip
-        await save_checkpoint(repo, source.id, fetched.key, state)
+        await save_checkpoint(repo, lease, fetched.key, state)

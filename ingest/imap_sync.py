@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from imapclient import IMAPClient
 
 from graph.repository import GraphRepository
-from graph.sources import Checkpoint, save_checkpoint
+from graph.sources import Checkpoint, SyncLease, save_checkpoint
 from ingest import imap
 from ingest.parsers.email import parse_message_bytes
 from ingest.pipeline import Committed, Ingestor, IngestReport
@@ -61,6 +61,7 @@ class SyncReport:
 
 @dataclass
 class _Folder:
+    lease: SyncLease
     source: Source
     client: IMAPClient
     secret: str
@@ -112,7 +113,7 @@ async def _save_committed(run: _Folder, folder: str, started: list[Started], wai
         committed, mark = started.pop(0)
         await committed
     if mark is not None:
-        await save_checkpoint(run.repo, run.source.id, folder, mark)
+        await save_checkpoint(run.repo, run.lease, folder, mark)
         if run.on_batch is not None:
             await run.on_batch(folder, mark)
 
@@ -123,7 +124,7 @@ async def _sync_folder(run: _Folder, folder: str, saved: Checkpoint | None, size
     uids = await run.call(f"search {folder}", imap.uids_after, run.client, last) if fresh else []
     if not uids and folder in run.report.resynced:
         mark = {"uidvalidity": uidvalidity, "last_uid": 0}
-        await save_checkpoint(run.repo, run.source.id, folder, mark)
+        await save_checkpoint(run.repo, run.lease, folder, mark)
     chunks = iter([uids[start : start + size] for start in range(0, len(uids), size)])
     fetching = _next_fetch(run, folder, chunks)
     started: list[Started] = []
@@ -150,14 +151,15 @@ async def _sync_folder(run: _Folder, folder: str, saved: Checkpoint | None, size
 
 
 async def sync_imap(
-    repo: GraphRepository, source: Source, saved: dict[str, Checkpoint], ingestor: Ingestor,
-    report: SyncReport, batch_size: int, on_batch: BatchHook | None = None,
+    repo: GraphRepository, lease: SyncLease, source: Source, saved: dict[str, Checkpoint],
+    ingestor: Ingestor, report: SyncReport, batch_size: int, on_batch: BatchHook | None = None,
 ) -> None:  # fmt: skip
     """Read every wanted folder of `source` past its checkpoint (`saved`, by folder) into
-    `ingestor`; raises SourceFailure when the server, the network or the secret fails."""
+    `ingestor`, checkpointing as the holder of `lease`; raises SourceFailure when the server,
+    the network or the secret fails, LeaseLost when another sync took the source over."""
     secret = await asyncio.to_thread(resolve_secret, source.secret)
     client = await asyncio.to_thread(imap.connect, source, secret)
-    run = _Folder(source, client, secret, repo, ingestor, report, on_batch)
+    run = _Folder(lease, source, client, secret, repo, ingestor, report, on_batch)
     size = max(1, min(batch_size, MAX_FETCH))
     try:
         for folder in await run.call("list folders", imap.folders, client, source):

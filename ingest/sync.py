@@ -7,7 +7,6 @@ others: each sync is its own worker job. It resumes from its checkpoints.
 """
 
 import logging
-import secrets
 import time
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
@@ -15,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from graph.repository import GraphRepository
 from graph.sources import (
     Checkpoint,
+    LeaseLost,
+    SyncLease,
     claim_sync,
     list_sources,
     record_failure,
@@ -30,6 +31,7 @@ from tiegraph.sources import Source, SourceKind
 
 MAX_BACKOFF = timedelta(hours=1)
 SYNC_RUNNING = "a sync of it is running"
+SYNC_TAKEN_OVER = "its lease ran out and another sync took the source over"
 log = logging.getLogger("tiegraph.sync")
 
 
@@ -57,16 +59,18 @@ async def due_sources(repo: GraphRepository, interval: timedelta) -> list[Source
 
 
 async def _run(
-    repo: GraphRepository, settings: Settings, source: Source, saved: dict[str, Checkpoint],
-    report: SyncReport, on_batch: BatchHook | None,
+    repo: GraphRepository, settings: Settings, lease: SyncLease,
+    claimed: tuple[Source, dict[str, Checkpoint]], report: SyncReport,
+    on_batch: BatchHook | None,
 ) -> None:  # fmt: skip
+    source, saved = claimed
     ingestor = Ingestor.for_settings(repo, settings)
     report.ingest = ingestor.report
     if source.kind is SourceKind.IMAP:
         size = settings.ingest_batch_size
-        await sync_imap(repo, source, saved, ingestor, report, size, on_batch)
+        await sync_imap(repo, lease, source, saved, ingestor, report, size, on_batch)
     else:
-        await sync_caldav(repo, settings, source, saved, ingestor, report)
+        await sync_caldav(repo, settings, lease, source, saved, ingestor, report)
 
 
 async def sync_source(
@@ -75,30 +79,35 @@ async def sync_source(
     """Sync one source now (paused or not, backoff or not) and record how it went. A failure
     of the source is in the report's `error`; Neo4j's own failures are raised. While another
     sync of it runs (`claim_sync`), nothing is done and the report says so in `skipped`."""
-    started, clock, holder = datetime.now(UTC), time.perf_counter(), secrets.token_hex(8)
-    lease = timedelta(seconds=settings.job_timeout_seconds)
-    claimed = await claim_sync(repo, source_id, holder, started, lease)
+    started, clock = datetime.now(UTC), time.perf_counter()
+    lease = SyncLease.new(source_id, timedelta(seconds=settings.job_timeout_seconds))
+    claimed = await claim_sync(repo, lease, started)
     report = SyncReport(source_id=source_id, ingest=IngestReport())
     if claimed is None:
         report.skipped = SYNC_RUNNING
         return report
-    source, saved = claimed
+    source = claimed[0]
     try:
-        await _run(repo, settings, source, saved, report, on_batch)
+        await _run(repo, settings, lease, claimed, report, on_batch)
     except SourceFailure as exc:
         report.error = str(exc)
         wait = backoff(source.failures + 1, timedelta(seconds=settings.sync_interval))
         await record_failure(repo, source.id, report.error, started, started + wait,
-                             (report.read, report.written), holder)  # fmt: skip
+                             (report.read, report.written), lease.holder)  # fmt: skip
         log.warning("sync of %s failed: %s (next attempt in %d s)", source.id, report.error,
                     wait.total_seconds())  # fmt: skip
         return report
+    except LeaseLost:
+        # What it wrote stays (the other sync finds it stored); the outcome is the other's.
+        report.skipped = SYNC_TAKEN_OVER
+        log.warning("sync of %s stopped: %s", source.id, SYNC_TAKEN_OVER)
+        return report
     except BaseException:
         with suppress(Exception):  # else the lease runs out on its own
-            await release_sync(repo, source.id, holder)
+            await release_sync(repo, lease)
         raise
     counts = (report.read, report.written)
-    await record_success(repo, source.id, started, datetime.now(UTC), counts, holder)
+    await record_success(repo, source.id, started, datetime.now(UTC), counts, lease.holder)
     log.info("sync of %s: %d read, %d written, %d duplicates in %.3f s", source.id, report.read,
              report.written, report.ingest.duplicates, time.perf_counter() - clock)  # fmt: skip
     return report

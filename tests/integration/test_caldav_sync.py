@@ -12,7 +12,15 @@ from caldav.davclient import DAVClient
 from neo4j import AsyncDriver
 
 from graph.repository import GraphRepository
-from graph.sources import add_source, checkpoints, get_source, save_checkpoint
+from graph.sources import (
+    SyncLease,
+    add_source,
+    checkpoints,
+    claim_sync,
+    get_source,
+    release_sync,
+    save_checkpoint,
+)
 from ingest.rescore import rescore_all
 from ingest.sync import sync_source
 from tests.conftest import free_port
@@ -197,7 +205,10 @@ async def test_without_a_usable_sync_token_etags_and_absence_tell_the_changes(
     await sync_source(repo, settings, source.id)
     ((key, saved),) = (await checkpoints(repo, source.id)).items()
     # The server no longer knows the token (expired, or a server without sync-collection).
-    await save_checkpoint(repo, source.id, key, {**saved, "token": "urn:forgotten-token"})
+    planted = SyncLease.new(source.id, timedelta(minutes=1))
+    assert await claim_sync(repo, planted, datetime.now(UTC)) is not None
+    await save_checkpoint(repo, planted, key, {**saved, "token": "urn:forgotten-token"})
+    await release_sync(repo, planted)
     calendar.event_by_uid("m2").delete()
     calendar.save_event(event("m1", first, {JOE: "DECLINED"}))
 

@@ -10,12 +10,20 @@ import pytest
 from neo4j import AsyncDriver
 
 from graph.repository import GraphRepository
-from graph.sources import add_source, checkpoints, claim_sync, get_source, release_sync
+from graph.sources import (
+    Checkpoint,
+    SyncLease,
+    add_source,
+    checkpoints,
+    claim_sync,
+    get_source,
+    release_sync,
+)
 from ingest import capture
 from ingest.imap_sync import SyncReport
 from ingest.pipeline import Ingestor
 from ingest.sources import iter_path
-from ingest.sync import SYNC_RUNNING, sync_source
+from ingest.sync import SYNC_RUNNING, SYNC_TAKEN_OVER, sync_source
 from tests.integration.fixtures import message, write_mbox
 from tests.integration.mailservers import Dovecot, dovecot_server, introspection_server
 from tiegraph.errors import NotFound
@@ -225,19 +233,19 @@ async def test_one_sync_of_a_source_at_a_time_whichever_process_starts_it(
     source = await imap_source(repo, dovecot)
     now, lease = datetime.now(UTC), timedelta(minutes=10)
     # Eight syncs starting at once (eight processes would do the same): one gets the lease.
-    claims = await asyncio.gather(*(claim_sync(repo, source.id, f"other-{i}", now, lease)
-                                    for i in range(8)))  # fmt: skip
+    leases = [SyncLease(source.id, f"other-{i}", lease) for i in range(8)]
+    claims = await asyncio.gather(*(claim_sync(repo, other, now) for other in leases))
     assert sum(claim is not None for claim in claims) == 1
-    holder = f"other-{[claim is not None for claim in claims].index(True)}"
+    holder = leases[[claim is not None for claim in claims].index(True)]
 
     held = await sync_source(repo, settings, source.id)
     assert (held.skipped, held.read, held.error) == (SYNC_RUNNING, 0, None)
     assert await count_interactions(driver) == 0
     assert (await get_source(repo, source.id)).last_attempt_at is None  # no outcome recorded
 
-    await release_sync(repo, source.id, "not-the-holder")  # only the holder can give it back
+    await release_sync(repo, SyncLease(source.id, "not-the-holder", lease))  # only the holder can
     assert (await sync_source(repo, settings, source.id)).skipped == SYNC_RUNNING
-    await release_sync(repo, source.id, holder)
+    await release_sync(repo, holder)
     done = await sync_source(repo, settings, source.id)
     assert (done.skipped, done.ingest.ingested) == (None, 3)
     # Its outcome gave its own lease back: the next sync runs.
@@ -250,8 +258,56 @@ async def test_a_lease_left_by_a_killed_sync_runs_out(
     dovecot.append(ANN, "INBOX", mails("in", 2))
     source = await imap_source(repo, dovecot)
     long_ago = datetime.now(UTC) - timedelta(hours=2)
-    assert await claim_sync(repo, source.id, "killed", long_ago, timedelta(hours=1)) is not None
+    killed = SyncLease(source.id, "killed", timedelta(hours=1))
+    assert await claim_sync(repo, killed, long_ago) is not None
     report = await sync_source(repo, settings, source.id)
     assert (report.skipped, report.ingest.ingested) == (None, 2)
     with pytest.raises(NotFound):
-        await claim_sync(repo, "src_missing", "x", datetime.now(UTC), timedelta(minutes=1))
+        await claim_sync(
+            repo, SyncLease("src_missing", "x", timedelta(minutes=1)), datetime.now(UTC)
+        )
+
+
+async def test_a_sync_longer_than_its_lease_keeps_the_source_by_its_checkpoints(
+    repo: GraphRepository, settings: Settings, dovecot: Dovecot
+) -> None:
+    dovecot.append(ANN, "INBOX", mails("in", 8))
+    source = await imap_source(repo, dovecot)
+    short = settings.model_copy(update={"job_timeout_seconds": 1, "ingest_batch_size": 2})
+    claims: list[tuple[datetime, bool]] = []  # when another sync tried, and whether it won
+
+    async def slow_batch(folder: str, mark: Checkpoint) -> None:
+        await asyncio.sleep(0.6)  # a checkpoint per batch or two: well over the 1 s lease
+        other, now = SyncLease.new(source.id, timedelta(minutes=1)), datetime.now(UTC)
+        claims.append((now, await claim_sync(repo, other, now) is not None))
+
+    started = datetime.now(UTC)
+    report = await sync_source(repo, short, source.id, on_batch=slow_batch)
+    assert (report.skipped, report.ingest.ingested) == (None, 8)
+    # Claims after the first lease had run out failed too: each checkpoint renewed it.
+    assert [won for _, won in claims] == [False] * len(claims)
+    assert any(at > started + timedelta(seconds=1.2) for at, _ in claims)
+
+
+async def test_a_sync_whose_lease_was_taken_over_stops_at_its_next_checkpoint(
+    repo: GraphRepository, settings: Settings, driver: AsyncDriver, dovecot: Dovecot
+) -> None:
+    dovecot.append(ANN, "INBOX", mails("in", 6))
+    source = await imap_source(repo, dovecot)
+    small = settings.model_copy(update={"ingest_batch_size": 2})
+    other = SyncLease.new(source.id, timedelta(hours=1))
+
+    async def taken_over(folder: str, mark: Checkpoint) -> None:
+        if mark["last_uid"] == 2:  # a claim from far ahead: the running sync's lease ran out
+            later = datetime.now(UTC) + timedelta(hours=2)
+            assert await claim_sync(repo, other, later) is not None
+
+    report = await sync_source(repo, small, source.id, on_batch=taken_over)
+    assert report.skipped == SYNC_TAKEN_OVER
+    # Later batches may have been written (the other sync finds them stored), not checkpointed.
+    assert (await checkpoints(repo, source.id))["INBOX"]["last_uid"] == 2
+    assert (await get_source(repo, source.id)).last_attempt_at is None  # no outcome recorded
+    assert (await sync_source(repo, settings, source.id)).skipped == SYNC_RUNNING  # theirs
+    await release_sync(repo, other)
+    done = await sync_source(repo, settings, source.id)
+    assert (done.skipped, await count_interactions(driver)) == (None, 6)

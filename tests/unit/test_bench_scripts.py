@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.queries import Client
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 SCRIPTS = sorted(p.stem for p in BENCH.glob("*.py") if p.stem != "__init__")
 
@@ -18,3 +20,11 @@ def test_every_benchmark_is_found() -> None:
 def test_benchmark_imports(name: str) -> None:
     module = importlib.import_module(f"bench.{name}")
     assert callable(module.main)
+
+
+def test_the_floor_app_is_served_in_a_process_of_its_own_and_stopped() -> None:
+    overhead = importlib.import_module("bench.overhead")
+    with overhead.floor_server() as url:
+        assert overhead.floor_call(Client(url, ""), "someone@example.com") > 0
+    with pytest.raises(ConnectionRefusedError):
+        overhead.floor_call(Client(url, ""), "someone@example.com")

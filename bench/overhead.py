@@ -17,10 +17,11 @@ timed calls (from /proc; nothing else may use those processes meanwhile), and th
 this process's CPU time during each call: what the machine's two cores are rationed on.
 
 `--floor` adds the stack's own floor to the rotation: a FastAPI app with strawberry's router
-and one query field answering a constant string (no token check, no middleware, no database, no
-caches: strawberry's defaults), built here and served by uvicorn in a process of its own with
-the options `tiegraph serve` gives it. Every whoKnows request of the API pays at least this plus
-its read, so a floor that is not well under the bare call puts 2x out of reach of this stack.
+and one query field answering a constant string (no token check, no middleware, no database;
+strawberry's parse and validation caches, since the API parses and validates a document once),
+built here and served by uvicorn in a process of its own with the options `tiegraph serve`
+gives it. Every whoKnows request of the API pays at least this plus its read, so a floor that is
+not well under the bare call puts 2x out of reach of this stack.
 """
 
 import argparse
@@ -42,6 +43,7 @@ import strawberry
 import uvicorn
 from fastapi import FastAPI
 from neo4j import READ_ACCESS, AsyncDriver
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.fastapi import GraphQLRouter
 
 import cypher
@@ -68,8 +70,14 @@ def floor_app() -> FastAPI:
         async def who_knows(self, email: str) -> str:
             return FLOOR_ANSWER
 
+    async def no_context() -> None:
+        return None  # strawberry's default getter is sync: FastAPI runs it in a thread
+
+    # strawberry's own caches: without them graphql-core's validation of even this document
+    # is most of the request, work our API does once per document (app/graphql/parsing.py).
+    schema = strawberry.Schema(query=Query, extensions=[ParserCache, ValidationCache])
     app = FastAPI()
-    app.include_router(GraphQLRouter(strawberry.Schema(query=Query)), prefix="/graphql")
+    app.include_router(GraphQLRouter(schema, context_getter=no_context), prefix="/graphql")
     return app
 
 

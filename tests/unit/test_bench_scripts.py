@@ -24,7 +24,14 @@ def test_benchmark_imports(name: str) -> None:
 
 def test_the_floor_app_is_served_in_a_process_of_its_own_and_stopped() -> None:
     overhead = importlib.import_module("bench.overhead")
-    with overhead.floor_server() as url:
-        assert overhead.floor_call(Client(url, ""), "someone@example.com") > 0
+    with overhead.floor_server() as (url, pid):
+        client = Client(url, "")
+        try:
+            assert overhead.floor_call(client, "someone@example.com") > 0
+        finally:
+            client.close()
+        assert overhead.process_cpu_seconds(pid) > 0
+    client = Client(url, "")
     with pytest.raises(ConnectionRefusedError):
-        overhead.floor_call(Client(url, ""), "someone@example.com")
+        overhead.floor_call(client, "someone@example.com")
+    client.close()

@@ -57,7 +57,11 @@ class Router(GraphQLRouter[Any, None]):
         @self.post(post.path)
         async def handle_http_post(request: Request) -> Response:
             context = await context_getter(request)
-            sub_response = Response()  # what resolvers may set on the answer
+            # What resolvers may set on the answer, made as FastAPI makes it: without its own
+            # Content-Length (0), which would go out beside the answer's, and with no status.
+            sub_response = Response()
+            del sub_response.headers["content-length"]
+            sub_response.status_code = None  # type: ignore[assignment]
             tasks = BackgroundTasks()
             context.request, context.response, context.background_tasks = (
                 request, sub_response, tasks

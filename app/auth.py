@@ -242,6 +242,14 @@ async def _guarded(
     return await result if isawaitable(result) else result
 
 
+# The types with a field that FIELD_ROLES or INTERACTION_DETAIL name: this check runs on every
+# field of every answer, and the fields of any other type pass as they are.
+_CHECKED_TYPES = frozenset(
+    [type_name for type_name, _ in INTERACTION_DETAIL]
+    + [field.split(".")[0] for field in FIELD_ROLES]
+)
+
+
 class Authorization(SchemaExtension):
     """Applies the tables above to every GraphQL operation: root fields by role, interaction
     detail by holder."""
@@ -253,6 +261,8 @@ class Authorization(SchemaExtension):
         """Check root fields and FIELD_ROLES; null interaction detail the caller may not see."""
         if info.path.prev is None:
             return _guarded(_next, root, info, *args, **kwargs)
+        if info.parent_type.name not in _CHECKED_TYPES:  # most fields of an answer
+            return _next(root, info, *args, **kwargs)
         needed = FIELD_ROLES.get(f"{info.parent_type.name}.{info.field_name}")
         if needed is not None:
             return _field_guarded(_next, root, info, needed, *args, **kwargs)

@@ -116,10 +116,13 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     _check_port(host, port)
     asyncio.run(_check_services(settings))
     configure_logging(settings.log_level)
-    uvicorn.run(
-        create_app(settings), host=host, port=port, log_config=None, access_log=False,
-        proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
-    )  # fmt: skip
+    uvicorn.run(create_app(settings), host=host, port=port, **server_options(settings))
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for the API (bench.overhead serves its floor app with them too)."""
+    return {"log_config": None, "access_log": False, "proxy_headers": True,
+            "forwarded_allow_ips": settings.forwarded_allow_ips}  # fmt: skip
 
 
 def summary_table(report: IngestReport) -> Table:

@@ -67,10 +67,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         viewer = getattr(request.state, "viewer", None)  # app.gate checked it for a POST
         context = Context(repo=state.repo, settings=settings, queue=state.queue, token=token,
                           viewer=viewer)  # fmt: skip
-        # One turn of the loop lets the token lookup the Context started send its query now. A
-        # new task first runs at the loop's next turn, which otherwise comes only after the
-        # document is parsed and validated, so the lookup would not overlap them.
-        await asyncio.sleep(0)
+        if viewer is None:
+            # One turn of the loop lets the token lookup the Context started send its query
+            # now. A new task first runs at the loop's next turn, which otherwise comes only
+            # after the document is parsed and validated, so the lookup would not overlap them.
+            # With the viewer known (a POST) nothing was started, and the turn would be waste.
+            await asyncio.sleep(0)
         return context
 
     app = FastAPI(title="tiegraph", version="0.1.0", lifespan=lifespan)

@@ -6,11 +6,6 @@ from typing import Annotated
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ValidationCache,
-)
 from strawberry.extensions.max_aliases import create_validator as alias_limit
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.scalars import JSON
@@ -20,7 +15,7 @@ from strawberry.types import ExecutionContext, Info
 from app.auth import Authorization
 from app.errors import ErrorCodes, log_graphql_errors
 from app.graphql.context import Context
-from app.graphql.parsing import MAX_DOCUMENTS, DocumentCache, ParsedDocuments
+from app.graphql.parsing import MAX_DOCUMENTS, DocumentCache, KeptDocuments
 from app.graphql.sources import SourceMutation, SourceQuery
 from app.graphql.types.access import ApiToken, CreatedToken, Erasure, Me
 from app.graphql.types.firm import CaptureTarget, FirmSettings
@@ -424,13 +419,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     operation gets fresh ones; ErrorCodes comes last so it sees (and codes) the errors of every
     other extension.
 
-    Validating a document is a large share of a small query's time. It depends only
-    on the document and the schema (fixed per process), so ValidationCache keeps the result
-    for the last 128 documents (compared by structure): nothing in it can go stale. The depth
-    and alias limits are validation rules made here once, not by QueryDepthLimiter and
-    MaxAliasesLimiter per operation, because a new rule class each time would never match the
-    cache's key. Parsed documents are kept too (app/graphql/parsing.py), only those that parsed,
-    so a syntax or token-limit error is raised where strawberry handles it, as without a cache.
+    Parsing and validating a document are a large share of a small query's time, and both
+    depend only on its text and on what is fixed here, so KeptDocuments keeps the documents
+    that parsed with their validation (app/graphql/parsing.py). The depth and alias limits are
+    validation rules made here once; the token limit is set on every parse, kept or not.
     """
     limits: list[type[ASTValidationRule]] = [
         depth_limit(settings.max_query_depth, should_ignore=None),
@@ -441,10 +433,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=merge_types("Query", (Query, SourceQuery)),
         mutation=merge_types("Mutation", (Mutation, SourceMutation)),
         extensions=[
-            partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
-            partial(ParsedDocuments, documents),
-            partial(AddValidationRules, limits),
-            ValidationCache,
+            partial(KeptDocuments, documents, settings.max_query_tokens, limits),
             Authorization,
             GraphQLMetrics,
             ErrorCodes,

@@ -118,3 +118,12 @@ async def test_rest_refusals_all_have_the_documented_shape(api: httpx.AsyncClien
 async def test_healthz(api: httpx.AsyncClient) -> None:
     response = await api.get("/healthz")
     assert response.json() == {"status": "ok"}
+
+
+async def test_a_graphql_answer_has_its_own_headers_once(api: httpx.AsyncClient) -> None:
+    # app.graphql.router builds the POST's sub-response itself: none of its defaults may go
+    # out beside the answer's own (a second Content-Length breaks strict clients).
+    response = await api.post("/graphql", json={"query": "{ me { role } }"})
+    assert response.status_code == 200
+    assert response.headers.get_list("content-length") == [str(len(response.content))]
+    assert response.headers.get_list("content-type") == ["application/json"]

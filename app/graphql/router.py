@@ -9,68 +9,25 @@ with its code, before anything is parsed as GraphQL.
 """
 
 import json
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException
-from fastapi import BackgroundTasks, Request, Response
+from fastapi import Request
 from fastapi.responses import HTMLResponse
-from fastapi.routing import APIRoute
-from strawberry.fastapi import BaseContext, GraphQLRouter
-from strawberry.schema import BaseSchema
+from strawberry.fastapi import GraphQLRouter
 
 from app.web import graphiql_page
 from tiegraph.errors import BadInput, LimitExceeded
 
 
 class Router(GraphQLRouter[Any, None]):
-    """A GraphQLRouter that checks the request body and bounds the document's size, and answers
-    a POST without FastAPI's dependency solving."""
+    """A GraphQLRouter that checks the request body and bounds the document's size."""
 
-    def __init__(
-        self,
-        schema: BaseSchema,
-        *,
-        context_getter: Callable[[Request], Awaitable[BaseContext]],
-        max_query_bytes: int,
-        web_dir: Path,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(schema, context_getter=context_getter, **kwargs)
+    def __init__(self, *args: Any, max_query_bytes: int, web_dir: Path, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.max_query_bytes = max_query_bytes
         self._web_dir = web_dir
-        self._post_without_dependencies(context_getter)
-
-    def _post_without_dependencies(
-        self, context_getter: Callable[[Request], Awaitable[BaseContext]]
-    ) -> None:
-        # strawberry's POST route declares the context and the root value as FastAPI
-        # dependencies, which FastAPI resolves anew for every request: a tree of four (the
-        # context, its request, background tasks and sub-response; the root value), the largest
-        # share of FastAPI's own CPU in a small query (docs/benchmarks.md, "whoKnows: HTTP
-        # against the bare driver"). The same route (path, name, OpenAPI entry) takes the
-        # request alone and makes the context as strawberry's dependency does.
-        post = next(r for r in self.routes if isinstance(r, APIRoute) and r.methods == {"POST"})
-        self.routes.remove(post)
-
-        @self.post(post.path)
-        async def handle_http_post(request: Request) -> Response:
-            context = await context_getter(request)
-            # What resolvers may set on the answer, made as FastAPI makes it: without its own
-            # Content-Length (0), which would go out beside the answer's, and with no status.
-            sub_response = Response()
-            del sub_response.headers["content-length"]
-            sub_response.status_code = None  # type: ignore[assignment]
-            tasks = BackgroundTasks()
-            context.request, context.response, context.background_tasks = (
-                request, sub_response, tasks
-            )  # fmt: skip
-            self.temporal_response = sub_response  # read by strawberry's run before it awaits
-            answer: Response = await self.run(request=request, context=context, root_value=None)
-            if answer.background is None:
-                answer.background = tasks  # run after the answer is sent, as FastAPI does
-            return answer
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         """The explorer's bundled GraphiQL, not strawberry's CDN-loaded one."""

@@ -121,8 +121,8 @@ async def test_healthz(api: httpx.AsyncClient) -> None:
 
 
 async def test_a_graphql_answer_has_its_own_headers_once(api: httpx.AsyncClient) -> None:
-    # app.graphql.router builds the POST's sub-response itself: none of its defaults may go
-    # out beside the answer's own (a second Content-Length breaks strict clients).
+    # A sub-response's defaults must not go out beside the answer's own (a second
+    # Content-Length breaks strict clients): a route that builds it by hand once did that.
     response = await api.post("/graphql", json={"query": "{ me { role } }"})
     assert response.status_code == 200
     assert response.headers.get_list("content-length") == [str(len(response.content))]

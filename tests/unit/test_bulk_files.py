@@ -1,0 +1,66 @@
+"""The first load's import files read back as the CREATE writer sends them."""
+
+from pathlib import Path
+
+import pytest
+
+from graph.batch import Row
+from graph.bulk_files import ImportFiles, interaction_lines
+
+MS = 1_767_225_600_123  # 2026-01-01T00:00:00.123Z: read back to the millisecond
+
+
+def _interaction(ident: str, contacts: list[str], subject: str | None = 'Re: "Q1", plan') -> Row:
+    return {
+        "id": ident, "kind": "email", "occurred_ms": MS, "subject": subject, "source": "mbox",
+        "is_admin": False, "in_reply_to": None, "participants": ["ann@firm.test", *contacts],
+        "roles": ["from", *("to" for _ in contacts)], "responses": ["", *("" for _ in contacts)],
+        "contacts": contacts,
+    }  # fmt: skip
+
+
+def _write(files: ImportFiles, part: str, rows: list[Row]) -> None:
+    with files.open("interactions", part) as nodes, files.open("involves", part) as links:
+        for row in rows:
+            node, lines = interaction_lines(row)
+            nodes.write(node)
+            links.writelines(lines)
+
+
+def test_interactions_come_back_typed_with_their_contacts(tmp_path: Path) -> None:
+    files = ImportFiles(tmp_path)
+    files.write_headers()
+    _write(files, "0", [_interaction("m1", ["joe@acme.com", "sue@acme.com"]),
+                        _interaction("m2", [], subject=None)])  # fmt: skip
+    _write(files, "1", [_interaction("m3", ["joe@acme.com"], subject="")])
+    seen: list[int] = []
+    rows = list(files.interactions(seen.append))
+    assert [(r["props"]["id"], r["contacts"]) for r in rows] == [  # type: ignore[index]
+        ("m1", ["joe@acme.com", "sue@acme.com"]), ("m2", []), ("m3", ["joe@acme.com"]),
+    ]  # fmt: skip
+    first = rows[0]["props"]
+    assert first["subject"] == 'Re: "Q1", plan'  # type: ignore[index]
+    assert rows[0]["times"] == {"occurred_at": MS}
+    assert first["is_admin"] is False  # type: ignore[index]
+    assert first["roles"] == ["from", "to", "to"]  # type: ignore[index]
+    assert first["responses"] == ["", "", ""]  # type: ignore[index]
+    assert "subject" not in rows[1]["props"]  # type: ignore[operator]
+    assert rows[2]["props"]["subject"] == ""  # type: ignore[index]
+    assert rows[0]["labels"] == ["Interaction"]
+    on_disk = sum(
+        p.stat().st_size for kind in ("interactions", "involves") for p in files.parts(kind)
+    )
+    assert sum(seen) == on_disk
+
+
+def test_a_link_out_of_its_interactions_order_is_an_error(tmp_path: Path) -> None:
+    files = ImportFiles(tmp_path)
+    files.write_headers()
+    _write(files, "0", [_interaction("m1", ["joe@acme.com"]), _interaction("m2", ["sue@acme.com"])])
+    involves = files.parts("involves")[0]
+    lines = involves.read_text().splitlines(keepends=True)
+    involves.write_text("".join(reversed(lines)))
+    with pytest.raises(
+        ValueError, match=r"involves\.part-0\.csv: the INVOLVES line of 'm1' is out of"
+    ):
+        list(files.interactions())

@@ -5,7 +5,10 @@ from pathlib import Path
 import pytest
 
 from graph.batch import Row
-from graph.bulk_files import ImportFiles, interaction_lines
+from graph.bulk_files import TIE_COUNTS, TIE_SUMS, ImportFiles, interaction_lines, tie_line
+from scoring.profile import DEFAULT_PROFILE
+from scoring.reach import touch_rule
+from tiegraph.domain import TieType
 
 MS = 1_767_225_600_123  # 2026-01-01T00:00:00.123Z: read back to the millisecond
 
@@ -64,3 +67,24 @@ def test_a_link_out_of_its_interactions_order_is_an_error(tmp_path: Path) -> Non
         ValueError, match=r"involves\.part-0\.csv: the INVOLVES line of 'm1' is out of"
     ):
         list(files.interactions())
+
+
+def test_a_tie_comes_back_with_its_times_as_epoch_millis_and_a_missing_one_left_out(
+    tmp_path: Path,
+) -> None:
+    files = ImportFiles(tmp_path)
+    files.write_headers()
+    sums: dict[str, object] = dict.fromkeys(TIE_COUNTS, 2)
+    sums.update(dict.fromkeys(TIE_SUMS, 0.5), reply_buckets=[1, 0, 0, 0, 0])
+    tie = {"a": "ann@firm.test", "b": "joe@acme.com", "sums": sums, "first_ms": MS - 1000,
+           "last_ms": MS, "last_two_way_ms": None}  # fmt: skip
+    with files.open("ties", "0") as out:
+        out.write(tie_line(TieType.KNOWS, tie, touch_rule(DEFAULT_PROFILE)))
+    [row] = list(files.rows("ties"))
+    assert (row["start"], row["end"], row["type"]) == ("ann@firm.test", "joe@acme.com", "KNOWS")
+    assert row["times"] == {"first_at": MS - 1000, "last_at": MS}
+    props = row["props"]
+    assert props["reply_buckets"] == [1, 0, 0, 0, 0]  # type: ignore[index]
+    assert props["email_count"] == 2  # type: ignore[index]
+    assert props["weight_fast"] == 0.5  # type: ignore[index]
+    assert isinstance(props["reach"], float)  # type: ignore[index]

@@ -5,7 +5,16 @@ from pathlib import Path
 import pytest
 
 from graph.batch import Row
-from graph.bulk_files import TIE_COUNTS, TIE_SUMS, ImportFiles, interaction_lines, tie_line
+from graph.bulk_files import (
+    HEADERS,
+    NODE_FILES,
+    TIE_COUNTS,
+    TIE_SUMS,
+    ImportFiles,
+    interaction_lines,
+    tie_line,
+)
+from ingest.bulk_write import STEPS
 from scoring.profile import DEFAULT_PROFILE
 from scoring.reach import touch_rule
 from tiegraph.domain import TieType
@@ -88,3 +97,9 @@ def test_a_tie_comes_back_with_its_times_as_epoch_millis_and_a_missing_one_left_
     assert props["email_count"] == 2  # type: ignore[index]
     assert props["weight_fast"] == 0.5  # type: ignore[index]
     assert isinstance(props["reach"], float)  # type: ignore[index]
+
+
+def test_the_create_writer_writes_every_kind_of_file() -> None:
+    written = {kind for step in STEPS for kind in step}
+    assert written | {"involves"} == set(HEADERS)  # INVOLVES lines go with their interactions
+    assert set(STEPS[0]) == set(NODE_FILES) - {"interactions"}

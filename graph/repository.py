@@ -499,8 +499,9 @@ class GraphRepository:
             await (await session.run(cypher.query("bulk/empty_graph"))).consume()
 
     async def create_imported(self, kind: str, rows: Sequence[Row], tie_type: str = "") -> None:
-        """Create one batch of a first load's import-file rows (`ImportFiles.rows`) of `kind`
-        in one transaction: `bulk/create_<kind>`, for a Neo4j without our importer."""
+        """Create one batch of a first load's import-file rows (`ImportFiles.rows`, or
+        `ImportFiles.interactions` with their links) of `kind` in one transaction:
+        `bulk/create_<kind>`, for a Neo4j without our importer."""
         await self._write(f"bulk/create_{kind}", rows=list(rows), type=tie_type)
 
     async def erased_hashes(self) -> frozenset[str]:

@@ -1,4 +1,3 @@
 // The accounts of a first load's import files, created (see create_people).
 UNWIND $rows AS row
-CREATE (n:Account)
-SET n = row.props
+CREATE (:Account {domain: row.props.domain})

@@ -1,6 +1,6 @@
 """The least a running Neo4j takes to write a first load: the benchmark mailbox's import files,
-already folded and held in memory, created with the first load's CREATE queries from two
-sessions, with every time sent as an integer so the driver packs no datetimes.
+already folded, read and typed in memory (times as integers, as the CREATE writer sends
+them), created with the first load's CREATE queries from two sessions, one kind after another.
 
     .venv/bin/python -m bench.write_floor [--messages 200000] [--seed 7] [--sessions 2]
                                           [--batch 10000] [--rounds 3]
@@ -20,7 +20,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +32,15 @@ from app.local.system import free_port
 from bench.ingest import HEAP, PAGECACHE, machine
 from bench.mailbox import ensure_mailbox
 from graph.batch import Row
-from graph.bulk_files import HEADERS, NODE_FILES, ImportFiles
+from graph.bulk_files import ImportFiles
 from graph.driver import apply_schema, create_driver
 from ingest.bulk import Admission, prepare_bulk
 from scoring.policy import IngestPolicy
 from tiegraph.settings import Settings
 
 OUT = Path(__file__).parent / "out" / "write_floor.json"
-ORDER = (*NODE_FILES, *(kind for kind in HEADERS if kind not in NODE_FILES))
+# Nodes before relationships; an interaction's INVOLVES links are created with it.
+ORDER = ("people", "accounts", "interactions", "works_at", "ties")
 
 
 @dataclass(frozen=True)
@@ -50,16 +50,6 @@ class Batch:
     rows: list[Row]
 
 
-def _plain(row: Row) -> Row:
-    """The row with every datetime as epoch milliseconds (what the incremental path sends)."""
-    props = row.get("props")
-    if isinstance(props, dict):
-        for key, value in props.items():
-            if isinstance(value, datetime):
-                props[key] = int(value.timestamp() * 1000)
-    return row
-
-
 def prepared_rows(path: Path, work: Path) -> tuple[dict[str, list[Row]], float]:
     """The mailbox folded into import files by the first load's own code, read back."""
     started = time.perf_counter()
@@ -67,7 +57,9 @@ def prepared_rows(path: Path, work: Path) -> tuple[dict[str, list[Row]], float]:
     prepare_bulk([path], admission, {}, 5_000, work, lambda *_: None)
     seconds = time.perf_counter() - started
     files = ImportFiles(work / "import")
-    return {kind: [_plain(row) for row in files.rows(kind)] for kind in HEADERS}, seconds
+    rows = {kind: list(files.rows(kind)) for kind in ORDER if kind != "interactions"}
+    rows["interactions"] = list(files.interactions())  # each with its INVOLVES links
+    return rows, seconds
 
 
 def batches(rows: dict[str, list[Row]], size: int) -> dict[str, list[Batch]]:
@@ -76,7 +68,7 @@ def batches(rows: dict[str, list[Row]], size: int) -> dict[str, list[Batch]]:
     for kind in ORDER:
         by_type: dict[str, list[Row]] = {}
         for row in rows[kind]:
-            tie_type = str(row.get("type", "")) if kind == "ties" else ""
+            tie_type = str(row.pop("type", "")) if kind == "ties" else ""
             by_type.setdefault(tie_type, []).append(row)
         out[kind] = [
             Batch(kind, tie_type, group[start : start + size])

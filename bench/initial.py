@@ -17,6 +17,7 @@ import asyncio
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -114,11 +115,12 @@ def main() -> None:
         asyncio.run(_wipe(_settings(home, port, options.batch_size)))  # and the firm set up
         say.print("--initial end to end...")
         # Launcher files elsewhere: the Neo4j is not "ours" there, so the CREATE path runs.
-        data_dir = home if options.writer == "importer" else Path(tempfile.mkdtemp())
+        data_dir = home if options.writer == "importer" else home / "elsewhere"
         initial = _initial_in_child(data_dir, port, path, options.batch_size)
         load["after_initial"] = os.getloadavg()
     finally:
         process.stop()
+        shutil.rmtree(home, ignore_errors=True)
     figures = {
         "mailbox": str(path), "machine": machine(), "load_average": load,
         "incremental": incremental, "initial": initial, "writer": options.writer,

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -163,6 +164,7 @@ def main() -> None:
                                       _cpu_seconds(pid)))  # fmt: skip
     finally:
         process.stop()
+        shutil.rmtree(home, ignore_errors=True)
     figures = {"mailbox": str(path), "machine": machine(), "rows": counts,
                "sessions": options.sessions, "batch": options.batch,
                "read_and_fold_s": fold_seconds, "rounds": results}  # fmt: skip

@@ -29,11 +29,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel
 
 from graph.batch import interaction_row
 from graph.bulk_files import (
@@ -297,6 +298,8 @@ def read_references(
     return spills, aliases
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
+
 # Participants already built, by (email, role, name, response): the same people recur in
 # thousands of records, and building one costs several microseconds. Cleared when full.
 _PEOPLE: dict[tuple[str, str, str | None, str | None], Participant] = {}
@@ -305,16 +308,29 @@ _PEOPLE_HELD = 200_000
 _KINDS = {kind.value: kind for kind in InteractionKind}
 
 
+def trusted(model: type[_Model], values: dict[str, Any]) -> _Model:
+    """`model.model_construct(**values)` for values that were validated when parsed and name
+    every field: the same instance, without `model_construct`'s per-field look-ups for aliases
+    and defaults, which cost more than the rest of rebuilding a spilled record
+    (tests/unit/test_bulk_records.py checks the two agree)."""
+    made = model.__new__(model)
+    object.__setattr__(made, "__dict__", values)
+    object.__setattr__(made, "__pydantic_fields_set__", set(values))
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made
+
+
 def _participant(key: tuple[str, str, str | None, str | None]) -> Participant:
     if (found := _PEOPLE.get(key)) is not None:
         return found
     if len(_PEOPLE) >= _PEOPLE_HELD:
         _PEOPLE.clear()
     email, role, name, answer = key
-    made = _PEOPLE[key] = Participant.model_construct(
-        email=email, role=ParticipantRole(role), name=name,
-        response=MeetingResponse(answer) if answer else None,
-    )  # fmt: skip
+    made = _PEOPLE[key] = trusted(Participant, {
+        "email": email, "role": ParticipantRole(role), "name": name,
+        "response": MeetingResponse(answer) if answer else None,
+    })  # fmt: skip
     return made
 
 
@@ -324,12 +340,12 @@ def _record_of(row: Mapping[str, Any]) -> InteractionRecord:
         map(_participant, zip(row["emails"], row["roles"], row["names"], row["responses"],
                               strict=True))
     )  # fmt: skip
-    return InteractionRecord.model_construct(
-        external_id=row["id"], kind=_KINDS[row["kind"]],
-        occurred_at=_EPOCH + row["occurred_us"] * _MICROSECOND, subject=row["subject"],
-        participants=participants, source=row["source"], in_reply_to=row["in_reply_to"],
-        duration_minutes=None, is_admin=row["is_admin"],
-    )  # fmt: skip
+    return trusted(InteractionRecord, {
+        "external_id": row["id"], "kind": _KINDS[row["kind"]],
+        "occurred_at": _EPOCH + row["occurred_us"] * _MICROSECOND, "subject": row["subject"],
+        "participants": participants, "source": row["source"], "owner": None,
+        "in_reply_to": row["in_reply_to"], "duration_minutes": None, "is_admin": row["is_admin"],
+    })  # fmt: skip
 
 
 def _parent_of(row: Mapping[str, Any], batch: int) -> InteractionRecord | None:
@@ -339,11 +355,12 @@ def _parent_of(row: Mapping[str, Any], batch: int) -> InteractionRecord | None:
         return None
     sender = row["parent_initiator"]
     people = (_participant((sender, ParticipantRole.FROM.value, None, None)),) if sender else ()
-    return InteractionRecord.model_construct(
-        external_id=row["in_reply_to"], kind=InteractionKind.EMAIL,
-        occurred_at=_EPOCH + row["parent_us"] * _MICROSECOND, subject=None,
-        participants=people, source="", in_reply_to=None, duration_minutes=None, is_admin=False,
-    )  # fmt: skip
+    return trusted(InteractionRecord, {
+        "external_id": row["in_reply_to"], "kind": InteractionKind.EMAIL,
+        "occurred_at": _EPOCH + row["parent_us"] * _MICROSECOND, "subject": None,
+        "participants": people, "source": "", "owner": None, "in_reply_to": None,
+        "duration_minutes": None, "is_admin": False,
+    })  # fmt: skip
 
 
 def _stored_form(record: InteractionRecord, kinds: Mapping[str, PersonKind]) -> InteractionRecord:

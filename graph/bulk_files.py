@@ -8,6 +8,7 @@ role or answer holds (responses hold "" for "no answer", kept as empty elements)
 """
 
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,8 @@ from tiegraph.domain import PersonKind, TieType
 ARRAY_DELIMITER = "\x1f"
 # The importer's own spelling of that delimiter on its command line.
 ARRAY_DELIMITER_ARG = "\\u001F"
+
+WRITE_BUFFER = 1 << 20
 
 # A tie's stored fields (`scoring.tie_state.TieState`) by type.
 TIE_COUNTS = (
@@ -65,7 +68,7 @@ def _text(value: object) -> str:
 
 
 def _array(values: Sequence[object]) -> str:
-    return _text(ARRAY_DELIMITER.join(str(v) for v in values))
+    return _text(ARRAY_DELIMITER.join(map(str, values)))
 
 
 def iso_ms(ms: int | None) -> str:
@@ -73,8 +76,9 @@ def iso_ms(ms: int | None) -> str:
     stores, to the millisecond, in UTC."""
     if ms is None:
         return ""
-    moment = datetime.fromtimestamp(ms // 1000, tz=UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}Z"
+    seconds, milli = divmod(ms, 1000)
+    # gmtime and strftime: a third of the cost of a datetime, and the same text.
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{milli:03d}Z"
 
 
 def _line(fields: Iterable[str]) -> str:
@@ -141,7 +145,9 @@ class ImportFiles:
 
     def open(self, kind: str, part: str) -> IO[str]:
         """A new data file of `kind` (`part` names it apart from the other processes')."""
-        return (self.folder / f"{kind}.part-{part}.csv").open("w", encoding="utf-8", newline="")
+        path = self.folder / f"{kind}.part-{part}.csv"
+        # A large buffer: the writers add one short line at a time, millions of them.
+        return path.open("w", encoding="utf-8", newline="", buffering=WRITE_BUFFER)
 
     def arguments(self) -> list[str]:
         """The importer's --nodes and --relationships arguments for every kind with data."""

@@ -12,7 +12,8 @@ files instead of transactions.
    a new interaction, a later batch's as a copy that only adds its newcomers' ties; a reply
    is timed when its parent came in the same batch or before. Tie states are summed per
    chunk and spilled; people keep the first name met in batch order.
-5. The spilled tie states are summed per tie (`add_fields`) by `workers` processes.
+5. The spilled tie states are summed per tie by DuckDB (`tie_sums`, the additions of
+   `add_fields`) and written, each with its reach, by `workers` processes.
 
 The result is `ImportFiles` (nodes and relationships as CSV) plus the reference rows, which
 the caller writes with the normal reference queries once the import is in place.
@@ -28,11 +29,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel
 
 from graph.batch import interaction_row
 from graph.bulk_files import (
@@ -64,7 +66,7 @@ from scoring.fold import TieFields, TieTotals, fold_events, person_kinds, tie_ke
 from scoring.policy import IngestPolicy
 from scoring.reach import TouchRule, touch_rule
 from scoring.tie_events import TieEvent, TieKey
-from scoring.tie_state import add_fields, delta_fields
+from scoring.tie_state import REPLY_BUCKET_COUNT, delta_fields
 from tiegraph.domain import (
     InteractionKind,
     InteractionRecord,
@@ -82,8 +84,10 @@ MBOX_PART_BYTES = 16 << 20
 # Rows per Parquet row group written by a parse worker.
 SPILL_ROWS = 20_000
 # Ids folded before their ties' events are summed, and tie states a fold worker holds before
-# it spills them: together they bound a worker's memory (about 1.5 KB per held tie).
-FOLD_CHUNK = 20_000
+# it spills them: together they bound a worker's memory (about 330 bytes per held event, 1.5 KB
+# per held tie). A tie met in several chunks is summed once per chunk, so fewer chunks cost
+# less CPU.
+FOLD_CHUNK = 50_000
 HELD_TIES = 200_000
 # DuckDB's memory per connection; it spills to the work folder beyond it.
 DUCKDB_MEMORY = "400MB"
@@ -294,10 +298,27 @@ def read_references(
     return spills, aliases
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
+
 # Participants already built, by (email, role, name, response): the same people recur in
 # thousands of records, and building one costs several microseconds. Cleared when full.
 _PEOPLE: dict[tuple[str, str, str | None, str | None], Participant] = {}
 _PEOPLE_HELD = 200_000
+# By value: a dict lookup is several times cheaper than calling the enum.
+_KINDS = {kind.value: kind for kind in InteractionKind}
+
+
+def trusted(model: type[_Model], values: dict[str, Any]) -> _Model:
+    """`model.model_construct(**values)` for values that were validated when parsed and name
+    every field: the same instance, without `model_construct`'s per-field look-ups for aliases
+    and defaults, which cost more than the rest of rebuilding a spilled record
+    (tests/unit/test_bulk_records.py checks the two agree)."""
+    made = model.__new__(model)
+    object.__setattr__(made, "__dict__", values)
+    object.__setattr__(made, "__pydantic_fields_set__", set(values))
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made
 
 
 def _participant(key: tuple[str, str, str | None, str | None]) -> Participant:
@@ -306,10 +327,10 @@ def _participant(key: tuple[str, str, str | None, str | None]) -> Participant:
     if len(_PEOPLE) >= _PEOPLE_HELD:
         _PEOPLE.clear()
     email, role, name, answer = key
-    made = _PEOPLE[key] = Participant.model_construct(
-        email=email, role=ParticipantRole(role), name=name,
-        response=MeetingResponse(answer) if answer else None,
-    )  # fmt: skip
+    made = _PEOPLE[key] = trusted(Participant, {
+        "email": email, "role": ParticipantRole(role), "name": name,
+        "response": MeetingResponse(answer) if answer else None,
+    })  # fmt: skip
     return made
 
 
@@ -319,12 +340,12 @@ def _record_of(row: Mapping[str, Any]) -> InteractionRecord:
         map(_participant, zip(row["emails"], row["roles"], row["names"], row["responses"],
                               strict=True))
     )  # fmt: skip
-    return InteractionRecord.model_construct(
-        external_id=row["id"], kind=InteractionKind(row["kind"]),
-        occurred_at=_EPOCH + row["occurred_us"] * _MICROSECOND, subject=row["subject"],
-        participants=participants, source=row["source"], in_reply_to=row["in_reply_to"],
-        duration_minutes=None, is_admin=row["is_admin"],
-    )  # fmt: skip
+    return trusted(InteractionRecord, {
+        "external_id": row["id"], "kind": _KINDS[row["kind"]],
+        "occurred_at": _EPOCH + row["occurred_us"] * _MICROSECOND, "subject": row["subject"],
+        "participants": participants, "source": row["source"], "owner": None,
+        "in_reply_to": row["in_reply_to"], "duration_minutes": None, "is_admin": row["is_admin"],
+    })  # fmt: skip
 
 
 def _parent_of(row: Mapping[str, Any], batch: int) -> InteractionRecord | None:
@@ -333,13 +354,13 @@ def _parent_of(row: Mapping[str, Any], batch: int) -> InteractionRecord | None:
     if row["parent_batch"] is None or row["parent_batch"] > batch:
         return None
     sender = row["parent_initiator"]
-    people = (Participant.model_construct(email=sender, role=ParticipantRole.FROM, name=None,
-                                          response=None),) if sender else ()  # fmt: skip
-    return InteractionRecord.model_construct(
-        external_id=row["in_reply_to"], kind=InteractionKind.EMAIL,
-        occurred_at=_EPOCH + row["parent_us"] * _MICROSECOND, subject=None,
-        participants=people, source="", in_reply_to=None, duration_minutes=None, is_admin=False,
-    )  # fmt: skip
+    people = (_participant((sender, ParticipantRole.FROM.value, None, None)),) if sender else ()
+    return trusted(InteractionRecord, {
+        "external_id": row["in_reply_to"], "kind": InteractionKind.EMAIL,
+        "occurred_at": _EPOCH + row["parent_us"] * _MICROSECOND, "subject": None,
+        "participants": people, "source": "", "owner": None, "in_reply_to": None,
+        "duration_minutes": None, "is_admin": False,
+    })  # fmt: skip
 
 
 def _stored_form(record: InteractionRecord, kinds: Mapping[str, PersonKind]) -> InteractionRecord:
@@ -428,6 +449,7 @@ class _Folder:
 
     def __init__(self, policy: IngestPolicy, folder: Path, part: int, files: ImportFiles) -> None:
         self.policy = policy
+        self.firm_domains = policy.firm_domain_set
         self.folder = folder
         self.part = part
         self.totals = TieTotals()
@@ -466,10 +488,9 @@ class _Folder:
             self.spill_ties()
 
     def spill_ties(self) -> None:
-        rows = [_tie_spill_row(key, fields) for key, fields in self.totals.totals().items()]
-        if rows:
+        if len(self.totals):
             path = self.folder / f"ties-{self.part}-{self.spills:04d}.parquet"
-            pq.write_table(pa.Table.from_pylist(rows, schema=_TIE_SCHEMA), path)
+            pq.write_table(tie_table(self.totals.totals()), path)
             self.spills += 1
         self.totals = TieTotals()
 
@@ -485,8 +506,11 @@ class _Folder:
         self.involves.close()
 
 
-def _tie_spill_row(key: TieKey, fields: TieFields) -> dict[str, Any]:
-    return {"type": key[0].value, "a": key[1], "b": key[2], **fields}
+def tie_table(ties: Mapping[TieKey, TieFields]) -> pa.Table:
+    """Tie states as the fold workers spill them, for `tie_sums`."""
+    rows = [{"type": key[0].value, "a": key[1], "b": key[2], **fields}
+            for key, fields in ties.items()]  # fmt: skip
+    return pa.Table.from_pylist(rows, schema=_TIE_SCHEMA)
 
 
 def fold_part(part: int, policy: IngestPolicy, folder: Path, files: ImportFiles) -> FoldOutcome:
@@ -515,30 +539,39 @@ def fold_part(part: int, policy: IngestPolicy, folder: Path, files: ImportFiles)
 def _fold_id(state: _Folder, copies: list[dict[str, Any]], outcome: FoldOutcome) -> None:
     """One interaction id: its first batch's copies make it, each later batch's copies may
     grow it (`Ingestor._split_known`); its node gets the participants of all of them."""
-    policy = state.policy
+    firm = state.firm_domains
     outcome.ingested += 1
     outcome.duplicates += len(copies) - 1
-    groups = [list(g) for _, g in itertools.groupby(copies, key=lambda r: r["batch"])]
+    groups = [copies] if len(copies) == 1 else [
+        list(g) for _, g in itertools.groupby(copies, key=lambda r: r["batch"])
+    ]  # fmt: skip
     first_rows = groups[0]
-    created = merge_copies([_record_of(r) for r in first_rows])[0]
-    kinds = person_kinds([created], policy.firm_domain_set)
+    created = _copies_of(first_rows)
+    kinds = person_kinds([created], firm)
     batch = first_rows[0]["batch"]
     state.fold(created, kinds, _parent_of(first_rows[0], batch))
     state.name(created, kinds, (batch, 0, first_rows[0]["seq"]))
     final = created
     for rows in groups[1:]:
-        arrived = merge_copies([_record_of(r) for r in rows])[0]
+        arrived = _copies_of(rows)
         stored = _stored_form(final, kinds)
         merged = union_participants(stored, arrived)
         if merged is stored:
             continue
-        kinds = {**kinds, **person_kinds([merged], policy.firm_domain_set)}
+        kinds = {**kinds, **person_kinds([merged], firm)}
         state.fold(merged, kinds, _parent_of(rows[0], rows[0]["batch"]), tie_keys(stored, kinds))
         state.name(merged, kinds, (rows[0]["batch"], 1, rows[0]["seq"]))
         final = final.model_copy(update={"participants": merged.participants})
     node, links = interaction_lines(interaction_row(final, kinds))
     state.interactions.write(node)
     state.involves.writelines(links)
+
+
+def _copies_of(rows: list[dict[str, Any]]) -> InteractionRecord:
+    """The copies of one id in one batch as one record (`merge_copies`)."""
+    if len(rows) == 1:
+        return _record_of(rows[0])
+    return merge_copies([_record_of(r) for r in rows])[0]
 
 
 def write_people(folder: Path, files: ImportFiles) -> tuple[int, float]:
@@ -570,6 +603,24 @@ def write_people(folder: Path, files: ImportFiles) -> tuple[int, float]:
     return count, peak_rss_mb()
 
 
+def tie_sums(relation: str) -> str:
+    """`add_fields` over every state of each tie in `relation` (spilled tie states, by
+    `_TIE_SCHEMA`) as one DuckDB GROUP BY: counts and sums add, reply buckets add element by
+    element, first is the earliest and the last times the latest, a null time being none.
+    A GROUP BY spills to the work folder beyond the memory cap, where summing in Python held
+    every state of a tie and cost a sort and a dict per state."""
+    # DuckDB's lists count from 1.
+    buckets = ", ".join(f"sum(reply_buckets[{i + 1}])::BIGINT" for i in range(REPLY_BUCKET_COUNT))
+    columns = [
+        *(f"sum({name})::BIGINT AS {name}" for name in TIE_COUNTS),
+        f"[{buckets}] AS reply_buckets",
+        *(f"sum({name}) AS {name}" for name in TIE_SUMS),
+        "min(first_at) AS first_at", "max(last_at) AS last_at",
+        "max(last_two_way_at) AS last_two_way_at",
+    ]  # fmt: skip
+    return f"SELECT type, a, b, {', '.join(columns)} FROM {relation} GROUP BY type, a, b"  # noqa: S608
+
+
 def merge_ties(
     part: int, parts: int, folder: Path, files: ImportFiles, rule: TouchRule
 ) -> tuple[int, float]:
@@ -583,28 +634,18 @@ def merge_ties(
             return 0, peak_rss_mb()
         with _engine(folder, f"ties-{part}") as db:
             names = ",".join(f"'{p}'" for p in spilled)
-            reader = db.execute(f"""
-                SELECT * FROM read_parquet([{names}]) WHERE hash(type, a, b) % {parts} = {part}
-                ORDER BY type, a, b""").to_arrow_reader(20_000)  # noqa: S608
-            rows = (row for batch in reader for row in batch.to_pylist())
-            for (kind, a, b), same in itertools.groupby(rows, key=_tie_of):
-                states = [_fields(row) for row in same]
-                held = states[0]
-                for more in states[1:]:
-                    add_fields(held, more)
-                tie_type = TieType(kind)
-                out.write(tie_line(tie_type, tie_row((tie_type, a, b), held), rule))
-                count += 1
+            db.execute(f"""
+                CREATE TEMP VIEW part AS SELECT * FROM read_parquet([{names}])
+                WHERE hash(type, a, b) % {parts} = {part}""")  # noqa: S608
+            reader = db.execute(tie_sums("part")).to_arrow_reader(20_000)
+            types = {t.value: t for t in TieType}
+            for batch in reader:
+                for row in batch.to_pylist():
+                    tie_type = types[row.pop("type")]
+                    key = (tie_type, row.pop("a"), row.pop("b"))
+                    out.write(tie_line(tie_type, tie_row(key, row), rule))
+                    count += 1
     return count, peak_rss_mb()
-
-
-def _tie_of(row: Mapping[str, Any]) -> tuple[str, str, str]:
-    return row["type"], row["a"], row["b"]
-
-
-def _fields(row: dict[str, Any]) -> TieFields:
-    """A spilled tie's state alone, as `delta_fields` made it."""
-    return {name: value for name, value in row.items() if name not in ("type", "a", "b")}
 
 
 @dataclass

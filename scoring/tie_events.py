@@ -155,12 +155,11 @@ def _two_way(record: InteractionRecord, key: TieKey, initiator: str | None) -> b
 
 
 def _reply_seconds(
-    record: InteractionRecord, key: TieKey, initiator: str | None, parent: InteractionRecord | None
-) -> float | None:
-    """The delay of b's answer to a's message, when this is one."""
-    if parent is None or initiator != key[2] or parent.initiator is None:
-        return None
-    if parent.initiator.email != key[1]:
+    record: InteractionRecord, key: TieKey, initiator: str | None,
+    parent: InteractionRecord | None, asker: str | None,
+) -> float | None:  # fmt: skip
+    """The delay of b's answer to a's message, when this is one (`asker` started `parent`)."""
+    if parent is None or initiator != key[2] or asker != key[1]:
         return None
     return max((record.occurred_at - parent.occurred_at).total_seconds(), 0.0)
 
@@ -184,6 +183,8 @@ def tie_events(
         return
     starter = record.initiator
     initiator = starter.email if starter else None
+    asked = parent.initiator if parent is not None else None
+    asker = asked.email if asked is not None else None
     share = weight_share(record, policy)
     live = record.kind in LIVE
     meeting_size = sum(not _declined(p) for p in record.participants) if live else None
@@ -204,7 +205,7 @@ def tie_events(
                 initiator=_side(initiator, key),
                 two_way=not declined and _two_way(record, key, initiator),
                 declined=declined,
-                reply_seconds=_reply_seconds(record, key, initiator, parent),
+                reply_seconds=_reply_seconds(record, key, initiator, parent, asker),
                 brought_colleagues=_brought_colleagues(record, key, initiator),
             ),
         )

@@ -207,7 +207,10 @@ def add_fields(held: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
     (`delta_fields`), in place; returns `held`.
 
     Counts and sums add, reply buckets add elementwise, first is the earlier and last the
-    later: the additions `cypher/ingest/merge_ties.cypher` makes on a stored tie.
+    later. The same additions are made in two other places, which must keep this meaning:
+    `cypher/ingest/merge_ties.cypher` on a stored tie, and `ingest.bulk.tie_sums`, a DuckDB
+    GROUP BY over the first load's spilled states (tests/unit/test_tie_sums.py holds it to
+    this function).
     """
     for name, value in more.items():
         if name == "first_at":

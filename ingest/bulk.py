@@ -21,7 +21,10 @@ the caller writes with the normal reference queries once the import is in place.
 
 import itertools
 import multiprocessing
+import os
 import shutil
+import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -89,6 +92,8 @@ SPILL_ROWS = 20_000
 # less CPU.
 FOLD_CHUNK = 50_000
 HELD_TIES = 200_000
+# How often a worker checks that the process that started it is still there.
+CALLER_CHECK_SECONDS = 1.0
 # DuckDB's memory per connection; it spills to the work folder beyond it.
 DUCKDB_MEMORY = "400MB"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -671,7 +676,8 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     # threads hold is copied into them. spawn would import everything again per worker.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with,
+                               initargs=(os.getpid(),))  # fmt: skip
     try:
         yield pool
     except BaseException:
@@ -682,6 +688,22 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+def _end_with(caller: int) -> None:
+    """In each worker: end when the caller has. A worker's parent is the fork server, so the
+    caller's death reaches it through no signal, and one forked while the caller was being
+    stopped is in no list the caller could terminate."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(CALLER_CHECK_SECONDS)
+            try:
+                os.kill(caller, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="caller-watch", daemon=True).start()
 
 
 def _wait(futures: Sequence[Future[Any]], stage: str, weights: Sequence[int],

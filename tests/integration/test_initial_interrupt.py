@@ -4,6 +4,7 @@ Python's default for a SIGTERM is to exit at once, which once left the parsing w
 fork server asleep as orphans and, during the import, a store half written. Real processes."""
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -92,15 +93,22 @@ def _stop_while(
             code = cli.wait(timeout=120)
         finally:
             cli.kill()
-    deadline = time.monotonic() + 10  # the fork server ends once its caller's pipe closes
-    while (left := _still_running(children)) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 10  # a worker checks once a second that its caller is there
+    while (left := _writing_to(log, children)) and time.monotonic() < deadline:
         time.sleep(0.1)
     return code, left
 
 
-def _still_running(children: dict[int, str]) -> dict[int, str]:
+def _writing_to(log: Path, children: dict[int, str]) -> dict[int, str]:
+    """The processes still running of those seen, and any other with `log` as its output:
+    one forked just as the signal came is among no process seen before it."""
     now = _processes()
-    return {pid: argv for pid, argv in children.items() if now.get(pid, (0, ""))[1] == argv}
+    left = {pid: argv for pid, argv in children.items() if now.get(pid, (0, ""))[1] == argv}
+    for pid, (_, argv) in now.items():
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/fd/1").resolve() == log.resolve():
+                left[pid] = argv
+    return left
 
 
 async def _state(settings: Settings) -> list[dict[str, object]]:
